@@ -1,0 +1,77 @@
+"""The `linli` command: serve, seed, worker, and `manage` for any Django management command."""
+
+import argparse
+import os
+import sys
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linli.settings")
+    import django
+
+    django.setup()
+
+
+def _manage(argv: list[str]) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linli.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["linli manage", *argv])
+
+
+def serve(args: argparse.Namespace) -> None:
+    _django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    from gunicorn.app.wsgiapp import run
+
+    sys.argv = [
+        "gunicorn",
+        "linli.wsgi:application",
+        "--bind",
+        f"{args.host}:{args.port}",
+        "--workers",
+        str(args.workers),
+        "--threads",
+        str(args.threads),
+        "--access-logfile",
+        "-" if args.access_log else "/dev/null",
+        "--graceful-timeout",
+        "10",
+    ]
+    print(f"Linli is serving on http://{args.host}:{args.port}/", flush=True)
+    run()
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(prog="linli", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_serve = sub.add_parser("serve", help="run the web server (gunicorn)")
+    p_serve.add_argument("--host", default=os.environ.get("LINLI_HOST", "127.0.0.1"))
+    p_serve.add_argument("--port", type=int, default=int(os.environ.get("LINLI_PORT", "8000")))
+    p_serve.add_argument("--workers", type=int, default=int(os.environ.get("LINLI_WORKERS", "2")))
+    p_serve.add_argument("--threads", type=int, default=int(os.environ.get("LINLI_THREADS", "4")))
+    p_serve.add_argument("--access-log", action="store_true")
+    sub.add_parser("seed", help="seed demo data (see `linli seed --help`)", add_help=False)
+    sub.add_parser("worker", help="run the background task worker", add_help=False)
+    sub.add_parser("manage", help="any Django management command", add_help=False)
+
+    if argv and argv[0] in ("seed", "worker", "manage"):
+        command, rest = argv[0], argv[1:]
+        if command == "seed":
+            _manage(["seed", *rest])
+        elif command == "worker":
+            _manage(["db_worker", *rest])
+        else:
+            _manage(rest)
+        return
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        serve(args)
+
+
+if __name__ == "__main__":
+    main()

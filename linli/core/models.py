@@ -1,0 +1,238 @@
+"""Tenancy: District > Street > Community (居委会) > Compound (小区) > Building > Unit > Room.
+
+Every record a user can reach belongs to a community; `community_field` on each model names the
+path from the model to its community, and `linli.core.scoping.scoped` is the one function that
+filters by it.
+"""
+
+from typing import ClassVar
+
+from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from linli.core.roles import ROLE_CAPABILITIES, Cap, Role
+
+
+class District(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    code = models.CharField(_("code"), max_length=12, unique=True)
+
+    class Meta:
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Street(models.Model):
+    """Street office (街道) or town (镇)."""
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="streets")
+    name = models.CharField(_("name"), max_length=100)
+    code = models.CharField(_("code"), max_length=16, unique=True)
+
+    class Meta:
+        verbose_name = _("street")
+        verbose_name_plural = _("streets")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Community(models.Model):
+    """Residential committee (居委会): the unit of tenancy."""
+
+    community_field: ClassVar[str] = ""
+
+    street = models.ForeignKey(Street, on_delete=models.PROTECT, related_name="communities")
+    name = models.CharField(_("name"), max_length=100)
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    time_zone = models.CharField(_("time zone"), max_length=40, default="Asia/Shanghai")
+
+    class Meta:
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Compound(models.Model):
+    """Residential compound (小区) or lane (弄)."""
+
+    community_field: ClassVar[str] = "community"
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="compounds")
+    name = models.CharField(_("name"), max_length=100)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("compound")
+        verbose_name_plural = _("compounds")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Building(models.Model):
+    community_field: ClassVar[str] = "compound__community"
+
+    compound = models.ForeignKey(Compound, on_delete=models.PROTECT, related_name="buildings")
+    number = models.CharField(_("building number"), max_length=20)
+    floors = models.PositiveSmallIntegerField(_("floors"), default=6)
+
+    class Meta:
+        verbose_name = _("building")
+        verbose_name_plural = _("buildings")
+        constraints = [
+            models.UniqueConstraint(fields=["compound", "number"], name="building_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return _("Building %(number)s") % {"number": self.number}
+
+
+class Unit(models.Model):
+    """Unit or stairwell (单元/门洞) of a building."""
+
+    community_field: ClassVar[str] = "building__compound__community"
+
+    building = models.ForeignKey(Building, on_delete=models.PROTECT, related_name="units")
+    number = models.CharField(_("unit number"), max_length=20)
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        constraints = [
+            models.UniqueConstraint(fields=["building", "number"], name="unit_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return _("Unit %(number)s") % {"number": self.number}
+
+
+class Room(models.Model):
+    community_field: ClassVar[str] = "unit__building__compound__community"
+
+    class Occupancy(models.TextChoices):
+        OWNER = "owner", _("Owner-occupied")
+        RENTED = "rented", _("Rented")
+        VACANT = "vacant", _("Vacant")
+        GROUP = "group", _("Group rental")
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="rooms")
+    number = models.CharField(_("room number"), max_length=20)
+    floor = models.SmallIntegerField(_("floor"), default=1)
+    occupancy = models.CharField(
+        _("occupancy"), max_length=10, choices=Occupancy.choices, default=Occupancy.OWNER
+    )
+
+    class Meta:
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "number"], name="room_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def address(self) -> str:
+        """Compound, building, unit and room, as written on a roster (needs select_related)."""
+        unit = self.unit
+        building = unit.building
+        return _("%(compound)s %(building)s-%(unit)s-%(room)s") % {
+            "compound": building.compound.name,
+            "building": building.number,
+            "unit": unit.number,
+            "room": self.number,
+        }
+
+
+class User(AbstractUser):
+    """A person who works in Linli. Belongs to exactly one community, street or district;
+    administrators may belong to none."""
+
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    street = models.ForeignKey(
+        Street, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        permissions = [(cap.value, cap.label) for cap in Cap]
+        constraints = [
+            models.CheckConstraint(
+                name="user_one_affiliation",
+                condition=(
+                    models.Q(community__isnull=True, street__isnull=True)
+                    | models.Q(community__isnull=True, district__isnull=True)
+                    | models.Q(street__isnull=True, district__isnull=True)
+                ),
+            )
+        ]
+
+    @property
+    def role(self) -> Role | None:
+        """The user's role: the first of their groups that names a role."""
+        cached: Role | None = self.__dict__.get("_role", None)
+        if "_role" not in self.__dict__:
+            names = {g.name for g in self.groups.all()}
+            cached = next((r for r in Role if r.value in names), None)
+            if cached is None and self.is_superuser:
+                cached = Role.ADMIN
+            self.__dict__["_role"] = cached
+        return cached
+
+    def can(self, cap: Cap) -> bool:
+        if not self.is_active:
+            return False
+        if self.is_superuser:
+            return True
+        role = self.role
+        return role is not None and cap in ROLE_CAPABILITIES[role]
+
+    @property
+    def area_name(self) -> str:
+        area = self.community or self.street or self.district
+        return str(area) if area else str(_("All areas"))
+
+
+class PiiAccess(models.Model):
+    """Who looked at whose personal data, when, and what they saw."""
+
+    community_field: ClassVar[str] = "community"
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="pii_accesses")
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+")
+    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    subject_id = models.PositiveBigIntegerField()
+    subject_label = models.CharField(_("whose data"), max_length=200)
+    fields = models.CharField(_("what was seen"), max_length=200)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    path = models.CharField(_("page"), max_length=300, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id", "at"]),
+            models.Index(fields=["community", "at"]),
+            models.Index(fields=["user", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.subject_label} ({self.fields})"

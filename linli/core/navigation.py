@@ -1,0 +1,37 @@
+"""Navigation by role: each entry shows only to roles holding its capability."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from linli.core.models import User
+from linli.core.roles import Cap
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str | Promise
+    cap: Cap | None = None
+    staff_only: bool = False
+
+
+NAV: tuple[NavItem, ...] = (
+    NavItem("core:home", _("Home")),
+    NavItem("people:resident-list", _("Register"), Cap.VIEW_REGISTER),
+    NavItem("core:pii-log", _("Access log"), Cap.REVIEW_ACCESS),
+    NavItem("admin:index", _("Administration"), staff_only=True),
+)
+
+
+def nav_for(user: User) -> list[tuple[str, str | Promise]]:
+    items = []
+    for item in NAV:
+        if item.staff_only and not user.is_staff:
+            continue
+        if item.cap is not None and not user.can(item.cap):
+            continue
+        items.append((reverse(item.url_name), item.label))
+    return items

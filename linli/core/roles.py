@@ -1,0 +1,75 @@
+"""Roles and what each may do: the one permission matrix of Linli.
+
+A role is a Django group; a capability is a Django permission. `ROLE_CAPABILITIES` is the only
+place that says which role may do what; groups are rebuilt from it after every migration, so the
+database can never drift from this table.
+"""
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OFFICIAL = "official", _("Street / district official")
+    WORKER = "worker", _("Community worker")
+    OPERATOR = "operator", _("Hotline operator")
+    DOCTOR = "doctor", _("Community doctor")
+    VOLUNTEER = "volunteer", _("Volunteer / courier")
+    HOTEL = "hotel_staff", _("Hotel staff")
+    ADMIN = "admin", _("Administrator")
+
+
+class Cap(models.TextChoices):
+    """Capabilities, stored as permissions `core.<value>` (declared on `core.User.Meta`)."""
+
+    VIEW_REGISTER = "view_register", _("See the resident register of their area")
+    EDIT_REGISTER = "edit_register", _("Change the resident register")
+    VIEW_PII = "view_pii", _("See full phone numbers and identity numbers (logged)")
+    VIEW_HEALTH = "view_health", _("See health notes")
+    TAKE_CALLS = "take_calls", _("Log hotline calls and open requests")
+    HANDLE_REQUESTS = "handle_requests", _("Claim, assign and complete requests")
+    VIEW_FIGURES = "view_figures", _("See the figures of every community in their area")
+    DO_TASKS = "do_tasks", _("Carry out tasks and deliveries handed to them")
+    RUN_HOTEL = "run_hotel", _("Run a quarantine hotel")
+    REVIEW_ACCESS = "review_access", _("Review who looked at personal data")
+
+
+ROLE_CAPABILITIES: dict[Role, frozenset[Cap]] = {
+    Role.OFFICIAL: frozenset(
+        {Cap.VIEW_REGISTER, Cap.VIEW_FIGURES, Cap.HANDLE_REQUESTS, Cap.REVIEW_ACCESS}
+    ),
+    Role.WORKER: frozenset(
+        {
+            Cap.VIEW_REGISTER,
+            Cap.EDIT_REGISTER,
+            Cap.VIEW_PII,
+            Cap.TAKE_CALLS,
+            Cap.HANDLE_REQUESTS,
+            Cap.REVIEW_ACCESS,
+        }
+    ),
+    Role.OPERATOR: frozenset({Cap.VIEW_REGISTER, Cap.VIEW_PII, Cap.TAKE_CALLS}),
+    Role.DOCTOR: frozenset({Cap.VIEW_REGISTER, Cap.VIEW_PII, Cap.VIEW_HEALTH, Cap.HANDLE_REQUESTS}),
+    # Volunteers see masked data and only what their tasks need: no register, no full PII.
+    Role.VOLUNTEER: frozenset({Cap.DO_TASKS}),
+    Role.HOTEL: frozenset({Cap.RUN_HOTEL, Cap.VIEW_HEALTH, Cap.TAKE_CALLS}),
+    Role.ADMIN: frozenset(Cap),
+}
+
+
+def perm_name(cap: Cap) -> str:
+    return f"core.{cap.value}"
+
+
+def sync_role_groups(**kwargs: Any) -> None:
+    """Make one group per role holding exactly the permissions of `ROLE_CAPABILITIES`."""
+    from django.contrib.auth.models import Group, Permission
+
+    perms = {p.codename: p for p in Permission.objects.filter(content_type__app_label="core")}
+    if not perms:  # permissions not created yet (first migrate of a partial set of apps)
+        return
+    for role, caps in ROLE_CAPABILITIES.items():
+        group, _created = Group.objects.get_or_create(name=role.value)
+        group.permissions.set([perms[c.value] for c in caps if c.value in perms])

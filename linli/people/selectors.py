@@ -1,0 +1,104 @@
+"""Permission-checked reads of the register."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Q, QuerySet
+
+from linli.core.models import Community, User
+from linli.core.roles import Cap
+from linli.core.scoping import get_for_user, scoped
+from linli.people.models import Household, Resident, Vulnerability
+
+
+def years_ago(today: date, years: int) -> date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def residents_for(user: User | AnonymousUser) -> QuerySet[Resident]:
+    return scoped(user, Resident.objects.filter(is_active=True))
+
+
+def get_resident_for_user(user: User | AnonymousUser, pk: int) -> Resident:
+    return get_for_user(
+        user,
+        Resident.objects.select_related("household__room__unit__building__compound", "community"),
+        Cap.VIEW_REGISTER,
+        pk=pk,
+    )
+
+
+@dataclass
+class RegisterSummary:
+    households: int
+    residents: int
+    over_60: int
+    over_80: int
+    vulnerable: int
+
+
+def register_summary(user: User, today: date) -> RegisterSummary:
+    residents = residents_for(user)
+    counts = residents.aggregate(
+        total=Count("pk"),
+        over_60=Count("pk", filter=Q(date_of_birth__lte=years_ago(today, 60))),
+        over_80=Count("pk", filter=Q(date_of_birth__lte=years_ago(today, 80))),
+    )
+    return RegisterSummary(
+        households=scoped(user, Household.objects.all()).count(),
+        residents=counts["total"],
+        over_60=counts["over_60"],
+        over_80=counts["over_80"],
+        vulnerable=scoped(user, Vulnerability.objects.filter(until__isnull=True))
+        .values("resident")
+        .distinct()
+        .count(),
+    )
+
+
+def vulnerability_counts(user: User) -> list[tuple[str, int]]:
+    rows = (
+        scoped(user, Vulnerability.objects.filter(until__isnull=True))
+        .values("kind")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+    )
+    labels = dict(Vulnerability.Kind.choices)
+    return [(str(labels[r["kind"]]), r["n"]) for r in rows]
+
+
+def community_table(user: User, today: date) -> QuerySet[Community]:
+    """One row per community in the user's area with its register figures."""
+    return (
+        scoped(user, Community.objects.all())
+        .annotate(
+            n_residents=Count("residents", filter=Q(residents__is_active=True), distinct=True),
+            n_over_80=Count(
+                "residents",
+                filter=Q(
+                    residents__is_active=True,
+                    residents__date_of_birth__lte=years_ago(today, 80),
+                ),
+                distinct=True,
+            ),
+        )
+        .order_by("code")
+    )
+
+
+def find_by_phone(user: User, digits: str) -> QuerySet[Resident]:
+    """Residents whose own or household phone is `digits`, or ends with it (4+ digits)."""
+    digits = "".join(ch for ch in digits if ch.isdigit())
+    if len(digits) < 4:
+        return Resident.objects.none()
+    match = Q(phone__endswith=digits) | Q(household__phone__endswith=digits)
+    return (
+        residents_for(user)
+        .filter(match)
+        .select_related("household__room__unit__building__compound")
+        .order_by("household_id", "date_of_birth")[:50]
+    )

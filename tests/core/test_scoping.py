@@ -1,0 +1,78 @@
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from linli.core.models import Community, Compound, District, User
+from linli.core.roles import Role
+from linli.core.scoping import scoped
+from linli.people.models import Resident
+from tests.factories import make_area, make_resident, make_user
+
+
+def test_worker_cannot_read_another_communitys_resident_by_url(
+    client: Client, community_a: Community, community_b: Community, worker_a: User
+) -> None:
+    theirs = make_resident(community_b, "李四", phone="13900001111")
+    ours = make_resident(community_a, "张三")
+    client.force_login(worker_a)
+
+    assert client.get(reverse("people:resident-detail", args=[ours.pk])).status_code == 200
+    response = client.get(reverse("people:resident-detail", args=[theirs.pk]))
+    assert response.status_code == 404
+    assert "李四" not in response.content.decode()
+    assert "李四" not in client.get(reverse("people:resident-list")).content.decode()
+
+
+def test_street_official_sees_every_community_of_their_street_only(
+    community_a: Community, community_b: Community
+) -> None:
+    other_street = make_area("别的街道居民区")
+    for community in (community_a, community_b, other_street):
+        make_resident(community, f"居民{community.pk}")
+    official = make_user(Role.OFFICIAL, street=community_a.street)
+
+    visible = set(scoped(official, Resident.objects.all()).values_list("community", flat=True))
+    assert visible == {community_a.pk, community_b.pk}
+    assert set(scoped(official, Community.objects.all())) == {community_a, community_b}
+
+
+def test_district_user_sees_their_district(community_a: Community) -> None:
+    make_resident(community_a)
+    make_resident(make_area("别区居民区"), "王五")
+    user = User.objects.create_user(
+        "district", district=District.objects.get(streets__communities=community_a)
+    )
+    assert list(scoped(user, Resident.objects.values_list("name", flat=True))) == ["张三"]
+
+
+def test_user_without_an_area_sees_nothing(community_a: Community) -> None:
+    make_resident(community_a)
+    nobody = User.objects.create_user("nobody")
+    assert not scoped(nobody, Resident.objects.all()).exists()
+
+
+def test_scoping_follows_the_path_of_nested_models(
+    community_a: Community, community_b: Community, worker_a: User
+) -> None:
+    make_resident(community_a)
+    make_resident(community_b, "李四")
+    assert set(scoped(worker_a, Compound.objects.all())) == set(community_a.compounds.all())
+
+
+def test_model_without_a_community_path_cannot_be_scoped(worker_a: User) -> None:
+    with pytest.raises(TypeError, match="cannot be scoped"):
+        scoped(worker_a, District.objects.all())
+
+
+def test_volunteer_is_refused_the_register(client: Client, community_a: Community) -> None:
+    resident = make_resident(community_a)
+    client.force_login(make_user(Role.VOLUNTEER, community_a))
+    assert client.get(reverse("people:resident-list")).status_code == 403
+    assert client.get(reverse("people:resident-detail", args=[resident.pk])).status_code == 403
+
+
+def test_anonymous_visitor_is_sent_to_login(client: Client, community_a: Community) -> None:
+    resident = make_resident(community_a)
+    response = client.get(reverse("people:resident-detail", args=[resident.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
