@@ -443,7 +443,7 @@ def reset_demo_data() -> None:
     Plain DELETE statements, children first: the ORM's cascading delete would load every one of
     a million rows into memory first.
     """
-    history = [m.history.model for m in (Vulnerability, Resident, Household)]  # type: ignore[attr-defined]
+    history = [m.history.model for m in (Vulnerability, Resident, Household)]
     users = User.objects.exclude(community=None, street=None, district=None) | User.objects.filter(
         username="admin"
     )

@@ -16,7 +16,7 @@ from linli.core.models import (
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin[User]):
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
         (_("Area"), {"fields": ("district", "street", "community", "phone")}),

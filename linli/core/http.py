@@ -6,4 +6,4 @@ from linli.core.models import User
 class AuthedRequest(HttpRequest):
     """A request behind @login_required: its user is a real `User`."""
 
-    user: User  # type: ignore[assignment]
+    user: User

@@ -42,7 +42,7 @@ def test_district_user_sees_their_district(community_a: Community) -> None:
     user = User.objects.create_user(
         "district", district=District.objects.get(streets__communities=community_a)
     )
-    assert list(scoped(user, Resident.objects.values_list("name", flat=True))) == ["张三"]
+    assert [r.name for r in scoped(user, Resident.objects.all())] == ["张三"]
 
 
 def test_user_without_an_area_sees_nothing(community_a: Community) -> None:
