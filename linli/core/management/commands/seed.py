@@ -1,11 +1,21 @@
 import json
 import time
+import unicodedata
 from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
 from linli.seed import seed
+
+
+def display_width(text: str) -> int:
+    """Columns a terminal gives `text`: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, width: int) -> str:
+    return text + " " * (width - display_width(text))
 
 
 class Command(BaseCommand):
@@ -55,7 +65,8 @@ class Command(BaseCommand):
         counts = ", ".join(f"{v} {k}" for k, v in result.counts.items())
         self.stdout.write(f"Seeded {counts} in {elapsed:.1f} s.")
         self.stdout.write(f"Every demo user's password: {result.password}\n")
-        width = max(len(login["area"]) for login in result.logins) + 2
-        self.stdout.write(f"{'role':<12} {'community / street':<{width}} username")
+        width = max(display_width(login["area"]) for login in result.logins) + 2
+        width = max(width, len("community / street") + 1)
+        self.stdout.write(f"{'role':<12} {pad('community / street', width)} username")
         for login in result.logins:
-            self.stdout.write(f"{login['role']:<12} {login['area']:<{width}} {login['username']}")
+            self.stdout.write(f"{login['role']:<12} {pad(login['area'], width)} {login['username']}")
