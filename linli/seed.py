@@ -29,7 +29,16 @@ from linli.core.models import (
 )
 from linli.core.roles import Role
 from linli.lib.idcard import make_id_number
-from linli.people.models import Household, Resident, Vulnerability
+from linli.people.models import (
+    HealthNote,
+    Household,
+    Resident,
+    ResidentImport,
+    SurveyRound,
+    SurveyVisit,
+    Vulnerability,
+)
+from linli.people.search import fill_search_keys
 
 REFERENCE_DATE = date(2026, 1, 1)
 BATCH = 2000
@@ -427,6 +436,8 @@ def _populate(gen: Generator, community: Community, n_residents: int, compounds:
         phones = [r.phone for r in residents[-len(members) :] if r.phone]
         household.phone = phones[0] if phones else f"021{rng.randrange(10**8):08d}"
     Household.objects.bulk_update(households, ["phone"], batch_size=BATCH)
+    for resident in residents:
+        fill_search_keys(resident)  # bulk_create does not call save()
     Resident.objects.bulk_create(residents, batch_size=BATCH)
     tags: list[Vulnerability] = []
     for resident, (alone, hardship) in zip(residents, household_flags, strict=True):
@@ -443,7 +454,7 @@ def reset_demo_data() -> None:
     Plain DELETE statements, children first: the ORM's cascading delete would load every one of
     a million rows into memory first.
     """
-    history = [m.history.model for m in (Vulnerability, Resident, Household)]
+    history = [m.history.model for m in (HealthNote, Vulnerability, Resident, Household)]
     users = User.objects.exclude(community=None, street=None, district=None) | User.objects.filter(
         username="admin"
     )
@@ -451,7 +462,17 @@ def reset_demo_data() -> None:
     User.groups.through.objects.filter(user_id__in=user_ids).delete()
     User.user_permissions.through.objects.filter(user_id__in=user_ids).delete()
     with connection.cursor() as cursor:
-        for model in (*history, Vulnerability, Resident, Household, PiiAccess):
+        for model in (
+            *history,
+            SurveyVisit,
+            SurveyRound,
+            HealthNote,
+            Vulnerability,
+            Resident,
+            ResidentImport,
+            Household,
+            PiiAccess,
+        ):
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
     users.delete()
     for area in (Room, Unit, Building, Compound, Community, Street, District):

@@ -138,6 +138,8 @@ else:
                     "PRAGMA journal_mode=WAL;"
                     "PRAGMA synchronous=NORMAL;"
                     "PRAGMA foreign_keys=ON;"
+                    # Prefix searches (LIKE 'zs%') then use the register's indexes.
+                    "PRAGMA case_sensitive_like=ON;"
                     "PRAGMA busy_timeout=20000;"
                 ),
             },

@@ -45,6 +45,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Cap]] = {
             Cap.VIEW_REGISTER,
             Cap.EDIT_REGISTER,
             Cap.VIEW_PII,
+            Cap.VIEW_HEALTH,
             Cap.TAKE_CALLS,
             Cap.HANDLE_REQUESTS,
             Cap.REVIEW_ACCESS,

@@ -5,13 +5,15 @@ register of a million people is one indexed filter, not a five-table join.
 """
 
 from datetime import date
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from linli.core.models import Community, Room
+from linli.core.models import Community, Room, User
+
+SEARCH_KEY_FIELDS = ("name_pinyin", "name_initials", "phone_tail", "id_tail")
 
 
 class Household(models.Model):
@@ -72,12 +74,55 @@ class Resident(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True)
     is_active = models.BooleanField(_("lives here"), default=True)
-    history = HistoricalRecords()
+    # Search keys, derived from name, phone and identity number by `linli.people.search`.
+    name_pinyin = models.CharField(max_length=200, blank=True, editable=False)
+    name_initials = models.CharField(max_length=50, blank=True, editable=False)
+    phone_tail = models.CharField(max_length=4, blank=True, editable=False)
+    id_tail = models.CharField(max_length=4, blank=True, editable=False)
+    imported_by = models.ForeignKey(
+        "people.ResidentImport",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    history = HistoricalRecords(excluded_fields=["imported_by"])
 
     class Meta:
         verbose_name = _("resident")
         verbose_name_plural = _("residents")
-        indexes = [models.Index(fields=["community", "name"])]
+        # Every search is "within one community": the community leads each index. On PostgreSQL
+        # the pattern opclass lets LIKE 'prefix%' use the index (SQLite: case_sensitive_like).
+        indexes = [
+            models.Index(
+                fields=["community", "name"],
+                name="resident_name",
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["community", "name_initials"],
+                name="resident_initials",
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["community", "name_pinyin"],
+                name="resident_pinyin",
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+            ),
+            models.Index(fields=["community", "phone_tail"], name="resident_phone_tail"),
+            models.Index(fields=["community", "id_tail"], name="resident_id_tail"),
+            models.Index(fields=["community", "id_number"], name="resident_id_number"),
+        ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from linli.people.search import fill_search_keys
+
+        fill_search_keys(self)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, *SEARCH_KEY_FIELDS}
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return self.name
@@ -121,3 +166,125 @@ class Vulnerability(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resident_id}: {self.get_kind_display()}"
+
+
+class HealthNote(models.Model):
+    """A dated note on a resident's health, by a doctor or worker; shown only to roles that need it."""
+
+    community_field: ClassVar[str] = "community"
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+")
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="health_notes")
+    written_at = models.DateTimeField(_("written"), auto_now_add=True)
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("note"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("health note")
+        verbose_name_plural = _("health notes")
+        ordering = ["-written_at"]
+
+    def __str__(self) -> str:
+        return f"{self.resident_id} {self.written_at:%Y-%m-%d}"
+
+
+class ResidentImport(models.Model):
+    """One upload of a roster: its progress, its outcome and its per-row error report."""
+
+    community_field: ClassVar[str] = "community"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        FAILED = "failed", _("Has errors: nothing imported")
+        CHECKED = "checked", _("Checked: ready to import")
+        DONE = "done", _("Imported")
+        CRASHED = "crashed", _("Stopped by an error: nothing imported")
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    file_name = models.CharField(_("file"), max_length=255)
+    stored_path = models.CharField(max_length=500, editable=False)
+    dry_run = models.BooleanField(_("check only"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(_("new residents"), default=0)
+    updated = models.PositiveIntegerField(_("updated residents"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged residents"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    # The first errors (row, column, reason); the downloadable report lists the same.
+    errors = models.JSONField(default=list, blank=True)
+    message = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("resident import")
+        verbose_name_plural = _("resident imports")
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def percent(self) -> int:
+        if not self.rows_total:
+            return 0 if self.status in (self.Status.PENDING, self.Status.RUNNING) else 100
+        return min(100, round(100 * self.rows_done / self.rows_total))
+
+    @property
+    def finished(self) -> bool:
+        return self.status not in (self.Status.PENDING, self.Status.RUNNING)
+
+
+class SurveyRound(models.Model):
+    """A door-knocking round (敲门行动) through one building."""
+
+    community_field: ClassVar[str] = "community"
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+")
+    building = models.ForeignKey(
+        "core.Building", on_delete=models.PROTECT, related_name="survey_rounds"
+    )
+    name = models.CharField(_("round"), max_length=100)
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("door-knocking round")
+        verbose_name_plural = _("door-knocking rounds")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SurveyVisit(models.Model):
+    """One knock on one household's door in a round."""
+
+    community_field: ClassVar[str] = "community"
+
+    class Result(models.TextChoices):
+        VERIFIED = "verified", _("Verified")
+        CORRECTED = "corrected", _("Corrected")
+        NOBODY_HOME = "nobody", _("Nobody home: revisit")
+        REFUSED = "refused", _("Refused")
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+")
+    round = models.ForeignKey(SurveyRound, on_delete=models.PROTECT, related_name="visits")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="visits")
+    visited_at = models.DateTimeField(_("visited"))
+    visitor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    result = models.CharField(_("result"), max_length=10, choices=Result.choices)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("door-knocking visit")
+        verbose_name_plural = _("door-knocking visits")
+        indexes = [models.Index(fields=["round", "household", "visited_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.get_result_display()}"

@@ -10,7 +10,7 @@ from tests.factories import make_user
 # T = tasks, O = run a hotel, A = review the access log.
 EXPECTED = {
     Role.OFFICIAL: "WFRA",
-    Role.WORKER: "WEPCRA",
+    Role.WORKER: "WEPHCRA",
     Role.OPERATOR: "WPC",
     Role.DOCTOR: "WPHR",
     Role.VOLUNTEER: "T",

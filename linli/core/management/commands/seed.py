@@ -69,4 +69,6 @@ class Command(BaseCommand):
         width = max(width, len("community / street") + 1)
         self.stdout.write(f"{'role':<12} {pad('community / street', width)} username")
         for login in result.logins:
-            self.stdout.write(f"{login['role']:<12} {pad(login['area'], width)} {login['username']}")
+            self.stdout.write(
+                f"{login['role']:<12} {pad(login['area'], width)} {login['username']}"
+            )

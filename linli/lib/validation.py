@@ -1,0 +1,107 @@
+"""Validation of the personal data communities type and import: each function returns the clean
+value or raises `Invalid` with a reason a community worker can act on."""
+
+import re
+from datetime import date, datetime
+from functools import lru_cache
+
+import phonenumbers
+from django.utils.translation import gettext as _
+
+from linli.lib.idcard import check_char
+
+
+class Invalid(ValueError):
+    pass
+
+
+ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
+
+
+def validate_prc_id(raw: str, today: date) -> tuple[str, date, str]:
+    """(normalised number, birth date, sex 'M'/'F') of an 18-digit PRC identity number."""
+    number = raw.strip().upper()
+    if not ID_SHAPE.match(number):
+        raise Invalid(_("an identity number has 18 characters: 17 digits and a digit or X"))
+    if number[0] not in "12345678":
+        raise Invalid(_("%(region)s is not a region code") % {"region": number[:6]})
+    try:
+        born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        raise Invalid(
+            _("birth date %(date)s in the identity number is not a real date")
+            % {"date": f"{number[6:10]}-{number[10:12]}-{number[12:14]}"}
+        ) from None
+    if born > today or born.year < 1890:
+        raise Invalid(
+            _("birth date %(date)s in the identity number is impossible") % {"date": born}
+        )
+    if check_char(number[:17]) != number[17]:
+        raise Invalid(_("the check digit is wrong: the number was mistyped"))
+    return number, born, "M" if int(number[16]) % 2 else "F"
+
+
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
+
+
+def parse_date(value: object, today: date) -> date:
+    """A date from an Excel cell or text (2020-01-31, 2020/1/31, 20200131, 2020年1月31日)."""
+    if isinstance(value, datetime):
+        found = value.date()
+    elif isinstance(value, date):
+        found = value
+    else:
+        text = str(value).strip()
+        for fmt in DATE_FORMATS:
+            try:
+                found = datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a date, no time)
+                break
+            except ValueError:
+                continue
+        else:
+            raise Invalid(_("%(value)s is not a date (write it as 1950-03-21)") % {"value": text})
+    if found > today or found.year < 1890:
+        raise Invalid(_("%(date)s is an impossible birth date") % {"date": found})
+    return found
+
+
+SEX = {"男": "M", "女": "F", "m": "M", "f": "F", "male": "M", "female": "F", "1": "M", "2": "F"}
+
+
+def parse_sex(value: object) -> str:
+    text = str(value).strip().lower()
+    if text in SEX:
+        return SEX[text]
+    raise Invalid(_("%(value)s is not a sex (男/女, M/F)") % {"value": value})
+
+
+MOBILE_CN = re.compile(r"^1\d{10}$")
+
+
+@lru_cache(maxsize=4096)
+def _cn_mobile_prefix_valid(prefix7: str) -> bool:
+    # libphonenumber's Chinese mobile patterns decide validity within the first seven digits
+    # (号段) and accept any last six, so one check per prefix stands for every number behind it.
+    return phonenumbers.is_valid_number(phonenumbers.parse(prefix7 + "000000", "CN"))
+
+
+def normalize_phone(raw: object) -> str:
+    """National digits for a Chinese number (13812345678, 02155551234); +E.164 for others."""
+    text = str(raw).strip()
+    if isinstance(raw, float) and raw.is_integer():  # Excel stores digit-only cells as numbers
+        text = str(int(raw))
+    compact = re.sub(r"[\s\-()（）]", "", text)
+    if MOBILE_CN.match(compact):
+        if _cn_mobile_prefix_valid(compact[:7]):
+            return compact
+        raise Invalid(_("%(value)s is not a phone number") % {"value": text})
+    try:
+        number = phonenumbers.parse(compact, "CN")
+    except phonenumbers.NumberParseException:
+        raise Invalid(_("%(value)s is not a phone number") % {"value": text}) from None
+    if not phonenumbers.is_valid_number(number):
+        raise Invalid(_("%(value)s is not a phone number") % {"value": text})
+    if number.country_code == 86:
+        national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+        return re.sub(r"\D", "", national)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

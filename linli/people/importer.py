@@ -1,0 +1,670 @@
+"""Roster import (xlsx or csv): recognise the headers, validate every row, write all or nothing.
+
+One pass over the file, streamed (csv.reader / openpyxl read-only), inside one transaction:
+valid rows are written as they come, in batches, through the fastest path of the database
+(COPY on PostgreSQL, executemany on SQLite); after the first bad row nothing more is written but
+every row is still checked, so the report is complete; at the end the transaction commits only
+if there was no error and this was not a dry run. A re-import updates the residents it finds
+(by identity number, else by name and room) instead of adding them twice.
+"""
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+
+from linli.core.models import Building, Community, Compound, Room, Unit, User
+from linli.lib.validation import (
+    Invalid,
+    normalize_phone,
+    parse_date,
+    parse_sex,
+    validate_prc_id,
+)
+from linli.people.models import Household, Resident, ResidentImport, Vulnerability
+from linli.people.search import digits_tail, fill_search_keys, name_keys
+
+BATCH = 5000
+MAX_ERRORS_KEPT = 10_000
+
+# Column → the headers communities use for it (compared without spaces, case or punctuation).
+HEADERS: dict[str, tuple[str, ...]] = {
+    "name": ("姓名", "名字", "居民姓名", "name", "fullname"),
+    "sex": ("性别", "sex", "gender"),
+    "id_number": ("身份证号", "身份证号码", "证件号码", "证件号", "身份证", "idnumber", "id", "identitynumber", "idno", "passport", "passportnumber"),
+    "id_type": ("证件类型", "idtype", "documenttype"),
+    "date_of_birth": ("出生日期", "出生年月", "生日", "dateofbirth", "birthdate", "dob", "born"),
+    "phone": ("联系电话", "手机", "手机号", "手机号码", "电话", "phone", "mobile", "telephone", "tel"),
+    "compound": ("小区", "小区名称", "小区名", "compound", "estate"),
+    "building": ("楼号", "楼栋", "幢", "楼", "楼栋号", "building", "buildingno", "block"),
+    "unit": ("单元", "单元号", "门洞", "unit", "stairwell", "entrance"),
+    "room": ("室号", "房号", "门牌号", "室", "房间号", "room", "roomno", "flat", "apartment"),
+    "nationality": ("国籍", "nationality", "country"),
+    "languages": ("语言", "languages", "language"),
+    "mobility": ("行动能力", "mobility"),
+    "ltc_level": ("长护险等级", "长护险评估等级", "长护险", "ltclevel", "carelevel"),
+    "tags": ("特殊人群", "人群类别", "特殊群体", "tags", "vulnerabilities", "groups"),
+    "notes": ("备注", "notes", "remarks"),
+}  # fmt: skip
+REQUIRED = ("name", "building", "room")
+ID_TYPES = {
+    "身份证": Resident.IdType.PRC_ID, "居民身份证": Resident.IdType.PRC_ID, "prc_id": Resident.IdType.PRC_ID,
+    "id": Resident.IdType.PRC_ID, "护照": Resident.IdType.PASSPORT, "passport": Resident.IdType.PASSPORT,
+    "其他": Resident.IdType.OTHER, "other": Resident.IdType.OTHER,
+}  # fmt: skip
+MOBILITY = {
+    "自理": Resident.Mobility.INDEPENDENT, "independent": Resident.Mobility.INDEPENDENT,
+    "行动不便": Resident.Mobility.LIMITED, "半自理": Resident.Mobility.LIMITED, "limited": Resident.Mobility.LIMITED,
+    "卧床": Resident.Mobility.BEDRIDDEN, "bedridden": Resident.Mobility.BEDRIDDEN,
+}  # fmt: skip
+TAGS = {
+    "独居": Vulnerability.Kind.LIVES_ALONE, "残疾": Vulnerability.Kind.DISABLED, "孕妇": Vulnerability.Kind.PREGNANT,
+    "孕产妇": Vulnerability.Kind.PREGNANT, "婴幼儿": Vulnerability.Kind.INFANT, "血透": Vulnerability.Kind.DIALYSIS,
+    "透析": Vulnerability.Kind.DIALYSIS, "放化疗": Vulnerability.Kind.CHEMO, "化疗": Vulnerability.Kind.CHEMO,
+    "慢性病": Vulnerability.Kind.CHRONIC, "慢病": Vulnerability.Kind.CHRONIC, "大重病": Vulnerability.Kind.SEVERE,
+    "重病": Vulnerability.Kind.SEVERE, "困难": Vulnerability.Kind.HARDSHIP, "低保": Vulnerability.Kind.HARDSHIP,
+    "经济困难": Vulnerability.Kind.HARDSHIP, "清真": Vulnerability.Kind.DIET, "民族饮食": Vulnerability.Kind.DIET,
+    "外籍": Vulnerability.Kind.LANGUAGE, "语言": Vulnerability.Kind.LANGUAGE,
+    **{k.value: k for k in Vulnerability.Kind},
+    **{str(k.label).lower(): k for k in Vulnerability.Kind},
+}  # fmt: skip
+NORMALISE = re.compile(r"[\s_\-\*:：()（）/\.]|必填")
+RESIDENT_COLUMNS = (
+    "id", "community_id", "household_id", "name", "sex", "date_of_birth", "id_type", "id_number",
+    "phone", "nationality", "languages", "mobility", "ltc_level", "notes", "is_active",
+    "name_pinyin", "name_initials", "phone_tail", "id_tail", "imported_by_id",
+)  # fmt: skip
+# Fields a re-import may change, in the order `Row.values()` gives them.
+UPDATABLE = ("name", "sex", "date_of_birth", "id_type", "id_number", "phone", "nationality",
+             "languages", "mobility", "ltc_level", "notes")  # fmt: skip
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    reason: str
+
+    def as_list(self) -> list[object]:
+        return [self.row, self.column, self.reason]
+
+
+@dataclass
+class Outcome:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    error_count: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    committed: bool = False
+
+    def add_error(self, row: int, column: str, reason: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_ERRORS_KEPT:
+            self.errors.append(RowError(row, column, reason))
+
+
+def _normalise_header(text: object) -> str:
+    return NORMALISE.sub("", str(text or "")).lower()
+
+
+ALIASES = {_normalise_header(alias): col for col, names in HEADERS.items() for alias in names}
+
+
+def map_columns(header: list[object]) -> tuple[dict[str, int], list[str]]:
+    """Column → index in the header, and the names of the headers as written (for reports)."""
+    found: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        column = ALIASES.get(_normalise_header(cell))
+        if column and column not in found:
+            found[column] = index
+    return found, [str(c or "") for c in header]
+
+
+# Reading --------------------------------------------------------------------------------------
+
+
+def _sniff_encoding(path: Path) -> str:
+    head = path.open("rb").read(65536)
+    try:
+        head.decode("utf-8")
+        return "utf-8-sig"
+    except UnicodeDecodeError as exc:
+        # A multi-byte character cut at the end of the sample is still UTF-8.
+        return "utf-8-sig" if exc.start >= len(head) - 3 else "gb18030"
+
+
+def count_rows(path: Path) -> int | None:
+    """Data rows in the file (without the header), when that is cheap to know."""
+    if path.suffix.lower() == ".csv":
+        with path.open("rb") as f:
+            return max(
+                0, sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b"")) - 1
+            )
+    return None
+
+
+def read_rows(path: Path) -> Iterator[list[object]]:
+    """Rows of a csv or xlsx file as lists of cell values, header first, streamed."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        with path.open(encoding=_sniff_encoding(path), newline="") as f:
+            yield from csv.reader(f)
+    elif suffix in (".xlsx", ".xlsm"):
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        try:
+            sheet = workbook.worksheets[0]
+            for values in sheet.iter_rows(values_only=True):
+                yield list(values)
+        finally:
+            workbook.close()
+    else:
+        raise Invalid(_("a roster is an .xlsx or .csv file"))
+
+
+# Writing --------------------------------------------------------------------------------------
+
+
+def _table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+class IdAllocator:
+    """Primary keys handed out before the rows are written, so that rows can refer to each other
+    in one bulk write. PostgreSQL: from the table's own sequence (safe beside other writers);
+    SQLite: after the largest id, which is safe because the import holds the write lock."""
+
+    def __init__(self, model: type[Model]) -> None:
+        self.model = model
+        self.next_id = 0
+
+    def take(self, n: int) -> list[int]:
+        if n == 0:
+            return []
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                    [self.model._meta.db_table, n],
+                )
+                return [row[0] for row in cursor.fetchall()]
+            if not self.next_id:
+                cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {_table(self.model)}")  # noqa: S608
+                self.next_id = cursor.fetchone()[0]
+        first, self.next_id = self.next_id, self.next_id + n
+        return list(range(first, first + n))
+
+
+def bulk_insert(model: type[Model], columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    if not rows:
+        return
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {_table(model)} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {_table(model)} ({names}) VALUES ({marks})", rows)  # noqa: S608
+
+
+# The import -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    number: int
+    name: str
+    sex: str
+    born: date
+    id_type: str
+    id_number: str
+    phone: str
+    nationality: str
+    languages: list[str]
+    mobility: str
+    ltc_level: int
+    notes: str
+    room_key: tuple[int, str, str]  # building id, unit number, room number
+    tags: list[str]
+
+    def values(self) -> tuple[object, ...]:
+        return (self.name, self.sex, self.born, self.id_type, self.id_number, self.phone,
+                self.nationality, self.languages, self.mobility, self.ltc_level, self.notes)  # fmt: skip
+
+
+class Importer:
+    def __init__(
+        self,
+        community: Community,
+        actor: User,
+        *,
+        dry_run: bool = False,
+        record: ResidentImport | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        self.community = community
+        self.actor = actor
+        self.dry_run = dry_run
+        self.record = record
+        self.progress = progress
+        self.today = timezone.localdate()
+        self.outcome = Outcome()
+        self.pending: list[Row] = []
+        self.seen_ids: dict[str, int] = {}
+        self.seen_names: dict[tuple[str, tuple[int, str, str]], int] = {}
+
+    # Register lookups, loaded once for the community.
+    def _load_register(self) -> None:
+        c = self.community
+        self.compounds = {
+            name: pk for pk, name in Compound.objects.filter(community=c).values_list("pk", "name")
+        }
+        self.buildings = {
+            (compound, number): pk
+            for pk, compound, number in Building.objects.filter(compound__community=c).values_list(
+                "pk", "compound_id", "number"
+            )
+        }
+        self.units = {
+            (building, number): pk
+            for pk, building, number in Unit.objects.filter(
+                building__compound__community=c
+            ).values_list("pk", "building_id", "number")
+        }
+        self.rooms = {
+            (unit, number): pk
+            for pk, unit, number in Room.objects.filter(
+                unit__building__compound__community=c
+            ).values_list("pk", "unit_id", "number")
+        }
+        self.households: dict[int, int] = {}
+        for pk, room in (
+            Household.objects.filter(community=c).values_list("pk", "room_id").order_by("pk")
+        ):
+            self.households.setdefault(room, pk)
+        self.existing_by_id: dict[str, int] = {}
+        self.existing_by_name: dict[tuple[str, int], int] = {}
+        for pk, id_number, name, room in Resident.objects.filter(community=c).values_list(
+            "pk", "id_number", "name", "household__room_id"
+        ):
+            if id_number:
+                self.existing_by_id[id_number] = pk
+            self.existing_by_name[(name, room)] = pk
+        self.resident_ids = IdAllocator(Resident)
+        self.household_ids = IdAllocator(Household)
+        self.unit_ids = IdAllocator(Unit)
+        self.room_ids = IdAllocator(Room)
+
+    def run(self, path: Path) -> Outcome:
+        try:
+            with transaction.atomic():
+                self._load_register()
+                self._run(path)
+                if self.outcome.error_count or self.dry_run:
+                    transaction.set_rollback(True)
+                else:
+                    self.outcome.committed = True
+        except Invalid as exc:
+            self.outcome.add_error(1, "", str(exc))
+        return self.outcome
+
+    def _run(self, path: Path) -> None:
+        rows = read_rows(path)
+        header = next(rows, None)
+        if header is None:
+            raise Invalid(_("the file is empty"))
+        self.columns, self.header_names = map_columns(header)
+        missing = [c for c in REQUIRED if c not in self.columns]
+        if "id_number" not in self.columns and not {"date_of_birth", "sex"} <= self.columns.keys():
+            missing.append("id_number")
+        if missing:
+            names = ", ".join(f"{HEADERS[c][0]} ({c})" for c in missing)
+            raise Invalid(_("missing columns: %(names)s") % {"names": names})
+        if "compound" not in self.columns and len(self.compounds) > 1:
+            raise Invalid(_("this community has several compounds: add a 小区 (compound) column"))
+        for number, values in enumerate(rows, start=2):
+            if not any(v not in (None, "") for v in values):
+                continue  # blank lines between blocks of a hand-made roster
+            self.outcome.rows += 1
+            row = self._check(number, values)
+            if row is not None and not self.outcome.error_count:
+                self.pending.append(row)
+                if len(self.pending) >= BATCH:
+                    self._flush()
+            if self.progress and self.outcome.rows % 2000 == 0:
+                self.progress(self.outcome.rows)
+        if not self.outcome.error_count:
+            self._flush()
+        if self.progress:
+            self.progress(self.outcome.rows)
+
+    def _cell(self, values: list[object], column: str) -> object:
+        index = self.columns.get(column)
+        if index is None or index >= len(values):
+            return None
+        value = values[index]
+        if isinstance(value, str):
+            value = value.strip()
+            return value or None
+        return value
+
+    def _header(self, column: str) -> str:
+        index = self.columns.get(column)
+        return self.header_names[index] if index is not None else HEADERS[column][0]
+
+    def _check(self, number: int, values: list[object]) -> Row | None:
+        """A clean row, or None after recording each problem of the row."""
+        errors_before = self.outcome.error_count
+
+        def fail(column: str, reason: str) -> None:
+            self.outcome.add_error(number, self._header(column), reason)
+
+        cell = self._cell
+        name = str(cell(values, "name") or "")
+        if not name:
+            fail("name", _("the name is empty"))
+        elif len(name) > 100:
+            fail("name", _("the name is longer than 100 characters"))
+        id_type_raw = cell(values, "id_type")
+        id_raw = cell(values, "id_number")
+        id_number = "" if id_raw is None else str(id_raw).strip()
+        if isinstance(id_raw, float | int) and not isinstance(id_raw, bool):
+            fail("id_number", _("the identity number was stored as a number and lost digits: format the column as text"))  # fmt: skip
+            id_number = ""
+        id_type = Resident.IdType.PRC_ID
+        if id_type_raw is not None:
+            id_type = ID_TYPES.get(str(id_type_raw).strip().lower(), "")  # type: ignore[assignment]
+            if not id_type:
+                fail(
+                    "id_type",
+                    _("%(value)s is not a kind of identity document") % {"value": id_type_raw},
+                )
+        elif id_number and not re.fullmatch(r"\d{17}[\dXx]", id_number):
+            id_type = Resident.IdType.PASSPORT
+        born: date | None = None
+        sex = ""
+        if id_number and id_type == Resident.IdType.PRC_ID:
+            try:
+                id_number, born, sex = validate_prc_id(id_number, self.today)
+            except Invalid as exc:
+                fail("id_number", str(exc))
+        elif id_number and len(id_number) > 40:
+            fail("id_number", _("the document number is longer than 40 characters"))
+        dob_raw = cell(values, "date_of_birth")
+        if dob_raw is not None:
+            try:
+                given = parse_date(dob_raw, self.today)
+                if born and given != born:
+                    fail("date_of_birth", _("%(given)s differs from the birth date in the identity number (%(id)s)") % {"given": given, "id": born})  # fmt: skip
+                born = born or given
+            except Invalid as exc:
+                fail("date_of_birth", str(exc))
+        elif born is None and self.outcome.error_count == errors_before:
+            fail("date_of_birth", _("a birth date is needed when there is no PRC identity number"))
+        sex_raw = cell(values, "sex")
+        if sex_raw is not None:
+            try:
+                given_sex = parse_sex(sex_raw)
+                if sex and given_sex != sex:
+                    fail("sex", _("differs from the sex in the identity number"))
+                sex = sex or given_sex
+            except Invalid as exc:
+                fail("sex", str(exc))
+        elif not sex:
+            fail("sex", _("the sex is needed when there is no PRC identity number"))
+        phone = ""
+        phone_raw = cell(values, "phone")
+        if phone_raw is not None:
+            try:
+                phone = normalize_phone(phone_raw)
+            except Invalid as exc:
+                fail("phone", str(exc))
+        room_key = self._room_key(values, fail)
+        nationality = str(cell(values, "nationality") or "CN").strip().upper()[:2]
+        if cell(values, "nationality") is not None and not re.fullmatch(r"[A-Z]{2}", nationality):
+            nationality = {"中国": "CN", "日本": "JP", "韩国": "KR", "美国": "US", "法国": "FR", "德国": "DE", "英国": "GB"}.get(str(cell(values, "nationality")), "")  # fmt: skip
+            if not nationality:
+                fail(
+                    "nationality",
+                    _("write the nationality as a two-letter country code (CN, JP, US …)"),
+                )
+        languages_raw = cell(values, "languages")
+        languages = [x.strip() for x in re.split(r"[,，;；、 ]+", str(languages_raw)) if x.strip()] if languages_raw else (["zh"] if nationality == "CN" else [])  # fmt: skip
+        mobility_raw = cell(values, "mobility")
+        mobility = Resident.Mobility.INDEPENDENT
+        if mobility_raw is not None:
+            mobility = MOBILITY.get(str(mobility_raw).lower(), "")  # type: ignore[assignment]
+            if not mobility:
+                fail(
+                    "mobility",
+                    _("%(value)s is not a mobility (自理 / 行动不便 / 卧床)")
+                    % {"value": mobility_raw},
+                )
+        ltc_level = 0
+        ltc_raw = cell(values, "ltc_level")
+        if ltc_raw is not None:
+            try:
+                ltc_level = int(float(str(ltc_raw).rstrip("级")))
+                if not 0 <= ltc_level <= 6:
+                    raise ValueError
+            except ValueError:
+                fail("ltc_level", _("the long-term-care level is a whole number from 0 to 6"))
+        tags: list[str] = []
+        tags_raw = cell(values, "tags")
+        if tags_raw:
+            for word in (w.strip() for w in re.split(r"[,，;；、]+", str(tags_raw))):
+                if not word:
+                    continue
+                kind = TAGS.get(word.lower())
+                if kind is None:
+                    fail("tags", _("%(value)s is not a known group") % {"value": word})
+                elif kind not in tags:
+                    tags.append(kind)
+        notes = str(cell(values, "notes") or "")
+        # The same person twice in one file is a mistake to point at, not to merge silently.
+        if id_number:
+            first = self.seen_ids.setdefault(id_number, number)
+            if first != number:
+                fail(
+                    "id_number",
+                    _("the same identity number is already on row %(row)s") % {"row": first},
+                )
+        elif name and room_key:
+            first = self.seen_names.setdefault((name, room_key), number)
+            if first != number:
+                fail("name", _("the same person is already on row %(row)s") % {"row": first})
+        if self.outcome.error_count != errors_before or born is None or room_key is None:
+            return None
+        return Row(number, name, sex, born, id_type, id_number, phone, nationality, languages,
+                   mobility, ltc_level, notes, room_key, tags)  # fmt: skip
+
+    def _room_key(
+        self, values: list[object], fail: Callable[[str, str], None]
+    ) -> tuple[int, str, str] | None:
+        compound_name = self._cell(values, "compound")
+        if compound_name is None:
+            if len(self.compounds) != 1:
+                fail("compound", _("the compound is empty"))
+                return None
+            compound_id = next(iter(self.compounds.values()))
+        else:
+            found = self.compounds.get(str(compound_name))
+            if found is None:
+                fail("compound", _("compound %(name)s is not in the register of this community") % {"name": compound_name})  # fmt: skip
+                return None
+            compound_id = found
+        building = _number(self._cell(values, "building"), ("号楼", "号", "幢", "栋"))
+        room = _number(self._cell(values, "room"), ("室", "号"))
+        unit = _number(self._cell(values, "unit"), ("单元", "门洞")) or "1"
+        if not building:
+            fail("building", _("the building is empty"))
+            return None
+        building_id = self.buildings.get((compound_id, building))
+        if building_id is None:
+            fail("building", _("building %(number)s is not in the register of this compound") % {"number": building})  # fmt: skip
+            return None
+        if not room:
+            fail("room", _("the room is empty"))
+            return None
+        if len(room) > 20 or len(unit) > 20:
+            fail("room", _("the room or unit number is longer than 20 characters"))
+            return None
+        return (building_id, unit, room)
+
+    # Writing a batch of clean rows.
+    def _flush(self) -> None:
+        rows, self.pending = self.pending, []
+        if not rows:
+            return
+        room_ids = self._ensure_rooms(rows)
+        household_ids = self._ensure_households(rows, room_ids)
+        new_rows: list[Row] = []
+        updates: list[tuple[int, Row, int]] = []
+        for row in rows:
+            room_id = room_ids[row.room_key]
+            match = (self.existing_by_id.get(row.id_number) if row.id_number else None) or self.existing_by_name.get((row.name, room_id))  # fmt: skip
+            if match is None:
+                new_rows.append(row)
+            else:
+                updates.append((match, row, household_ids[room_id]))
+        new_ids = self.resident_ids.take(len(new_rows))
+        import_id = self.record.pk if self.record else None
+        resident_rows = []
+        tag_rows: list[tuple[int, str]] = []
+        for pk, row in zip(new_ids, new_rows, strict=True):
+            pinyin, initials = name_keys(row.name)
+            resident_rows.append((
+                pk, self.community.pk, household_ids[room_ids[row.room_key]], row.name, row.sex,
+                row.born.isoformat(), row.id_type, row.id_number, row.phone, row.nationality,
+                json.dumps(row.languages), row.mobility, row.ltc_level, row.notes, True,
+                pinyin, initials, digits_tail(row.phone), digits_tail(row.id_number), import_id,
+            ))  # fmt: skip
+            tag_rows.extend((pk, kind) for kind in row.tags)
+            if row.id_number:
+                self.existing_by_id[row.id_number] = pk
+            self.existing_by_name[(row.name, room_ids[row.room_key])] = pk
+        bulk_insert(Resident, RESIDENT_COLUMNS, resident_rows)
+        self.outcome.created += len(new_rows)
+        self._apply_updates(updates, tag_rows)
+        self._insert_tags(tag_rows)
+
+    def _ensure_rooms(self, rows: list[Row]) -> dict[tuple[int, str, str], int]:
+        """Room id of every row, creating the units and rooms the register does not have yet."""
+        new_units = sorted({(r.room_key[0], r.room_key[1]) for r in rows} - self.units.keys())
+        for key, pk in zip(new_units, self.unit_ids.take(len(new_units)), strict=True):
+            self.units[key] = pk
+        bulk_insert(Unit, ("id", "building_id", "number"), [(pk, b, n) for (b, n), pk in ((k, self.units[k]) for k in new_units)])  # fmt: skip
+        keys = {
+            r.room_key: (self.units[(r.room_key[0], r.room_key[1])], r.room_key[2]) for r in rows
+        }
+        new_rooms = sorted(set(keys.values()) - self.rooms.keys())
+        for key, pk in zip(new_rooms, self.room_ids.take(len(new_rooms)), strict=True):
+            self.rooms[key] = pk
+        bulk_insert(
+            Room,
+            ("id", "unit_id", "number", "floor", "occupancy"),
+            [(self.rooms[k], k[0], k[1], _floor(k[1]), Room.Occupancy.OWNER) for k in new_rooms],
+        )
+        return {room_key: self.rooms[unit_room] for room_key, unit_room in keys.items()}
+
+    def _ensure_households(
+        self, rows: list[Row], room_ids: dict[tuple[int, str, str], int]
+    ) -> dict[int, int]:
+        """One household per room: the one living there, or a new one."""
+        first_phone: dict[int, str] = {}
+        for row in rows:
+            first_phone.setdefault(room_ids[row.room_key], row.phone)
+        new_rooms = sorted(set(first_phone) - self.households.keys())
+        for room, pk in zip(new_rooms, self.household_ids.take(len(new_rooms)), strict=True):
+            self.households[room] = pk
+        bulk_insert(
+            Household,
+            ("id", "community_id", "room_id", "phone"),
+            [(self.households[r], self.community.pk, r, first_phone[r]) for r in new_rooms],
+        )
+        return {room: self.households[room] for room in first_phone}
+
+    def _apply_updates(
+        self, updates: list[tuple[int, Row, int]], tag_rows: list[tuple[int, str]]
+    ) -> None:
+        if not updates:
+            return
+        current = Resident.objects.in_bulk([pk for pk, _row, _h in updates])
+        changed: list[Resident] = []
+        for pk, row, household_id in updates:
+            resident = current[pk]
+            before = tuple(getattr(resident, f) for f in UPDATABLE) + (resident.household_id,)
+            for field_name, value in zip(UPDATABLE, row.values(), strict=True):
+                setattr(resident, field_name, value)
+            resident.household_id = household_id
+            if tuple(getattr(resident, f) for f in UPDATABLE) + (household_id,) != before:
+                fill_search_keys(resident)
+                resident._change_reason = "import"  # type: ignore[attr-defined]
+                changed.append(resident)
+            tag_rows.extend((pk, kind) for kind in row.tags)
+        Resident.objects.bulk_update(changed, [*UPDATABLE, "household", "name_pinyin", "name_initials", "phone_tail", "id_tail"])  # fmt: skip
+        Resident.history.bulk_history_create(
+            changed, default_user=self.actor, default_change_reason="import"
+        )  # type: ignore[attr-defined]
+        self.outcome.updated += len(changed)
+        self.outcome.unchanged += len(updates) - len(changed)
+
+    def _insert_tags(self, tag_rows: list[tuple[int, str]]) -> None:
+        if not tag_rows:
+            return
+        residents = {pk for pk, _kind in tag_rows}
+        have = set(
+            Vulnerability.objects.filter(resident__in=residents, until__isnull=True).values_list(
+                "resident_id", "kind"
+            )
+        )
+        fresh = sorted({t for t in tag_rows if t not in have})
+        Vulnerability.objects.bulk_create(
+            Vulnerability(community=self.community, resident_id=pk, kind=kind, since=self.today)
+            for pk, kind in fresh
+        )
+
+
+def _number(value: object, suffixes: tuple[str, ...]) -> str:
+    """'3号楼' → '3', 502.0 → '502'."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    for suffix in suffixes:
+        text = text.removesuffix(suffix)
+    return text.strip()
+
+
+def _floor(room: str) -> int:
+    digits = re.match(r"\d+", room)
+    return int(digits.group()[:-2] or 1) if digits and len(digits.group()) >= 3 else 1
+
+
+def error_report_xlsx(errors: list[RowError] | list[list[object]]) -> bytes:
+    """The per-row error report: row, column, reason."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Errors"))
+    sheet.append([_("Row"), _("Column"), _("Reason")])
+    for error in errors:
+        sheet.append(error.as_list() if isinstance(error, RowError) else list(error))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
