@@ -2,6 +2,7 @@
 
 import argparse
 import os
+import subprocess
 import sys
 
 
@@ -42,7 +43,16 @@ def serve(args: argparse.Namespace) -> None:
         "10",
     ]
     print(f"Linli is serving on http://{args.host}:{args.port}/", flush=True)
-    run()
+    # On one machine the background worker (imports, reminders) runs beside the web server.
+    worker = None
+    if not args.no_worker:
+        worker = subprocess.Popen([sys.executable, "-m", "linli.cli", "worker"])
+    try:
+        run()
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=15)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -55,14 +65,16 @@ def main(argv: list[str] | None = None) -> None:
     p_serve.add_argument("--workers", type=int, default=int(os.environ.get("LINLI_WORKERS", "2")))
     p_serve.add_argument("--threads", type=int, default=int(os.environ.get("LINLI_THREADS", "4")))
     p_serve.add_argument("--access-log", action="store_true")
+    p_serve.add_argument("--no-worker", action="store_true", help="run no background worker")
     sub.add_parser("seed", help="seed demo data (see `linli seed --help`)", add_help=False)
     sub.add_parser("worker", help="run the background task worker", add_help=False)
+    sub.add_parser("import", help="import a roster (see `linli import --help`)", add_help=False)
     sub.add_parser("manage", help="any Django management command", add_help=False)
 
-    if argv and argv[0] in ("seed", "worker", "manage"):
+    if argv and argv[0] in ("seed", "import", "worker", "manage"):
         command, rest = argv[0], argv[1:]
-        if command == "seed":
-            _manage(["seed", *rest])
+        if command in ("seed", "import"):
+            _manage([command, *rest])
         elif command == "worker":
             _manage(["db_worker", *rest])
         else:

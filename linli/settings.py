@@ -215,6 +215,18 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Import progress is written outside the import's transaction (where the database cannot show it
+# to the page that polls), so it lives in a cache the web server and the worker share.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+    }
+}
+IMPORT_DIR = VAR_DIR / "imports"
+IMPORT_MAX_MB = env_int("LINLI_IMPORT_MAX_MB", 200)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 LOGGING = {

@@ -25,3 +25,10 @@ def community_b(community_a: Community) -> Community:
 @pytest.fixture
 def worker_a(community_a: Community):  # type: ignore[no-untyped-def]
     return make_user(Role.WORKER, community_a)
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_at_once(settings: LazySettings, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Background tasks run inside the request that queues them; uploads go to a temp dir."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.IMPORT_DIR = tmp_path_factory.mktemp("imports")

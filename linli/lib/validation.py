@@ -81,8 +81,8 @@ MOBILE_CN = re.compile(r"^1\d{10}$")
 @lru_cache(maxsize=4096)
 def _cn_mobile_prefix_valid(prefix7: str) -> bool:
     # libphonenumber's Chinese mobile patterns decide validity within the first seven digits
-    # (号段) and accept any last six, so one check per prefix stands for every number behind it.
-    return phonenumbers.is_valid_number(phonenumbers.parse(prefix7 + "000000", "CN"))
+    # (号段) and accept any last four, so one check per prefix stands for every number behind it.
+    return phonenumbers.is_valid_number(phonenumbers.parse(prefix7 + "0000", "CN"))
 
 
 def normalize_phone(raw: object) -> str:

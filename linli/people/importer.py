@@ -387,12 +387,11 @@ class Importer:
             id_number = ""
         id_type = Resident.IdType.PRC_ID
         if id_type_raw is not None:
-            id_type = ID_TYPES.get(str(id_type_raw).strip().lower(), "")  # type: ignore[assignment]
-            if not id_type:
-                fail(
-                    "id_type",
-                    _("%(value)s is not a kind of identity document") % {"value": id_type_raw},
-                )
+            found_type = ID_TYPES.get(str(id_type_raw).strip().lower())
+            if found_type is None:
+                fail("id_type", _("%(value)s is not a kind of identity document") % {"value": id_type_raw})  # fmt: skip
+            else:
+                id_type = found_type
         elif id_number and not re.fullmatch(r"\d{17}[\dXx]", id_number):
             id_type = Resident.IdType.PASSPORT
         born: date | None = None
@@ -447,13 +446,11 @@ class Importer:
         mobility_raw = cell(values, "mobility")
         mobility = Resident.Mobility.INDEPENDENT
         if mobility_raw is not None:
-            mobility = MOBILITY.get(str(mobility_raw).lower(), "")  # type: ignore[assignment]
-            if not mobility:
-                fail(
-                    "mobility",
-                    _("%(value)s is not a mobility (自理 / 行动不便 / 卧床)")
-                    % {"value": mobility_raw},
-                )
+            found_mobility = MOBILITY.get(str(mobility_raw).lower())
+            if found_mobility is None:
+                fail("mobility", _("%(value)s is not a mobility (自理 / 行动不便 / 卧床)") % {"value": mobility_raw})  # fmt: skip
+            else:
+                mobility = found_mobility
         ltc_level = 0
         ltc_raw = cell(values, "ltc_level")
         if ltc_raw is not None:
@@ -607,11 +604,11 @@ class Importer:
         changed: list[Resident] = []
         for pk, row, household_id in updates:
             resident = current[pk]
-            before = tuple(getattr(resident, f) for f in UPDATABLE) + (resident.household_id,)
+            before = (*(getattr(resident, f) for f in UPDATABLE), resident.household_id)
             for field_name, value in zip(UPDATABLE, row.values(), strict=True):
                 setattr(resident, field_name, value)
             resident.household_id = household_id
-            if tuple(getattr(resident, f) for f in UPDATABLE) + (household_id,) != before:
+            if (*(getattr(resident, f) for f in UPDATABLE), household_id) != before:
                 fill_search_keys(resident)
                 resident._change_reason = "import"  # type: ignore[attr-defined]
                 changed.append(resident)
@@ -619,7 +616,7 @@ class Importer:
         Resident.objects.bulk_update(changed, [*UPDATABLE, "household", "name_pinyin", "name_initials", "phone_tail", "id_tail"])  # fmt: skip
         Resident.history.bulk_history_create(
             changed, default_user=self.actor, default_change_reason="import"
-        )  # type: ignore[attr-defined]
+        )
         self.outcome.updated += len(changed)
         self.outcome.unchanged += len(updates) - len(changed)
 

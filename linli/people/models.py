@@ -115,6 +115,9 @@ class Resident(models.Model):
             models.Index(fields=["community", "id_number"], name="resident_id_number"),
         ]
 
+    def __str__(self) -> str:
+        return self.name
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         from linli.people.search import fill_search_keys
 
@@ -123,9 +126,6 @@ class Resident(models.Model):
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, *SEARCH_KEY_FIELDS}
         super().save(*args, **kwargs)
-
-    def __str__(self) -> str:
-        return self.name
 
     def age(self, on: date) -> int:
         born = self.date_of_birth
@@ -169,7 +169,7 @@ class Vulnerability(models.Model):
 
 
 class HealthNote(models.Model):
-    """A dated note on a resident's health, by a doctor or worker; shown only to roles that need it."""
+    """A dated note on a resident's health by a doctor or worker, for the roles that need it."""
 
     community_field: ClassVar[str] = "community"
 

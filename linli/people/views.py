@@ -1,24 +1,33 @@
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from linli.core.actions import do_record_pii_access
 from linli.core.decorators import capability_required
 from linli.core.http import AuthedRequest
 from linli.core.roles import Cap
-from linli.people import selectors
+from linli.core.scoping import get_for_user, scoped
+from linli.people import search, selectors
+from linli.people.actions.imports import (
+    do_confirm_resident_import,
+    do_start_resident_import,
+    rows_done,
+)
+from linli.people.forms import ImportForm
+from linli.people.importer import error_report_xlsx
+from linli.people.models import ResidentImport
 
 
 @capability_required(Cap.VIEW_REGISTER)
 def resident_list(request: AuthedRequest) -> HttpResponse:
-    residents = selectors.residents_for(request.user).select_related(
+    q = request.GET.get("q", "").strip()
+    residents = search.search(selectors.residents_for(request.user), q).select_related(
         "household__room__unit__building__compound"
     )
-    q = request.GET.get("q", "").strip()
-    if q:
-        residents = residents.filter(Q(name__startswith=q) | Q(phone__endswith=q))
     page = Paginator(residents.order_by("household_id", "pk"), 50).get_page(request.GET.get("page"))
     return render(request, "people/resident_list.html", {"page": page, "q": q})
 
@@ -42,7 +51,65 @@ def resident_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "resident": resident,
             "reveal": reveal,
             "can_reveal": request.user.can(Cap.VIEW_PII),
+            "can_see_health": request.user.can(Cap.VIEW_HEALTH),
             "age": resident.age(timezone.localdate()),
             "vulnerabilities": resident.vulnerabilities.filter(until__isnull=True),
         },
     )
+
+
+@capability_required(Cap.EDIT_REGISTER)
+def import_start(request: AuthedRequest) -> HttpResponse:
+    community = request.user.community
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if community is None:
+        form.add_error(None, ValidationError(_("Imports are made by a community's own staff.")))
+    elif request.method == "POST" and form.is_valid():
+        try:
+            record = do_start_resident_import(
+                community,
+                actor=request.user,
+                uploaded=form.cleaned_data["file"],
+                dry_run=form.cleaned_data["dry_run"],
+            )
+        except ValidationError as exc:
+            form.add_error("file", exc.message_dict.get("file", exc.messages))
+        else:
+            return redirect("people:import-detail", pk=record.pk)
+    recent = scoped(request.user, ResidentImport.objects.select_related("uploaded_by")).order_by(
+        "-pk"
+    )[:10]
+    return render(request, "people/import_start.html", {"form": form, "recent": recent})
+
+
+def _get_import(request: AuthedRequest, pk: int) -> ResidentImport:
+    return get_for_user(request.user, ResidentImport.objects.all(), Cap.EDIT_REGISTER, pk=pk)
+
+
+@capability_required(Cap.EDIT_REGISTER)
+def import_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    record = _get_import(request, pk)
+    template = "people/_import_status.html" if request.htmx else "people/import_detail.html"
+    return render(request, template, {"record": record, "done_rows": rows_done(record)})
+
+
+@capability_required(Cap.EDIT_REGISTER)
+def import_errors(request: AuthedRequest, pk: int) -> HttpResponse:
+    record = _get_import(request, pk)
+    response = HttpResponse(
+        error_report_xlsx(record.errors),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="import-{record.pk}-errors.xlsx"'
+    return response
+
+
+@require_POST
+@capability_required(Cap.EDIT_REGISTER)
+def import_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
+    checked = _get_import(request, pk)
+    try:
+        record = do_confirm_resident_import(checked, actor=request.user)
+    except ValidationError:
+        return redirect("people:import-detail", pk=checked.pk)
+    return redirect("people:import-detail", pk=record.pk)

@@ -1,0 +1,139 @@
+"""Roster imports: start one (store the upload, queue the work), run it, confirm a checked one."""
+
+import shutil
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.core.models import Community, User
+from linli.people.importer import Importer
+from linli.people.importer import count_rows as count_file_rows
+from linli.people.models import ResidentImport
+
+SUFFIXES = (".xlsx", ".csv")
+
+
+def progress_key(record_id: int) -> str:
+    return f"import-progress-{record_id}"
+
+
+def rows_done(record: ResidentImport) -> int:
+    """Rows checked so far: from the shared cache while running, from the record afterwards."""
+    if record.status == ResidentImport.Status.RUNNING:
+        return int(cache.get(progress_key(record.pk), 0))
+    return record.rows_done
+
+
+def _stored_path(record: ResidentImport, suffix: str) -> Path:
+    directory = Path(settings.IMPORT_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory / f"{record.pk}-{uuid.uuid4().hex}{suffix}"
+
+
+@transaction.atomic
+def do_start_resident_import(
+    community: Community, *, actor: User, uploaded: UploadedFile[bytes], dry_run: bool
+) -> ResidentImport:
+    """Keep the uploaded roster and queue its import (or its check, when `dry_run`)."""
+    name = uploaded.name or "roster"
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ValidationError({"file": _("a roster is an .xlsx or .csv file")})
+    if (uploaded.size or 0) > settings.IMPORT_MAX_MB * 1024 * 1024:
+        raise ValidationError(
+            {"file": _("the file is larger than %(mb)s MB") % {"mb": settings.IMPORT_MAX_MB}}
+        )
+    record = ResidentImport.objects.create(
+        community=community, uploaded_by=actor, file_name=name[:255], dry_run=dry_run
+    )
+    path = _stored_path(record, suffix)
+    with path.open("wb") as out:
+        for chunk in uploaded.chunks():
+            out.write(chunk)
+    record.stored_path = str(path)
+    record.save(update_fields=["stored_path"])
+    _enqueue_on_commit(record)
+    return record
+
+
+@transaction.atomic
+def do_confirm_resident_import(checked: ResidentImport, *, actor: User) -> ResidentImport:
+    """Import for real a roster whose check passed."""
+    if checked.status != ResidentImport.Status.CHECKED:
+        raise ValidationError(_("only a roster whose check passed can be imported"))
+    record = ResidentImport.objects.create(
+        community=checked.community,
+        uploaded_by=actor,
+        file_name=checked.file_name,
+        dry_run=False,
+    )
+    path = _stored_path(record, Path(checked.stored_path).suffix)
+    shutil.copyfile(checked.stored_path, path)
+    record.stored_path = str(path)
+    record.save(update_fields=["stored_path"])
+    _enqueue_on_commit(record)
+    return record
+
+
+def _enqueue_on_commit(record: ResidentImport) -> None:
+    from linli.people.tasks import run_resident_import
+
+    pk = record.pk
+    transaction.on_commit(lambda: run_resident_import.enqueue(pk))
+
+
+def do_run_resident_import(record: ResidentImport) -> ResidentImport:
+    """Run a queued import. The rows are written in one transaction of their own (all or
+    nothing); the record's status is kept outside it so that it survives a rollback."""
+    claimed = ResidentImport.objects.filter(
+        pk=record.pk, status=ResidentImport.Status.PENDING
+    ).update(status=ResidentImport.Status.RUNNING)
+    if not claimed:  # another worker has it, or it already ran
+        record.refresh_from_db()
+        return record
+    record.status = ResidentImport.Status.RUNNING
+    path = Path(record.stored_path)
+    record.rows_total = count_file_rows(path) or 0
+    record.save(update_fields=["rows_total"])
+    key = progress_key(record.pk)
+    importer = Importer(
+        record.community,
+        record.uploaded_by,
+        dry_run=record.dry_run,
+        record=record,
+        progress=lambda n: cache.set(key, n, 3600),
+    )
+    try:
+        outcome = importer.run(path)
+    except Exception as exc:
+        record.status = ResidentImport.Status.CRASHED
+        record.message = f"{type(exc).__name__}: {exc}"[:2000]
+        record.finished_at = timezone.now()
+        record.save(update_fields=["status", "message", "finished_at"])
+        raise
+    if outcome.committed:
+        record.status = ResidentImport.Status.DONE
+    elif outcome.error_count:
+        record.status = ResidentImport.Status.FAILED
+    else:
+        record.status = ResidentImport.Status.CHECKED
+    record.rows_done = outcome.rows
+    record.rows_total = max(record.rows_total, outcome.rows)
+    record.created, record.updated, record.unchanged = (
+        outcome.created,
+        outcome.updated,
+        outcome.unchanged,
+    )
+    record.error_count = outcome.error_count
+    record.errors = [e.as_list() for e in outcome.errors]
+    record.finished_at = timezone.now()
+    record.save()
+    cache.delete(key)
+    return record
