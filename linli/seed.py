@@ -209,6 +209,7 @@ class Generator:
         self.shape_cum = _cumulative([w for w, _m in SHAPES])
         self.foreign_cum = _cumulative([f[2] for f in FOREIGN])
         self.id_seq = 0
+        self.issued: set[str] = set()
 
     def birth_date(self, lo: int, hi: int) -> date:
         # Old age bands thin out with age (few reach 95), so draw them skewed to their young end.
@@ -228,11 +229,15 @@ class Generator:
         return self.rng.choice(MOBILE_PREFIXES) + f"{self.rng.randrange(10**8):08d}"
 
     def id_number(self, born: date, male: bool) -> str:
-        self.id_seq += 1
         local = self.rng.random() < 0.75
         region = self.rng.choice(SHANGHAI_REGIONS if local else OTHER_REGIONS)
-        # id_seq keeps numbers unique within a run: the sequence digits cycle, the day does not.
-        return make_id_number(region, born, self.id_seq, male)
+        # Same region and birthday share 500 sequence numbers per sex: step until one is free.
+        while True:
+            self.id_seq += 1
+            number = make_id_number(region, born, self.id_seq, male)
+            if number not in self.issued:
+                self.issued.add(number)
+                return number
 
     def household_members(self) -> list[tuple[date, str]]:
         shape = self.rng.choices(SHAPES, cum_weights=self.shape_cum)[0][1]

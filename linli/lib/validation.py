@@ -3,9 +3,9 @@ value or raises `Invalid` with a reason a community worker can act on."""
 
 import re
 from datetime import date, datetime
-from functools import lru_cache
 
 import phonenumbers
+from phonenumbers import PhoneMetadata
 from django.utils.translation import gettext as _
 
 from linli.lib.idcard import check_char
@@ -76,13 +76,11 @@ def parse_sex(value: object) -> str:
 
 
 MOBILE_CN = re.compile(r"^1\d{10}$")
-
-
-@lru_cache(maxsize=4096)
-def _cn_mobile_prefix_valid(prefix7: str) -> bool:
-    # libphonenumber's Chinese mobile patterns decide validity within the first seven digits
-    # (号段) and accept any last four, so one check per prefix stands for every number behind it.
-    return phonenumbers.is_valid_number(phonenumbers.parse(prefix7 + "0000", "CN"))
+# libphonenumber's own pattern for Chinese mobiles: a number it matches is valid by the library's
+# rules (its type is "mobile"), so the common case needs no full parse.
+_CN = PhoneMetadata.metadata_for_region("CN")
+assert _CN is not None and _CN.mobile is not None
+CN_MOBILE_PATTERN = re.compile(f"(?:{_CN.mobile.national_number_pattern})")
 
 
 def normalize_phone(raw: object) -> str:
@@ -91,10 +89,8 @@ def normalize_phone(raw: object) -> str:
     if isinstance(raw, float) and raw.is_integer():  # Excel stores digit-only cells as numbers
         text = str(int(raw))
     compact = re.sub(r"[\s\-()（）]", "", text)
-    if MOBILE_CN.match(compact):
-        if _cn_mobile_prefix_valid(compact[:7]):
-            return compact
-        raise Invalid(_("%(value)s is not a phone number") % {"value": text})
+    if MOBILE_CN.match(compact) and CN_MOBILE_PATTERN.fullmatch(compact):
+        return compact
     try:
         number = phonenumbers.parse(compact, "CN")
     except phonenumbers.NumberParseException:

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label=_("Roster (.xlsx or .csv)"),
+        label=_("Roster file (.xlsx or .csv)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
     dry_run = forms.BooleanField(

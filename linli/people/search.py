@@ -6,6 +6,7 @@ so a search stays fast at a million residents.
 """
 
 import re
+import unicodedata
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from linli.people.models import Resident
 
 NON_LETTERS = re.compile(r"[^a-z]")
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 @lru_cache(maxsize=65536)
@@ -27,14 +29,16 @@ def _char_pinyin(ch: str) -> str:
     return reading[0][0] if reading and reading[0] else ""
 
 
+@lru_cache(maxsize=1 << 18)
 def name_keys(name: str) -> tuple[str, str]:
     """(full pinyin, initials): 张三 → ('zhangsan', 'zs'); 'John Miller' → ('johnmiller', 'jm').
 
     Readings are taken a character at a time and cached: a roster of a million people has only a
     few thousand distinct characters, so this costs a dictionary lookup per character.
     """
-    if name.isascii():
-        words = [NON_LETTERS.sub("", w.lower()) for w in name.split()]
+    if not CJK.search(name):
+        folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+        words = [NON_LETTERS.sub("", w.lower()) for w in folded.split()]
         words = [w for w in words if w]
         return "".join(words)[:200], "".join(w[0] for w in words)[:50]
     syllables = [s for s in (_char_pinyin(ch) for ch in name) if s]

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from linli.core.models import Building, User
 from linli.lib.validation import Invalid, normalize_phone
 from linli.people.models import Household, Resident, SurveyRound, SurveyVisit
+from linli.people.survey_import import SurveyImporter, SurveyOutcome
 
 CHANGE_REASON = "door-knocking survey"
 HOUSEHOLD_FIELDS = ("phone", "home_quarantine_ok")
@@ -81,9 +82,12 @@ def do_record_visit(
     round = _lock_open_round(round)
     if result not in SurveyVisit.Result.values:
         raise ValidationError({"result": _("%(value)s is not a visit result") % {"value": result}})
-    if household.community_id != round.community_id or not Household.objects.filter(
-        pk=household.pk, room__unit__building_id=round.building_id
-    ).exists():
+    if (
+        household.community_id != round.community_id
+        or not Household.objects.filter(
+            pk=household.pk, room__unit__building_id=round.building_id
+        ).exists()
+    ):
         raise ValidationError(
             {
                 "household": _("this household does not live in %(building)s of this round")
@@ -118,12 +122,11 @@ def do_record_visit(
     )
 
 
-def do_import_survey(round: SurveyRound, *, actor: User, uploaded: UploadedFile[bytes]) -> Any:
-    """Record the visits of a paper survey sheet (xlsx): all of them, or none when a row is bad.
-
-    Returns the `linli.people.survey_import.SurveyOutcome` with the per-row error report."""
-    from linli.people.survey_import import SurveyImporter
-
+def do_import_survey(
+    round: SurveyRound, *, actor: User, uploaded: UploadedFile[bytes]
+) -> SurveyOutcome:
+    """Record the visits of a paper survey sheet (xlsx): all of them, or none when a row is bad
+    (the outcome then lists every bad row). The importer keeps its own transaction."""
     suffix = Path(uploaded.name or "").suffix.lower()
     if suffix not in SURVEY_SUFFIXES:
         raise ValidationError({"file": _("a survey sheet is an .xlsx file")})
@@ -132,13 +135,13 @@ def do_import_survey(round: SurveyRound, *, actor: User, uploaded: UploadedFile[
             {"file": _("the file is larger than %(mb)s MB") % {"mb": settings.IMPORT_MAX_MB}}
         )
     uploaded.seek(0)
-    return SurveyImporter(round, actor).run(uploaded.file)
+    return SurveyImporter(round, actor).run(uploaded)
 
 
 def _lock_open_round(round: SurveyRound) -> SurveyRound:
-    """The round, read again under a lock; ValidationError when it is closed."""
+    """The round, read again under a lock; ValidationError when it is already closed."""
     locked = (
-        SurveyRound.objects.select_for_update()
+        SurveyRound.objects.select_for_update(of=("self",))
         .select_related("building__compound", "community")
         .get(pk=round.pk)
     )
@@ -208,9 +211,7 @@ def _clean(field: str, value: Any, whose: str) -> Any:
             raise ValidationError({"phone": f"{whose}: {exc}"}) from None
     if field == "mobility":
         if value not in Resident.Mobility.values:
-            raise ValidationError(
-                {"mobility": _("%(value)s is not a mobility") % {"value": value}}
-            )
+            raise ValidationError({"mobility": _("%(value)s is not a mobility") % {"value": value}})
         return value
     if field == "is_active":
         if not isinstance(value, bool):

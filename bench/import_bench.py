@@ -1,0 +1,285 @@
+"""Import benchmark: a roster of N residents (csv and xlsx) imported on SQLite and PostgreSQL,
+beside PostgreSQL COPY of the same rows and openpyxl's own read-only parse of the same file, in
+the same run; then search latency over the imported register.
+
+    python bench/import_bench.py [--residents 1000000] [--no-postgres] [--no-xlsx]
+
+Targets (issue 3): csv import with full validation <= 5x the COPY time; xlsx import <= 2x the
+openpyxl read-only parse; peak RSS <= 500 MB for both; search p95 <= 50 ms.
+Each import runs in a child process, which reports its wall time and peak RSS.
+"""
+
+import argparse
+import csv
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+PG = os.environ.get("LINLI_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+HEADER = ["姓名", "性别", "身份证号", "联系电话", "小区", "楼号", "单元", "室号", "特殊人群"]
+COMPOUNDS = 20
+BUILDINGS = 100  # per compound
+TAGS = ["", "", "", "", "", "", "", "", "独居", "慢性病", "残疾", "血透", "独居,慢性病"]
+
+
+def generate(path_csv: Path, path_xlsx: Path | None, residents: int) -> None:
+    """A roster of valid rows: real check digits, real mobile prefixes, rooms of known buildings."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linli.settings")
+    django.setup()  # the seed's name and number generators live beside the models
+    from linli.seed import Generator
+
+    gen = Generator(seed=42, foreign_share=0)
+    rng = gen.rng
+    writer_xlsx = None
+    if path_xlsx is not None:
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        writer_xlsx = workbook.create_sheet("名单")
+        writer_xlsx.append(HEADER)
+    with path_csv.open("w", encoding="utf-8", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(HEADER)
+        room_no = 0
+        written = 0
+        while written < residents:
+            room_no += 1
+            compound, rest = divmod(room_no, BUILDINGS * 4 * 60)
+            building, rest = divmod(rest, 4 * 60)
+            unit, rest = divmod(rest, 60)
+            floor, door = divmod(rest, 4)
+            for born, sex in gen.household_members():
+                if written == residents:
+                    break
+                row = [
+                    gen.chinese_name(sex, born),
+                    "男" if sex == "M" else "女",
+                    gen.id_number(born, sex == "M"),
+                    gen.mobile(),
+                    f"小区{compound % COMPOUNDS + 1}",
+                    str(building + 1),
+                    str(unit + 1),
+                    f"{floor + 1}{door + 1:02d}",
+                    rng.choice(TAGS),
+                ]
+                out.writerow(row)
+                if writer_xlsx is not None:
+                    writer_xlsx.append(row)
+                written += 1
+    if path_xlsx is not None:
+        workbook.save(path_xlsx)
+
+
+def setup_register(env: dict[str, str]) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "linli.cli", "manage", "migrate", "-v0"], env=env, check=True
+    )
+    code = f"""
+import django; django.setup()
+from linli.core.models import *
+d = District.objects.create(name="区", code="D1")
+s = Street.objects.create(district=d, name="街道", code="S1")
+c = Community.objects.create(street=s, name="居委", code="C1")
+for i in range(1, {COMPOUNDS} + 1):
+    comp = Compound.objects.create(community=c, name=f"小区{{i}}")
+    Building.objects.bulk_create(Building(compound=comp, number=str(b)) for b in range(1, {BUILDINGS} + 1))
+User.objects.create_superuser("admin", password="bench-only")
+"""
+    subprocess.run([sys.executable, "-c", code], env=env, check=True)
+
+
+def child_import(path: str) -> None:
+    import django
+
+    django.setup()
+    from linli.core.models import Community, User
+    from linli.people.importer import Importer
+
+    started = time.monotonic()
+    outcome = Importer(Community.objects.get(code="C1"), User.objects.get(username="admin")).run(
+        Path(path)
+    )
+    elapsed = time.monotonic() - started
+    if outcome.error_count:
+        print(json.dumps({"errors": [e.as_list() for e in outcome.errors[:5]]}))
+        sys.exit(1)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": elapsed, "peak_mb": peak, "created": outcome.created}))
+
+
+def child_parse(path: str) -> None:
+    from openpyxl import load_workbook
+
+    started = time.monotonic()
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    rows = sum(1 for _ in workbook.worksheets[0].iter_rows(values_only=True))
+    workbook.close()
+    elapsed = time.monotonic() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": elapsed, "peak_mb": peak, "rows": rows}))
+
+
+def child_search(samples: int) -> None:
+    import django
+
+    django.setup()
+    from linli.core.models import User
+    from linli.people.search import search
+    from linli.people.selectors import residents_for
+
+    admin = User.objects.get(username="admin")
+    rng = random.Random(7)
+    pool = list(
+        residents_for(admin)
+        .order_by("?")
+        .values_list("name_initials", "name", "phone_tail", "id_tail", "name_pinyin")[:500]
+    )
+    kinds = {"initials": [], "name": [], "phone tail": [], "id tail": [], "pinyin": [], "room": []}
+    for i in range(samples):
+        initials, name, phone_tail, id_tail, pinyin = rng.choice(pool)
+        kind, q = [
+            ("initials", initials),
+            ("name", name),
+            ("phone tail", phone_tail),
+            ("id tail", id_tail),
+            ("pinyin", pinyin[:5]),
+            ("room", f"{rng.randint(1, BUILDINGS)}-{rng.randint(1, 60)}{rng.randint(1, 4):02d}"),
+        ][i % 6]
+        started = time.perf_counter()
+        page = list(
+            search(residents_for(admin), q)
+            .select_related("household__room__unit__building__compound")
+            .order_by("household_id", "pk")[:50]
+        )
+        kinds[kind].append((time.perf_counter() - started) * 1000)
+        assert page or kind == "room", (kind, q)
+    everything = [t for ts in kinds.values() for t in ts]
+    result = {k: statistics.quantiles(v, n=20)[18] for k, v in kinds.items()}
+    result["all"] = statistics.quantiles(everything, n=20)[18]
+    result["median"] = statistics.median(everything)
+    print(json.dumps(result))
+
+
+def run_child(args: list[str], env: dict[str, str]) -> dict[str, float]:
+    out = subprocess.run([sys.executable, __file__, *args], env=env, capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(f"child {args} failed:\n{out.stdout}\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def copy_baseline(path: Path) -> float:
+    """PostgreSQL COPY of the same csv rows into a table of the same columns."""
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        conn.execute("DROP TABLE IF EXISTS bench_copy")
+        conn.execute(
+            "CREATE TABLE bench_copy (" + ", ".join(f"c{i} text" for i in range(len(HEADER))) + ")"
+        )
+        started = time.monotonic()
+        with (
+            conn.cursor().copy("COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER true)") as copy,
+            path.open("rb") as f,
+        ):
+            while chunk := f.read(1 << 20):
+                copy.write(chunk)
+        elapsed = time.monotonic() - started
+        conn.execute("DROP TABLE bench_copy")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--residents", type=int, default=1_000_000)
+    parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--no-xlsx", action="store_true")
+    parser.add_argument("--searches", type=int, default=600)
+    parser.add_argument("--child-import")
+    parser.add_argument("--child-parse")
+    parser.add_argument("--child-search", type=int)
+    args = parser.parse_args()
+    if args.child_import:
+        return child_import(args.child_import)
+    if args.child_parse:
+        return child_parse(args.child_parse)
+    if args.child_search:
+        return child_search(args.child_search)
+
+    base = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    base.update(DJANGO_SETTINGS_MODULE="linli.settings", PYTHONPATH=str(ROOT))
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        csv_path, xlsx_path = work / "roster.csv", work / "roster.xlsx"
+        started = time.monotonic()
+        generate(csv_path, None if args.no_xlsx else xlsx_path, args.residents)
+        print(f"generated {args.residents} rows in {time.monotonic() - started:.0f} s", flush=True)
+        results: list[tuple[str, str, dict[str, float]]] = []
+        copy_s = None if args.no_postgres else copy_baseline(csv_path)
+        parse = None if args.no_xlsx else run_child(["--child-parse", str(xlsx_path)], base)
+        backends = [("sqlite", None)] + (
+            [] if args.no_postgres else [("postgresql", f"linli_bench_{os.getpid()}")]
+        )
+        search_results = {}
+        for backend, db in backends:
+            for fmt, path in [("csv", csv_path)] + ([] if args.no_xlsx else [("xlsx", xlsx_path)]):
+                var = work / f"var-{backend}-{fmt}"
+                var.mkdir()
+                env = {**base, "LINLI_VAR_DIR": str(var)}
+                if db:
+                    subprocess.run(
+                        ["psql", f"{PG}/postgres", "-qc", f"DROP DATABASE IF EXISTS {db}"],
+                        check=True,
+                    )
+                    subprocess.run(
+                        ["psql", f"{PG}/postgres", "-qc", f"CREATE DATABASE {db}"], check=True
+                    )
+                    env["DATABASE_URL"] = f"{PG}/{db}"
+                setup_register(env)
+                result = run_child(["--child-import", str(path)], env)
+                results.append((backend, fmt, result))
+                print(backend, fmt, result, flush=True)
+                if fmt == "csv":
+                    search_results[backend] = run_child(["--child-search", str(args.searches)], env)
+                    print(backend, "search", search_results[backend], flush=True)
+            if db:
+                subprocess.run(
+                    ["psql", f"{PG}/postgres", "-qc", f"DROP DATABASE IF EXISTS {db}"], check=True
+                )
+
+    print()
+    print(f"rows: {args.residents}")
+    if copy_s is not None:
+        print(f"PostgreSQL COPY of the csv rows: {copy_s:.1f} s")
+    if parse is not None:
+        print(
+            f"openpyxl read-only parse of the xlsx: {parse['seconds']:.1f} s (peak {parse['peak_mb']:.0f} MB)"
+        )
+    print(f"{'backend':<11} {'format':<6} {'seconds':>8} {'peak MB':>8} {'ratio':>22}")
+    for backend, fmt, r in results:
+        if fmt == "csv" and copy_s:
+            ratio = f"{r['seconds'] / copy_s:.1f}x COPY (target 5x)"
+        elif fmt == "xlsx" and parse:
+            ratio = f"{r['seconds'] / parse['seconds']:.2f}x parse (target 2x)"
+        else:
+            ratio = ""
+        print(f"{backend:<11} {fmt:<6} {r['seconds']:>8.1f} {r['peak_mb']:>8.0f} {ratio:>22}")
+    for backend, s in search_results.items():
+        kinds = ", ".join(f"{k} {v:.1f}" for k, v in s.items() if k not in ("all", "median"))
+        print(
+            f"search p95 on {backend}: {s['all']:.1f} ms (median {s['median']:.1f} ms; by kind: {kinds})"
+        )
+
+
+if __name__ == "__main__":
+    main()
