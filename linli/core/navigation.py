@@ -21,6 +21,10 @@ class NavItem:
 NAV: tuple[NavItem, ...] = (
     NavItem("core:home", _("Home")),
     NavItem("people:resident-list", _("Register"), Cap.VIEW_REGISTER),
+    NavItem("people:vulnerable-list", _("Vulnerable groups"), Cap.VIEW_REGISTER),
+    NavItem("people:counts", _("Count table"), Cap.VIEW_REGISTER),
+    NavItem("people:rosters", _("Stairwell rosters"), Cap.VIEW_ROSTERS),
+    NavItem("people:survey-rounds", _("Door knocking"), Cap.EDIT_REGISTER),
     NavItem("people:import-start", _("Import"), Cap.EDIT_REGISTER),
     NavItem("core:pii-log", _("Access log"), Cap.REVIEW_ACCESS),
     NavItem("admin:index", _("Administration"), staff_only=True),

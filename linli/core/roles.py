@@ -31,6 +31,7 @@ class Cap(models.TextChoices):
     TAKE_CALLS = "take_calls", _("Log hotline calls and open requests")
     HANDLE_REQUESTS = "handle_requests", _("Claim, assign and complete requests")
     VIEW_FIGURES = "view_figures", _("See the figures of every community in their area")
+    VIEW_ROSTERS = "view_rosters", _("See and print stairwell rosters (phones masked)")
     DO_TASKS = "do_tasks", _("Carry out tasks and deliveries handed to them")
     RUN_HOTEL = "run_hotel", _("Run a quarantine hotel")
     REVIEW_ACCESS = "review_access", _("Review who looked at personal data")
@@ -38,11 +39,18 @@ class Cap(models.TextChoices):
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Cap]] = {
     Role.OFFICIAL: frozenset(
-        {Cap.VIEW_REGISTER, Cap.VIEW_FIGURES, Cap.HANDLE_REQUESTS, Cap.REVIEW_ACCESS}
+        {
+            Cap.VIEW_REGISTER,
+            Cap.VIEW_ROSTERS,
+            Cap.VIEW_FIGURES,
+            Cap.HANDLE_REQUESTS,
+            Cap.REVIEW_ACCESS,
+        }
     ),
     Role.WORKER: frozenset(
         {
             Cap.VIEW_REGISTER,
+            Cap.VIEW_ROSTERS,
             Cap.EDIT_REGISTER,
             Cap.VIEW_PII,
             Cap.VIEW_HEALTH,
@@ -51,10 +59,13 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Cap]] = {
             Cap.REVIEW_ACCESS,
         }
     ),
-    Role.OPERATOR: frozenset({Cap.VIEW_REGISTER, Cap.VIEW_PII, Cap.TAKE_CALLS}),
-    Role.DOCTOR: frozenset({Cap.VIEW_REGISTER, Cap.VIEW_PII, Cap.VIEW_HEALTH, Cap.HANDLE_REQUESTS}),
-    # Volunteers see masked data and only what their tasks need: no register, no full PII.
-    Role.VOLUNTEER: frozenset({Cap.DO_TASKS}),
+    Role.OPERATOR: frozenset({Cap.VIEW_REGISTER, Cap.VIEW_ROSTERS, Cap.VIEW_PII, Cap.TAKE_CALLS}),
+    Role.DOCTOR: frozenset(
+        {Cap.VIEW_REGISTER, Cap.VIEW_ROSTERS, Cap.VIEW_PII, Cap.VIEW_HEALTH, Cap.HANDLE_REQUESTS}
+    ),
+    # Volunteers see masked data and only what their tasks need: the paper rosters they carry
+    # (phones masked, no identity numbers), no register, no full personal data.
+    Role.VOLUNTEER: frozenset({Cap.DO_TASKS, Cap.VIEW_ROSTERS}),
     Role.HOTEL: frozenset({Cap.RUN_HOTEL, Cap.VIEW_HEALTH, Cap.TAKE_CALLS}),
     Role.ADMIN: frozenset(Cap),
 }

@@ -5,8 +5,8 @@ import re
 from datetime import date, datetime
 
 import phonenumbers
-from phonenumbers import PhoneMetadata
 from django.utils.translation import gettext as _
+from phonenumbers import PhoneMetadata
 
 from linli.lib.idcard import check_char
 
@@ -79,7 +79,8 @@ MOBILE_CN = re.compile(r"^1\d{10}$")
 # libphonenumber's own pattern for Chinese mobiles: a number it matches is valid by the library's
 # rules (its type is "mobile"), so the common case needs no full parse.
 _CN = PhoneMetadata.metadata_for_region("CN")
-assert _CN is not None and _CN.mobile is not None
+if _CN is None or _CN.mobile is None:  # pragma: no cover - the library ships CN metadata
+    raise RuntimeError("phonenumbers has no metadata for Chinese mobiles")
 CN_MOBILE_PATTERN = re.compile(f"(?:{_CN.mobile.national_number_pattern})")
 
 

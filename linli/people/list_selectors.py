@@ -135,13 +135,20 @@ def compounds_for(user: User | AnonymousUser) -> QuerySet[Compound]:
     return (
         scoped(user, Compound.objects.select_related("community"))
         .annotate(n_buildings=Count("buildings"))
-        .order_by("community__name", "name", "pk")
+        .order_by("community__code", "name", "pk")
     )
 
 
 def buildings_of(user: User | AnonymousUser, compound: Compound) -> QuerySet[Building]:
     return scoped(user, Building.objects.filter(compound=compound)).order_by(
         *natural("number"), "pk"
+    )
+
+
+def buildings_with_units(user: User | AnonymousUser, compound: Compound) -> QuerySet[Building]:
+    """The buildings of `compound` with their units (`units.all()`) in number order."""
+    return buildings_of(user, compound).prefetch_related(
+        Prefetch("units", queryset=Unit.objects.order_by(*natural("number"), "pk"))
     )
 
 
@@ -165,7 +172,7 @@ def count_columns() -> list[CountColumn]:
         *(CountColumn(kind.value, kind.label) for kind in Vulnerability.Kind),
         CountColumn("80+", _("Aged 80+")),
         CountColumn("90+", _("Aged 90+")),
-        CountColumn("alone", _("One-person households")),
+        CountColumn("alone_households", _("One-person households")),
         CountColumn("total", _("Residents")),
     ]
 
@@ -217,24 +224,29 @@ def count_table(
     aggregates["a_90"] = Count(
         "pk", distinct=True, filter=Q(date_of_birth__lte=years_ago(today, 90))
     )
-    aggregates["alone"] = Count("pk", distinct=True, filter=Q(alone))
+    aggregates["alone_households"] = Count("pk", distinct=True, filter=Q(alone))
     aggregates["total"] = Count("pk", distinct=True)
     counted = residents_for(user).order_by().values(key).annotate(**aggregates)
     by_key = {row[key]: row for row in counted}
-    names = ["k_" + kind.value for kind in Vulnerability.Kind] + ["a_80", "a_90", "alone", "total"]
+    names = ["k_" + kind.value for kind in Vulnerability.Kind] + [
+        "a_80",
+        "a_90",
+        "alone_households",
+        "total",
+    ]
 
     places: Iterable[tuple[int, str, str, str]]
     if by_building:
         places = (
             scoped(user, Building.objects.all())
-            .order_by("compound__community__name", "compound__name", *natural("number"), "pk")
+            .order_by("compound__community__code", "compound__name", *natural("number"), "pk")
             .values_list("pk", "compound__community__name", "compound__name", "number")
         )
     else:
         places = (
             (pk, community, name, "")
             for pk, community, name in scoped(user, Compound.objects.all())
-            .order_by("community__name", "name", "pk")
+            .order_by("community__code", "name", "pk")
             .values_list("pk", "community__name", "name")
         )
     rows = [

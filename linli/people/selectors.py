@@ -9,7 +9,9 @@ from django.db.models import Count, Q, QuerySet
 from linli.core.models import Community, User
 from linli.core.roles import Cap
 from linli.core.scoping import get_for_user, scoped
+from linli.lib.paging import Page, page_of
 from linli.people.models import Household, Resident, Vulnerability
+from linli.people.search import search
 
 
 def years_ago(today: date, years: int) -> date:
@@ -21,6 +23,17 @@ def years_ago(today: date, years: int) -> date:
 
 def residents_for(user: User | AnonymousUser) -> QuerySet[Resident]:
     return scoped(user, Resident.objects.filter(is_active=True))
+
+
+def register_page(user: User | AnonymousUser, query: str, page: str | int | None) -> Page[Resident]:
+    """One page of the register as the list shows it: searched, with addresses, in id order.
+
+    Residents were entered household by household, so id order keeps households together and
+    lets the database walk its primary-key index instead of sorting every match."""
+    residents = search(residents_for(user), query).select_related(
+        "household__room__unit__building__compound"
+    )
+    return page_of(residents.order_by("pk"), page)
 
 
 def get_resident_for_user(user: User | AnonymousUser, pk: int) -> Resident:

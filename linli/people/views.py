@@ -1,5 +1,4 @@
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,7 +10,7 @@ from linli.core.decorators import capability_required
 from linli.core.http import AuthedRequest
 from linli.core.roles import Cap
 from linli.core.scoping import get_for_user, scoped
-from linli.people import search, selectors
+from linli.people import selectors
 from linli.people.actions.imports import (
     do_confirm_resident_import,
     do_start_resident_import,
@@ -25,10 +24,7 @@ from linli.people.models import ResidentImport
 @capability_required(Cap.VIEW_REGISTER)
 def resident_list(request: AuthedRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
-    residents = search.search(selectors.residents_for(request.user), q).select_related(
-        "household__room__unit__building__compound"
-    )
-    page = Paginator(residents.order_by("household_id", "pk"), 50).get_page(request.GET.get("page"))
+    page = selectors.register_page(request.user, q, request.GET.get("page"))
     return render(request, "people/resident_list.html", {"page": page, "q": q})
 
 

@@ -7,13 +7,13 @@ from tests.factories import make_user
 
 # The permission matrix, one line per role: W = see the register, E = edit it, P = full
 # personal data, H = health notes, C = take calls, R = handle requests, F = area figures,
-# T = tasks, O = run a hotel, A = review the access log.
+# T = tasks, O = run a hotel, A = review the access log, K = stairwell rosters.
 EXPECTED = {
-    Role.OFFICIAL: "WFRA",
-    Role.WORKER: "WEPHCRA",
-    Role.OPERATOR: "WPC",
-    Role.DOCTOR: "WPHR",
-    Role.VOLUNTEER: "T",
+    Role.OFFICIAL: "WKFRA",
+    Role.WORKER: "WKEPHCRA",
+    Role.OPERATOR: "WKPC",
+    Role.DOCTOR: "WKPHR",
+    Role.VOLUNTEER: "TK",
     Role.HOTEL: "OHC",
     Role.ADMIN: "all",
 }
@@ -28,6 +28,7 @@ LETTERS = {
     "O": Cap.RUN_HOTEL,
     "R": Cap.HANDLE_REQUESTS,
     "A": Cap.REVIEW_ACCESS,
+    "K": Cap.VIEW_ROSTERS,
 }
 
 

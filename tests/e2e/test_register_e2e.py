@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from linli.core.roles import Role
+from linli.people.importer import Importer
 from linli.people.models import Resident
 from tests.e2e.test_login_e2e import log_in
 from tests.factories import PASSWORD, make_area, make_user
@@ -56,3 +57,27 @@ def test_worker_imports_a_roster_fixes_it_and_finds_a_resident_by_initials(
     expect(table.locator("tbody tr")).to_have_count(1)
     expect(table).to_contain_text("赵六")
     expect(table).to_contain_text("138****5679")
+
+
+def test_volunteer_sees_only_masked_phones(
+    page: Page, tmp_path: Path, console_errors: list[str]
+) -> None:
+    community = make_area()
+    make_compound(community)
+    worker = make_user(Role.WORKER, community)
+    Importer(community, worker).run(write_xlsx(tmp_path / "r.xlsx", GOOD))
+    volunteer = make_user(Role.VOLUNTEER, community)
+    log_in(page, volunteer.username, PASSWORD)
+
+    page.get_by_role("link", name="楼组名单").click()
+    page.get_by_test_id("roster-compounds").get_by_role("link", name="岐山村").click()
+    page.get_by_test_id("roster-buildings").get_by_role("link", name="全部单元").first.click()
+    body = page.locator("main")
+    expect(body).to_contain_text("张三")
+    expect(body).to_contain_text("138****5678")
+    for full in ("13812345678", "13912345670", "310101199001011234"):
+        expect(body).not_to_contain_text(full)
+    response = page.goto("/people/residents/")
+    assert response is not None and response.status == 403
+    assert all("403" in e for e in console_errors)
+    console_errors.clear()

@@ -1,6 +1,7 @@
 """Rosters as communities send them: xlsx or csv files with Chinese (or English) headers."""
 
 import csv
+from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -22,19 +23,22 @@ def make_compound(community: Community, buildings: tuple[str, ...] = ("3", "5"))
     return compound
 
 
-def write_xlsx(path: Path, rows: list[list[object]], header: list[str] = HEADER) -> Path:
+def write_xlsx(path: Path, rows: Sequence[Sequence[object]], header: list[str] = HEADER) -> Path:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
     sheet.append(header)
     for row in rows:
-        sheet.append(row)
+        sheet.append(list(row))
     workbook.save(path)
     return path
 
 
 def write_csv(
-    path: Path, rows: list[list[object]], header: list[str] = HEADER, encoding: str = "utf-8-sig"
+    path: Path,
+    rows: Sequence[Sequence[object]],
+    header: list[str] = HEADER,
+    encoding: str = "utf-8-sig",
 ) -> Path:
     with path.open("w", encoding=encoding, newline="") as f:
         writer = csv.writer(f)

@@ -23,7 +23,7 @@ def upload(client: Client, django_capture_on_commit_callbacks: Any) -> Callable[
     """Post a roster; the import task queued on commit runs right away (immediate backend)."""
 
     def post(path: Path, dry_run: bool = False) -> Any:
-        data = {"file": SimpleUploadedFile(path.name, path.read_bytes())}
+        data: dict[str, object] = {"file": SimpleUploadedFile(path.name, path.read_bytes())}
         if dry_run:
             data["dry_run"] = "on"
         with django_capture_on_commit_callbacks(execute=True):

@@ -1,0 +1,46 @@
+"""Pages without a COUNT(*): on a million-row register the count costs more than the page."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from django.db.models import Model, QuerySet
+
+M = TypeVar("M", bound=Model)
+
+
+@dataclass
+class Page(Generic[M]):
+    items: Sequence[M]
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+def page_of(qs: QuerySet[M], number: str | int | None, per_page: int = 50) -> Page[M]:
+    """Page `number` (1-based; anything unreadable is page 1), fetching one row more than shown
+    to know whether a next page exists."""
+    try:
+        n = max(1, int(number or 1))
+    except ValueError:
+        n = 1
+    start = (n - 1) * per_page
+    rows = list(qs[start : start + per_page + 1])
+    return Page(items=rows[:per_page], number=n, has_next=len(rows) > per_page)

@@ -1,0 +1,410 @@
+"""The register's lists: vulnerable groups, the count table, xlsx exports and stairwell rosters.
+
+Reads go through `linli.people.list_selectors` (built on `scoped`); single objects named in a URL
+or a filter (community, compound, building, unit) through `get_for_user`, so another community's
+is 404. Exports are written with openpyxl's write-only workbook into a temporary file and streamed
+from it; an export holding full phone or identity numbers is one entry in the access log.
+"""
+
+import tempfile
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.dimensions import ColumnDimension, DimensionHolder
+
+from linli.core.actions import do_record_pii_access
+from linli.core.decorators import capability_required
+from linli.core.http import AuthedRequest
+from linli.core.models import Building, Community, Compound, Unit
+from linli.core.roles import Cap
+from linli.core.scoping import get_for_user, scoped
+from linli.lib.masking import mask_id_number, mask_phone
+from linli.people import list_selectors as ls
+from linli.people.models import Resident
+from linli.people.selectors import residents_for
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGE_SIZE = 50
+BOLD = Font(bold=True)
+
+
+def _int_param(request: AuthedRequest, name: str) -> int | None:
+    raw = request.GET.get(name, "").strip()
+    return int(raw) if raw.isdigit() else None
+
+
+# --- Filters ------------------------------------------------------------------------------------
+
+
+class Filters:
+    """The place and tag filters of a list or an export, read from the query string.
+
+    Each object named is fetched with `get_for_user`: outside the user's area it is 404. A
+    building of another compound than the one chosen is dropped (the user changed compound).
+    """
+
+    def __init__(self, request: AuthedRequest, *, with_tag: bool = True) -> None:
+        user = request.user
+        self.community: Community | None = None
+        self.compound: Compound | None = None
+        self.building: Building | None = None
+        if (pk := _int_param(request, "community")) is not None:
+            self.community = get_for_user(user, Community.objects.all(), Cap.VIEW_REGISTER, pk=pk)
+        if (pk := _int_param(request, "compound")) is not None:
+            self.compound = get_for_user(
+                user, Compound.objects.select_related("community"), Cap.VIEW_REGISTER, pk=pk
+            )
+            if self.community is not None and self.compound.community_id != self.community.pk:
+                self.compound = None
+        if (pk := _int_param(request, "building")) is not None and self.compound is not None:
+            building = get_for_user(
+                user, Building.objects.select_related("compound"), Cap.VIEW_REGISTER, pk=pk
+            )
+            if building.compound_id == self.compound.pk:
+                self.building = building
+        if self.compound is not None and self.community is None:
+            self.community = self.compound.community
+        tags = dict(ls.tag_choices())
+        tag = request.GET.get("tag", "") if with_tag else ""
+        self.tag = tag if tag in tags else ""
+        self.tag_label = str(tags[tag]) if self.tag else ""
+
+    def vulnerable(self) -> ls.VulnerableFilter:
+        return ls.VulnerableFilter(tag=self.tag, compound=self.compound, building=self.building)
+
+    def apply(self, residents: QuerySet[Resident]) -> QuerySet[Resident]:
+        residents = ls.in_place(residents, self.compound, self.building)
+        if self.community is not None:
+            residents = residents.filter(community=self.community)
+        return residents
+
+    def query(self, **extra: str) -> str:
+        """The filters as a query string (for the pager and the export links)."""
+        params = {
+            "tag": self.tag,
+            "community": str(self.community.pk) if self.community else "",
+            "compound": str(self.compound.pk) if self.compound else "",
+            "building": str(self.building.pk) if self.building else "",
+            **extra,
+        }
+        return urlencode({k: v for k, v in params.items() if v})
+
+
+def _place_choices(request: AuthedRequest, filters: Filters) -> dict[str, Any]:
+    user = request.user
+    several = ls.spans_several_communities(user)
+    compounds = ls.compounds_for(user)
+    if filters.community is not None:
+        compounds = compounds.filter(community=filters.community)
+    return {
+        "several_communities": several,
+        "communities": (
+            scoped(user, Community.objects.all()).order_by("name", "pk") if several else []
+        ),
+        "compounds": compounds,
+        "buildings": ls.buildings_of(user, filters.compound) if filters.compound else [],
+    }
+
+
+# --- Vulnerable-groups list ---------------------------------------------------------------------
+
+
+@capability_required(Cap.VIEW_REGISTER)
+def vulnerable_list(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    today = timezone.localdate()
+    filters = Filters(request)
+    residents = filters.apply(ls.vulnerable_residents(user, today, filters.vulnerable()))
+    page = Paginator(ls.with_address_and_tags(residents), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = [
+        {
+            "resident": r,
+            "age": ls.age_on(r.date_of_birth, today),
+            "age_group": ls.age_group(r.date_of_birth, today),
+            "tags": [v.get_kind_display() for v in r.tag_list],  # type: ignore[attr-defined]
+        }
+        for r in page
+    ]
+    return render(
+        request,
+        "people/lists/vulnerable_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "filters": filters,
+            "tag_choices": ls.tag_choices(),
+            "query": filters.query(),
+            "can_view_pii": user.can(Cap.VIEW_PII),
+            **_place_choices(request, filters),
+        },
+    )
+
+
+# --- Count table --------------------------------------------------------------------------------
+
+
+@capability_required(Cap.VIEW_REGISTER)
+def counts(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    today = timezone.localdate()
+    by_building = request.GET.get("by") == "building"
+    table = ls.count_table(user, today, by_building=by_building)
+    several = ls.spans_several_communities(user)
+    can_view_pii = user.can(Cap.VIEW_PII)
+    return render(
+        request,
+        "people/lists/counts.html",
+        {
+            "table": table,
+            "rows": [
+                (row, list(zip(table.columns, row.values, strict=True))) for row in table.rows
+            ],
+            "totals": list(zip(table.columns, table.totals, strict=True)),
+            "place_span": 1 + table.several_communities + by_building,
+            "by_building": by_building,
+            "today": today,
+            "can_view_pii": can_view_pii,
+            "several_communities": several,
+            "communities": (
+                scoped(user, Community.objects.all()).order_by("name", "pk")
+                if several and can_view_pii
+                else []
+            ),
+        },
+    )
+
+
+# --- Exports ------------------------------------------------------------------------------------
+
+
+def _xlsx_response(workbook: Workbook, filename: str) -> FileResponse:
+    """Save a write-only workbook into a temporary file and stream that file to the browser."""
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes, and so deletes, it)
+    try:
+        workbook.save(spool)
+    except BaseException:
+        spool.close()
+        raise
+    spool.seek(0)
+    return FileResponse(spool, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+def _header(sheet: WriteOnlyWorksheet, labels: list[str]) -> None:
+    cells = []
+    for label in labels:
+        cell = WriteOnlyCell(sheet, value=label)
+        cell.font = BOLD
+        cells.append(cell)
+    sheet.append(cells)
+
+
+def _widths(sheet: WriteOnlyWorksheet, widths: list[float]) -> None:
+    # Write-only sheets do have column dimensions (set before the first row); the stubs omit them.
+    dimensions: DimensionHolder[str, ColumnDimension] = sheet.column_dimensions  # type: ignore[attr-defined]
+    for index, width in enumerate(widths, start=1):
+        dimensions[get_column_letter(index)].width = width
+
+
+def _tag_separator() -> str:
+    return "、" if (get_language() or "").startswith("zh") else ", "
+
+
+def _export_residents(
+    request: AuthedRequest,
+    residents: QuerySet[Resident],
+    filters: Filters,
+    *,
+    kind: str,
+    sheet_title: str,
+) -> FileResponse:
+    """The register layout (序号, 姓名, 性别 … 特殊群体) of `residents`, masked by role.
+
+    Roles without VIEW_PII get masked phones and no identity numbers at all. Roles with it get
+    full numbers when the export covers one community (and `masked=1` is not asked), and that
+    export is recorded once in the access log, with the community as its subject.
+    """
+    user = request.user
+    today = timezone.localdate()
+    can_view_pii = user.can(Cap.VIEW_PII)
+    community = ls.export_community(user, filters.compound, filters.community)
+    full = can_view_pii and community is not None and request.GET.get("masked") != "1"
+    several = ls.spans_several_communities(user) and filters.community is None
+
+    workbook = Workbook(write_only=True)
+    sheet: WriteOnlyWorksheet = workbook.create_sheet(sheet_title[:31])
+    labels = [_("No."), _("Name"), _("Sex"), _("Date of birth"), _("Age")]
+    widths: list[float] = [6, 12, 6, 12, 6]
+    if can_view_pii:
+        labels.append(_("Identity number"))
+        widths.append(21)
+    labels.append(_("Contact phone"))
+    widths.append(14)
+    if several:
+        labels.append(_("Community"))
+        widths.append(14)
+    labels += [_("Compound"), _("Building no."), _("Unit"), _("Room no."), _("Vulnerable groups")]
+    widths += [14, 8, 6, 8, 30]
+    _widths(sheet, widths)
+    sheet.freeze_panes = "A2"
+    _header(sheet, labels)
+    separator = _tag_separator()
+    for number, row in enumerate(ls.register_rows(user, residents, today), start=1):
+        values: list[object] = [number, row.name, row.sex, row.date_of_birth, row.age]
+        if can_view_pii:
+            values.append(row.id_number if full else mask_id_number(row.id_number))
+        values.append(row.phone if full else mask_phone(row.phone))
+        if several:
+            values.append(row.community)
+        values += [row.compound, row.building, row.unit, row.room, separator.join(row.tags) or None]
+        sheet.append(values)
+
+    response = _xlsx_response(workbook, f"linli-{kind}-{_file_tag(community)}{today}.xlsx")
+    if full and community is not None:
+        do_record_pii_access(
+            community,
+            actor=user,
+            community=community,
+            fields=[f"export:{kind}", "phone", "id_number"],
+            request=request,
+        )
+    return response
+
+
+def _file_tag(community: Community | None) -> str:
+    return f"{community.code}-" if community is not None else ""
+
+
+@capability_required(Cap.VIEW_REGISTER)
+def export_register(request: AuthedRequest) -> FileResponse:
+    filters = Filters(request, with_tag=False)
+    residents = filters.apply(residents_for(request.user))
+    return _export_residents(
+        request, residents, filters, kind="register", sheet_title=_("Register")
+    )
+
+
+@capability_required(Cap.VIEW_REGISTER)
+def export_vulnerable(request: AuthedRequest) -> FileResponse:
+    filters = Filters(request)
+    residents = filters.apply(
+        ls.vulnerable_residents(request.user, timezone.localdate(), filters.vulnerable())
+    )
+    return _export_residents(
+        request, residents, filters, kind="vulnerable", sheet_title=_("Vulnerable groups")
+    )
+
+
+@capability_required(Cap.VIEW_REGISTER)
+def export_counts(request: AuthedRequest) -> FileResponse:
+    """The count table as it is reported upward: a title line, the header, rows, totals."""
+    user = request.user
+    today = timezone.localdate()
+    by_building = request.GET.get("by") == "building"
+    table = ls.count_table(user, today, by_building=by_building)
+    workbook = Workbook(write_only=True)
+    sheet: WriteOnlyWorksheet = workbook.create_sheet(_("Count table"))
+    place_labels = [_("No.")]
+    widths: list[float] = [6]
+    if table.several_communities:
+        place_labels.append(_("Community"))
+        widths.append(14)
+    place_labels.append(_("Compound"))
+    widths.append(14)
+    if by_building:
+        place_labels.append(_("Building no."))
+        widths.append(8)
+    _widths(sheet, widths + [10.0] * len(table.columns))
+    sheet.freeze_panes = get_column_letter(len(place_labels) + 1) + "3"
+    title = _("Count table of %(area)s on %(date)s") % {
+        "area": user.area_name,
+        "date": today.isoformat(),
+    }
+    title_cell = WriteOnlyCell(sheet, value=title)
+    title_cell.font = Font(bold=True, size=14)
+    sheet.append([title_cell])
+    _header(sheet, place_labels + [str(column.label) for column in table.columns])
+    for number, row in enumerate(table.rows, start=1):
+        places: list[object] = [number]
+        if table.several_communities:
+            places.append(row.community)
+        places.append(row.compound)
+        if by_building:
+            places.append(row.building)
+        sheet.append(places + list(row.values))
+    total_label = WriteOnlyCell(sheet, value=_("Total"))
+    total_label.font = BOLD
+    padding: list[object] = [None] * (len(place_labels) - 1)
+    totals = []
+    for value in table.totals:
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.font = BOLD
+        totals.append(cell)
+    sheet.append([total_label, *padding, *totals])
+    kind = "counts-by-building" if by_building else "counts"
+    return _xlsx_response(workbook, f"linli-{kind}-{today}.xlsx")
+
+
+# --- Stairwell rosters --------------------------------------------------------------------------
+
+
+@capability_required(Cap.VIEW_ROSTERS)
+def rosters(request: AuthedRequest) -> HttpResponse:
+    """Pick a compound, then a building whose units to print."""
+    user = request.user
+    compound = None
+    buildings: QuerySet[Building] | list[Building] = []
+    if (pk := _int_param(request, "compound")) is not None:
+        compound = get_for_user(
+            user, Compound.objects.select_related("community"), Cap.VIEW_ROSTERS, pk=pk
+        )
+        buildings = ls.buildings_with_units(user, compound)
+    return render(
+        request,
+        "people/lists/rosters.html",
+        {
+            "compounds": ls.compounds_for(user),
+            "compound": compound,
+            "buildings": buildings,
+            "several_communities": ls.spans_several_communities(user),
+        },
+    )
+
+
+@capability_required(Cap.VIEW_ROSTERS)
+def roster_building(request: AuthedRequest, pk: int) -> HttpResponse:
+    """One printed A4 page per unit (单元/门洞): rooms floor by floor and who lives there."""
+    user = request.user
+    building = get_for_user(
+        user, Building.objects.select_related("compound__community"), Cap.VIEW_ROSTERS, pk=pk
+    )
+    unit = None
+    if (unit_pk := _int_param(request, "unit")) is not None:
+        unit = get_for_user(
+            user, Unit.objects.filter(building=building), Cap.VIEW_ROSTERS, pk=unit_pk
+        )
+    today: date = timezone.localdate()
+    return render(
+        request,
+        "people/lists/roster_building.html",
+        {
+            "building": building,
+            "unit": unit,
+            "rosters": ls.building_rosters(user, building, today, unit),
+            "today": today,
+        },
+    )
