@@ -1,5 +1,8 @@
+from collections.abc import Iterator
+
 import pytest
 from django.conf import LazySettings
+from django.utils import translation
 
 from linli.core.models import Community
 from linli.core.roles import Role
@@ -25,6 +28,13 @@ def community_b(community_a: Community) -> Community:
 @pytest.fixture
 def worker_a(community_a: Community):  # type: ignore[no-untyped-def]
     return make_user(Role.WORKER, community_a)
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    """Messages in English, for tests that read them."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

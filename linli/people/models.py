@@ -208,6 +208,8 @@ class ResidentImport(models.Model):
     file_name = models.CharField(_("file"), max_length=255)
     stored_path = models.CharField(max_length=500, editable=False)
     dry_run = models.BooleanField(_("check only"), default=False)
+    # The uploader's language: the error report speaks it, though a worker writes it.
+    language = models.CharField(max_length=10, default="zh-hans")
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )

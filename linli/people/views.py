@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -67,6 +67,7 @@ def import_start(request: AuthedRequest) -> HttpResponse:
                 actor=request.user,
                 uploaded=form.cleaned_data["file"],
                 dry_run=form.cleaned_data["dry_run"],
+                language=translation.get_language() or "zh-hans",
             )
         except ValidationError as exc:
             form.add_error("file", exc.message_dict.get("file", exc.messages))

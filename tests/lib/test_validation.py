@@ -7,6 +7,7 @@ import pytest
 from linli.lib.validation import Invalid, normalize_phone, parse_date, validate_prc_id
 
 TODAY = date(2026, 11, 23)
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def test_valid_id_gives_birth_date_and_sex() -> None:

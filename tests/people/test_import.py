@@ -8,7 +8,7 @@ from linli.people.importer import Importer
 from linli.people.models import Household, Resident, Vulnerability
 from tests.people.rosters import GOOD, make_compound, write_csv, write_xlsx
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def run(community: Community, user: User, path: Path, dry_run: bool = False):  # type: ignore[no-untyped-def]
@@ -24,7 +24,7 @@ def test_xlsx_roster_with_chinese_headers_fills_the_register(
     zhang = Resident.objects.get(name="张三")
     assert (zhang.sex, zhang.date_of_birth, zhang.phone) == ("M", date(1990, 1, 1), "13812345678")
     assert (zhang.name_initials, zhang.name_pinyin, zhang.phone_tail) == ("zs", "zhangsan", "5678")
-    assert zhang.household.room.address() == "岐山村 3号楼1单元502室"
+    assert zhang.household.room.address() == "岐山村 3-1-502"
     # Two people in room 502 form one household; room 301 of building 5 is another.
     assert Household.objects.count() == 2
     assert Resident.objects.get(name="李秀英").household == zhang.household

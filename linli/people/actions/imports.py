@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from linli.core.models import Community, User
@@ -39,7 +39,12 @@ def _stored_path(record: ResidentImport, suffix: str) -> Path:
 
 @transaction.atomic
 def do_start_resident_import(
-    community: Community, *, actor: User, uploaded: UploadedFile[bytes], dry_run: bool
+    community: Community,
+    *,
+    actor: User,
+    uploaded: UploadedFile[bytes],
+    dry_run: bool,
+    language: str = "zh-hans",
 ) -> ResidentImport:
     """Keep the uploaded roster and queue its import (or its check, when `dry_run`)."""
     name = uploaded.name or "roster"
@@ -51,7 +56,11 @@ def do_start_resident_import(
             {"file": _("the file is larger than %(mb)s MB") % {"mb": settings.IMPORT_MAX_MB}}
         )
     record = ResidentImport.objects.create(
-        community=community, uploaded_by=actor, file_name=name[:255], dry_run=dry_run
+        community=community,
+        uploaded_by=actor,
+        file_name=name[:255],
+        dry_run=dry_run,
+        language=language,
     )
     path = _stored_path(record, suffix)
     with path.open("wb") as out:
@@ -73,6 +82,7 @@ def do_confirm_resident_import(checked: ResidentImport, *, actor: User) -> Resid
         uploaded_by=actor,
         file_name=checked.file_name,
         dry_run=False,
+        language=checked.language,
     )
     path = _stored_path(record, Path(checked.stored_path).suffix)
     shutil.copyfile(checked.stored_path, path)
@@ -111,7 +121,8 @@ def do_run_resident_import(record: ResidentImport) -> ResidentImport:
         progress=lambda n: cache.set(key, n, 3600),
     )
     try:
-        outcome = importer.run(path)
+        with translation.override(record.language):
+            outcome = importer.run(path)
     except Exception as exc:
         record.status = ResidentImport.Status.CRASHED
         record.message = f"{type(exc).__name__}: {exc}"[:2000]
