@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "linli.core",
     "linli.people",
+    "linli.ledger",
 ]
 
 MIDDLEWARE = [

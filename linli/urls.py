@@ -9,6 +9,9 @@ from linli.core.views import healthz
 urlpatterns = [
     path("", include("linli.core.urls")),
     path("people/", include("linli.people.urls")),
+    path("ledger/", include("linli.ledger.urls")),
+    path("r/", include("linli.ledger.urls_public")),
+    path("", include("linli.api.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

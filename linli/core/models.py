@@ -52,6 +52,15 @@ class Community(models.Model):
     name = models.CharField(_("name"), max_length=100)
     code = models.CharField(_("code"), max_length=20, unique=True)
     time_zone = models.CharField(_("time zone"), max_length=40, default="Asia/Shanghai")
+    # Late requests escalate to the head (居委书记/主任) at their deadline.
+    head = models.ForeignKey(
+        "core.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="headed_communities",
+        verbose_name=_("head"),
+    )
 
     class Meta:
         verbose_name = _("community")

@@ -1,0 +1,503 @@
+"""Every write to the ledger: one transaction each, each leaving a line on the request's timeline.
+
+`do_open_request` is the one way a request enters the ledger, whatever its source: a call, the
+public form, a door visit, a hotel's green line, the API or Open311.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.core.models import Community, User
+from linli.core.roles import Cap
+from linli.ledger.models import (
+    URGENCY_RANK,
+    Call,
+    Category,
+    Channel,
+    DeadlineRule,
+    Request,
+    RequestEvent,
+    Team,
+    Urgency,
+    VisitPass,
+)
+from linli.ledger.triage import triage
+from linli.people.models import Household, Resident
+
+S = Request.Status
+E = RequestEvent.Kind
+DEFAULT_HOURS = {
+    Urgency.EMERGENCY: Decimal("0.5"),
+    Urgency.URGENT: Decimal(4),
+    Urgency.NORMAL: Decimal(24),
+    Urgency.LOW: Decimal(72),
+}
+
+
+class TransitionError(ValidationError):
+    """A change the request's current state does not allow."""
+
+
+def deadline_for(category: Category, urgency: str, start: datetime) -> datetime:
+    rule = DeadlineRule.objects.filter(category=category, urgency=urgency).first()
+    hours = rule.hours if rule else DEFAULT_HOURS[Urgency(urgency)]
+    return start + timedelta(hours=float(hours))
+
+
+def _event(
+    request: Request,
+    kind: str,
+    actor: User | None,
+    *,
+    before: str = "",
+    note: str = "",
+    data: dict[str, object] | None = None,
+    at: datetime | None = None,
+) -> RequestEvent:
+    return RequestEvent.objects.create(
+        request=request,
+        kind=kind,
+        actor=actor,
+        from_status=before,
+        to_status=request.status if before else "",
+        note=note,
+        data=data or {},
+        at=at or timezone.now(),
+    )
+
+
+def match_caller(community: Community, number: str) -> tuple[Household | None, Resident | None]:
+    """The household and resident of a caller's number in this community, when it is known."""
+    digits = "".join(ch for ch in number if ch.isdigit())
+    if len(digits) < 7:
+        return None, None
+    resident = (
+        Resident.objects.filter(community=community, is_active=True, phone_tail=digits[-4:])
+        .filter(phone__endswith=digits[-8:])
+        .select_related("household")
+        .first()
+    )
+    if resident is not None:
+        return resident.household, resident
+    household = Household.objects.filter(community=community, phone__endswith=digits[-8:]).first()
+    return household, None
+
+
+@transaction.atomic
+def do_log_call(
+    community: Community,
+    *,
+    actor: User,
+    caller_number: str,
+    kind: str = Call.Kind.REQUEST,
+    duration_seconds: int = 0,
+    notes: str = "",
+    at: datetime | None = None,
+) -> Call:
+    if kind not in Call.Kind.values:
+        raise ValidationError({"kind": _("unknown kind of call")})
+    household, resident = match_caller(community, caller_number)
+    return Call.objects.create(
+        community=community,
+        at=at or timezone.now(),
+        caller_number=caller_number.strip()[:20],
+        household=household,
+        resident=resident,
+        operator=actor,
+        kind=kind,
+        duration_seconds=duration_seconds,
+        notes=notes,
+    )
+
+
+@dataclass
+class Opened:
+    request: Request
+    duplicates: list[Request]
+
+
+def possible_duplicates(request: Request) -> list[Request]:
+    """Open requests of the same household and category from the last 24 hours."""
+    if request.household_id is None:
+        return []
+    return list(
+        Request.objects.filter(
+            household_id=request.household_id,
+            category_id=request.category_id,
+            status__in=Request.OPEN_STATUSES,
+            created_at__gte=request.created_at - timedelta(hours=24),
+        )
+        .exclude(pk=request.pk)
+        .order_by("created_at")
+    )
+
+
+@transaction.atomic
+def do_open_request(
+    community: Community,
+    *,
+    actor: User | None,
+    channel: str,
+    category: Category,
+    description: str,
+    household: Household | None = None,
+    resident: Resident | None = None,
+    call: Call | None = None,
+    urgency: str | None = None,
+    urgency_reason: str = "",
+    contact_phone: str = "",
+    address_text: str = "",
+    at: datetime | None = None,
+) -> Opened:
+    """Register a request from any source, triage it, give it its deadline."""
+    description = description.strip()
+    if not description:
+        raise ValidationError({"description": _("say what is needed")})
+    if channel not in Channel.values:
+        raise ValidationError({"channel": _("unknown channel")})
+    if not category.active:
+        raise ValidationError({"category": _("this category is no longer in use")})
+    if resident is not None and household is None:
+        household = resident.household
+    for obj, name in ((household, "household"), (resident, "resident"), (call, "call")):
+        if obj is not None and obj.community_id != community.pk:
+            raise ValidationError({name: _("belongs to another community")})
+    if urgency is not None and urgency not in Urgency.values:
+        raise ValidationError({"urgency": _("unknown urgency")})
+    now = at or timezone.now()
+    result = triage(description, category, resident=resident, household=household, today=now.date())
+    chosen = result.urgency
+    reasons = result.reasons
+    if urgency is not None and urgency != result.urgency:
+        if not urgency_reason.strip():
+            raise ValidationError({"urgency_reason": _("say why the urgency differs")})
+        chosen = urgency
+        reasons = [
+            *reasons,
+            {"code": "override", "reason": urgency_reason, "user": actor.username if actor else ""},
+        ]
+    request = Request.objects.create(
+        community=community,
+        household=household,
+        resident=resident,
+        call=call,
+        channel=channel,
+        category=category,
+        description=description,
+        urgency=chosen,
+        triage_reasons=reasons,
+        created_at=now,
+        created_by=actor,
+        deadline=deadline_for(category, chosen, now),
+        contact_phone=contact_phone[:20],
+        address_text=address_text[:200],
+    )
+    _event(request, E.CREATED, actor, data={"channel": channel}, at=now)
+    _event(
+        request,
+        E.TRIAGED,
+        actor,
+        data={"suggested": result.urgency, "chosen": chosen, "reasons": reasons},
+        at=now,
+    )
+    return Opened(request, possible_duplicates(request))
+
+
+def _require(request: Request, allowed: tuple[str, ...], action: str) -> None:
+    if request.status not in allowed:
+        raise TransitionError(
+            {
+                "status": _("cannot %(action)s a request that is %(status)s")
+                % {"action": action, "status": request.get_status_display()}
+            }
+        )
+
+
+def _lock(request: Request) -> Request:
+    """The request re-read under a row lock (PostgreSQL) or the write lock (SQLite)."""
+    return Request.objects.select_for_update().get(pk=request.pk)
+
+
+def can_close(request: Request, user: User) -> bool:
+    """Only the owner, their team's lead or the community head may mark a request done."""
+    if user.is_superuser:
+        return True
+    if request.assignee_id == user.pk:
+        return True
+    if request.team_id and request.team is not None and request.team.lead_id == user.pk:
+        return True
+    return request.community.head_id == user.pk
+
+
+@transaction.atomic
+def do_assign(
+    request: Request,
+    *,
+    actor: User,
+    assignee: User | None = None,
+    team: Team | None = None,
+    reason: str = "",
+) -> Request:
+    """Hand a request to a person and/or a team (交办); re-handing or taking back needs a reason."""
+    request = _lock(request)
+    _require(request, (S.NEW, S.ASSIGNED, S.IN_PROGRESS), _("assign"))
+    if assignee is not None and not (
+        assignee.can(Cap.HANDLE_REQUESTS) or assignee.can(Cap.DO_TASKS)
+    ):
+        raise ValidationError({"assignee": _("this person cannot take requests")})
+    for obj, name in ((assignee, "assignee"), (team, "team")):
+        if obj is not None and getattr(obj, "community_id", None) not in (
+            request.community_id,
+            None,
+        ):
+            raise ValidationError({name: _("belongs to another community")})
+    had_owner = request.assignee_id is not None or request.team_id is not None
+    if had_owner and not reason.strip():
+        raise ValidationError({"reason": _("say why the request changes hands")})
+    before = request.status
+    request.assignee, request.team = assignee, team
+    if assignee is None and team is None:
+        request.status = S.NEW
+        kind = E.UNASSIGNED
+    else:
+        request.status = S.ASSIGNED if request.status == S.NEW else request.status
+        kind = E.ASSIGNED
+    request.save(update_fields=["assignee", "team", "status"])
+    _event(
+        request,
+        kind,
+        actor,
+        before=before,
+        note=reason,
+        data={
+            "assignee": assignee.username if assignee else None,
+            "team": team.name if team else None,
+        },
+    )
+    return request
+
+
+def do_claim(request_id: int, *, actor: User) -> Request | None:
+    """Take an unassigned request. Under any number of simultaneous claims exactly one wins;
+    the others get None."""
+    with transaction.atomic():
+        qs = Request.objects.filter(pk=request_id, status=S.NEW, assignee__isnull=True)
+        if connection.features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True)
+        request = qs.first()
+        if request is None:
+            return None
+        request.assignee = actor
+        request.status = S.ASSIGNED
+        request.save(update_fields=["assignee", "status"])
+        _event(request, E.CLAIMED, actor, before=S.NEW)
+        return request
+
+
+def do_claim_next(community: Community, *, actor: User) -> Request | None:
+    """Take the most urgent unassigned request of the community, skipping ones being claimed."""
+    with transaction.atomic():
+        qs = Request.objects.filter(
+            community=community, status=S.NEW, assignee__isnull=True
+        ).order_by("deadline", "pk")
+        if connection.features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True)
+        request = qs.first()
+        if request is None:
+            return None
+        request.assignee = actor
+        request.status = S.ASSIGNED
+        request.save(update_fields=["assignee", "status"])
+        _event(request, E.CLAIMED, actor, before=S.NEW)
+        return request
+
+
+@transaction.atomic
+def do_start(request: Request, *, actor: User) -> Request:
+    request = _lock(request)
+    _require(request, (S.ASSIGNED,), _("start"))
+    before, request.status = request.status, S.IN_PROGRESS
+    request.save(update_fields=["status"])
+    _event(request, E.STARTED, actor, before=before)
+    return request
+
+
+@transaction.atomic
+def do_complete(request: Request, *, actor: User, result: str) -> Request:
+    request = _lock(request)
+    _require(request, (S.ASSIGNED, S.IN_PROGRESS), _("complete"))
+    if not can_close(request, actor):
+        raise ValidationError(
+            {"assignee": _("only the owner, their team lead or the community head can do this")}
+        )
+    if not result.strip():
+        raise ValidationError({"result": _("say what was done")})
+    before = request.status
+    request.status, request.result, request.closed_at = S.DONE, result.strip(), timezone.now()
+    request.save(update_fields=["status", "result", "closed_at"])
+    _event(request, E.DONE, actor, before=before, note=result)
+    return request
+
+
+@transaction.atomic
+def do_record_callback(
+    request: Request, *, actor: User, confirmed: bool, note: str = ""
+) -> Request:
+    """The callback to the resident: confirmed closes the request, otherwise it reopens."""
+    request = _lock(request)
+    _require(request, (S.DONE,), _("call back on"))
+    before = request.status
+    if confirmed:
+        request.status = S.CONFIRMED
+        kind = E.CONFIRMED
+    else:
+        if not note.strip():
+            raise ValidationError({"note": _("say what is still missing")})
+        request.status = S.ASSIGNED if request.assignee_id or request.team_id else S.NEW
+        request.closed_at = None
+        kind = E.REOPENED
+    request.save(update_fields=["status", "closed_at"])
+    _event(request, kind, actor, before=before, note=note)
+    return request
+
+
+@transaction.atomic
+def do_cancel(request: Request, *, actor: User, reason: str) -> Request:
+    request = _lock(request)
+    _require(request, Request.OPEN_STATUSES, _("cancel"))
+    if not reason.strip():
+        raise ValidationError({"reason": _("say why the request is cancelled")})
+    before, request.status, request.closed_at = request.status, S.CANCELLED, timezone.now()
+    request.save(update_fields=["status", "closed_at"])
+    _event(request, E.CANCELLED, actor, before=before, note=reason)
+    return request
+
+
+@transaction.atomic
+def do_merge(duplicate: Request, *, into: Request, actor: User) -> Request:
+    duplicate = _lock(duplicate)
+    _require(duplicate, Request.OPEN_STATUSES, _("merge"))
+    if into.pk == duplicate.pk or into.community_id != duplicate.community_id:
+        raise ValidationError({"into": _("choose another request of the same community")})
+    if not into.is_open:
+        raise ValidationError({"into": _("a request can only be merged into an open one")})
+    before = duplicate.status
+    duplicate.status, duplicate.merged_into, duplicate.closed_at = S.MERGED, into, timezone.now()
+    duplicate.save(update_fields=["status", "merged_into", "closed_at"])
+    _event(duplicate, E.MERGED, actor, before=before, data={"into": into.pk})
+    _event(into, E.NOTE, actor, note=_("request #%(n)s merged into this one") % {"n": duplicate.pk})
+    return duplicate
+
+
+@transaction.atomic
+def do_change_urgency(request: Request, *, actor: User, urgency: str, reason: str) -> Request:
+    """The operator's override of the triage, with a reason; the deadline follows."""
+    request = _lock(request)
+    _require(request, Request.OPEN_STATUSES, _("change the urgency of"))
+    if urgency not in Urgency.values:
+        raise ValidationError({"urgency": _("unknown urgency")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("say why the urgency changes")})
+    old = request.urgency
+    request.urgency = urgency
+    request.deadline = deadline_for(request.category, urgency, request.created_at)
+    request.triage_reasons = [
+        *request.triage_reasons,
+        {"code": "override", "reason": reason, "user": actor.username},
+    ]
+    request.save(update_fields=["urgency", "deadline", "triage_reasons"])
+    _event(request, E.URGENCY, actor, note=reason, data={"from": old, "to": urgency})
+    return request
+
+
+@transaction.atomic
+def do_record_emergency_call(request: Request, *, actor: User) -> Request:
+    """The operator confirms they told the caller to ring 120, or rang it themselves."""
+    request = _lock(request)
+    if request.urgency != Urgency.EMERGENCY:
+        raise ValidationError({"urgency": _("only an emergency needs 120")})
+    if request.emergency_call_at is None:
+        request.emergency_call_at = timezone.now()
+        request.save(update_fields=["emergency_call_at"])
+        _event(request, E.EMERGENCY_CALL, actor)
+    return request
+
+
+@transaction.atomic
+def do_add_note(request: Request, *, actor: User, note: str) -> RequestEvent:
+    if not note.strip():
+        raise ValidationError({"note": _("the note is empty")})
+    return _event(request, E.NOTE, actor, note=note.strip())
+
+
+def do_escalate_late(now: datetime | None = None) -> int:
+    """Raise every late open request to the escalation level its lateness calls for.
+
+    Run by the worker; the lists compute the same level on read, so nothing waits for it."""
+    now = now or timezone.now()
+    raised = 0
+    late = Request.objects.filter(
+        status__in=Request.OPEN_STATUSES, deadline__lt=now, escalation__lt=2
+    )
+    for request_id in late.values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            request = Request.objects.select_for_update().get(pk=request_id)
+            due = request.escalation_due(now)
+            if due > request.escalation:
+                request.escalation = due
+                request.save(update_fields=["escalation"])
+                _event(
+                    request,
+                    E.ESCALATED,
+                    None,
+                    data={"level": due, "to": "street" if due == 2 else "community head"},
+                    at=now,
+                )
+                raised += 1
+    return raised
+
+
+@transaction.atomic
+def do_issue_visit_pass(
+    request: Request,
+    *,
+    actor: User,
+    destination: str,
+    valid_from: datetime,
+    valid_until: datetime,
+) -> VisitPass:
+    import secrets
+
+    if not request.category.medical:
+        raise ValidationError({"category": _("a visit pass is for medical requests")})
+    if not destination.strip():
+        raise ValidationError({"destination": _("say where the visit goes")})
+    if valid_until <= valid_from:
+        raise ValidationError({"valid_until": _("the pass must end after it starts")})
+    if valid_until - valid_from > timedelta(days=3):
+        raise ValidationError({"valid_until": _("a pass is valid for three days at most")})
+    visit_pass = VisitPass.objects.create(
+        request=request,
+        code=secrets.token_hex(5).upper(),
+        destination=destination.strip(),
+        valid_from=valid_from,
+        valid_until=valid_until,
+        issued_by=actor,
+    )
+    _event(request, E.PASS, actor, data={"code": visit_pass.code})
+    return visit_pass
+
+
+def urgency_sort_key(request: Request) -> tuple[int, datetime]:
+    return (URGENCY_RANK[Urgency(request.urgency)], request.deadline)
+
+
+def open_filter() -> Q:
+    return Q(status__in=Request.OPEN_STATUSES)

@@ -1,0 +1,338 @@
+"""The hotline and the request ledger (需求登记交办台账).
+
+A call may open several requests; every request has an owner, a deadline and a timeline of
+events. Status changes are events too (`RequestEvent`), so the history of a request is the list
+of its events, never an overwritten field.
+"""
+
+import secrets
+from datetime import datetime, timedelta
+from typing import ClassVar
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from linli.core.models import Community, User
+from linli.people.models import Household, Resident
+
+
+class Urgency(models.TextChoices):
+    EMERGENCY = "emergency", _("Emergency")
+    URGENT = "urgent", _("Urgent")
+    NORMAL = "normal", _("Normal")
+    LOW = "low", _("Low")
+
+
+URGENCY_RANK = {Urgency.EMERGENCY: 0, Urgency.URGENT: 1, Urgency.NORMAL: 2, Urgency.LOW: 3}
+
+
+class Category(models.Model):
+    """A kind of request. The taxonomy is configurable; the seeded codes are stable."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name_zh = models.CharField(_("Chinese name"), max_length=50)
+    name_en = models.CharField(_("English name"), max_length=80)
+    medical = models.BooleanField(_("medical (may need a visit pass)"), default=False)
+    default_urgency = models.CharField(
+        _("usual urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    active = models.BooleanField(_("in use"), default=True)
+    order = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.name_en if (get_language() or "").startswith("en") else self.name_zh
+
+
+class DeadlineRule(models.Model):
+    """How long a request of a category and urgency may take before it is late."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="deadlines")
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices)
+    hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("deadline rule")
+        verbose_name_plural = _("deadline rules")
+        constraints = [
+            models.UniqueConstraint(fields=["category", "urgency"], name="deadline_rule_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.urgency}: {self.hours} h"
+
+
+class Team(models.Model):
+    """A group requests are handed to (交办): a building team, the medicine runners …"""
+
+    community_field: ClassVar[str] = "community"
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(_("name"), max_length=100)
+    lead = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="led_teams"
+    )
+    members = models.ManyToManyField(User, related_name="teams", blank=True)
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Channel(models.TextChoices):
+    HOTLINE = "hotline", _("Hotline")
+    WALK_IN = "walk_in", _("Walk-in")
+    ONLINE = "online", _("Online form")
+    HOTEL = "hotel", _("Hotel green line")
+    DOOR = "door", _("Door visit")
+    API = "api", _("API")
+    OPEN311 = "open311", _("Open311")
+
+
+class Call(models.Model):
+    """One call to the hotline, whatever came of it."""
+
+    community_field: ClassVar[str] = "community"
+
+    class Kind(models.TextChoices):
+        REQUEST = "request", _("Request")
+        ENQUIRY = "enquiry", _("Enquiry")
+        COMPLAINT = "complaint", _("Complaint")
+        FOLLOW_UP = "follow_up", _("Follow-up")
+        SILENT = "silent", _("Silent / dropped")
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="calls")
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    caller_number = models.CharField(_("caller's number"), max_length=20, blank=True)
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, null=True, blank=True, related_name="calls"
+    )
+    resident = models.ForeignKey(
+        Resident, on_delete=models.PROTECT, null=True, blank=True, related_name="calls"
+    )
+    operator = models.ForeignKey(User, on_delete=models.PROTECT, related_name="calls_taken")
+    duration_seconds = models.PositiveIntegerField(_("duration (s)"), default=0)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.REQUEST)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        indexes = [models.Index(fields=["community", "-at"], name="call_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.caller_number}"
+
+
+def new_tracking_code() -> str:
+    # No 0/O/1/I/L: the code is read out over the phone.
+    alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+    return "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+class Request(models.Model):
+    community_field: ClassVar[str] = "community"
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        ASSIGNED = "assigned", _("Assigned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        CONFIRMED = "confirmed", _("Confirmed by callback")
+        CANCELLED = "cancelled", _("Cancelled")
+        MERGED = "merged", _("Merged into another")
+
+    OPEN_STATUSES: ClassVar[tuple[str, ...]] = ("new", "assigned", "in_progress")
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="requests")
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, null=True, blank=True, related_name="requests"
+    )
+    resident = models.ForeignKey(
+        Resident, on_delete=models.PROTECT, null=True, blank=True, related_name="requests"
+    )
+    call = models.ForeignKey(
+        Call, on_delete=models.PROTECT, null=True, blank=True, related_name="requests"
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="requests")
+    description = models.TextField(_("what is needed"))
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices)
+    triage_reasons = models.JSONField(_("why this urgency"), default=list, blank=True)
+    created_at = models.DateTimeField(_("registered"), default=timezone.now)
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    deadline = models.DateTimeField(_("deadline"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.NEW
+    )
+    assignee = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="requests"
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="requests"
+    )
+    # Escalation level reached: 0 none, 1 community head, 2 street.
+    escalation = models.PositiveSmallIntegerField(default=0)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged"
+    )
+    emergency_call_at = models.DateTimeField(_("120 called at"), null=True, blank=True)
+    tracking_code = models.CharField(max_length=12, unique=True, default=new_tracking_code)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    address_text = models.CharField(_("address as given"), max_length=200, blank=True)
+    result = models.TextField(_("result"), blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("request")
+        verbose_name_plural = _("requests")
+        indexes = [
+            models.Index(fields=["community", "-created_at", "-id"], name="request_ledger"),
+            models.Index(fields=["community", "status", "deadline"], name="request_open"),
+            models.Index(fields=["assignee", "status", "deadline"], name="request_mine"),
+            models.Index(fields=["team", "status", "deadline"], name="request_team"),
+            models.Index(fields=["household", "category", "created_at"], name="request_dupes"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.category}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    def is_late(self, now: datetime | None = None) -> bool:
+        return self.is_open and (now or timezone.now()) > self.deadline
+
+    def escalation_due(self, now: datetime | None = None) -> int:
+        """The level this request should have reached by `now`: computed, never waited for."""
+        if not self.is_open:
+            return self.escalation
+        now = now or timezone.now()
+        allowed = self.deadline - self.created_at
+        if now >= self.deadline + allowed:
+            return 2
+        if now >= self.deadline:
+            return 1
+        return 0
+
+    @property
+    def time_allowed(self) -> timedelta:
+        return self.deadline - self.created_at
+
+
+class RequestEvent(models.Model):
+    """One line of a request's timeline: who did what, when."""
+
+    community_field: ClassVar[str] = "request__community"
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Registered")
+        TRIAGED = "triaged", _("Triaged")
+        URGENCY = "urgency", _("Urgency changed")
+        EMERGENCY_CALL = "call_120", _("120 called")
+        ASSIGNED = "assigned", _("Assigned")
+        CLAIMED = "claimed", _("Claimed")
+        UNASSIGNED = "unassigned", _("Unassigned")
+        STARTED = "started", _("Work started")
+        DONE = "done", _("Done")
+        CONFIRMED = "confirmed", _("Callback: confirmed")
+        REOPENED = "reopened", _("Callback: reopened")
+        CANCELLED = "cancelled", _("Cancelled")
+        MERGED = "merged", _("Merged")
+        ESCALATED = "escalated", _("Escalated")
+        NOTE = "note", _("Note")
+        PASS = "pass", _("Visit pass issued")
+
+    request = models.ForeignKey(Request, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, blank=True)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("request event")
+        verbose_name_plural = _("request events")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["request", "at"], name="event_timeline")]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.kind}"
+
+
+class VisitPass(models.Model):
+    """外出就医证明: a printable pass for a medical visit, verifiable by its code."""
+
+    community_field: ClassVar[str] = "request__community"
+
+    request = models.ForeignKey(Request, on_delete=models.PROTECT, related_name="passes")
+    code = models.CharField(max_length=16, unique=True)
+    destination = models.CharField(_("destination"), max_length=200)
+    valid_from = models.DateTimeField(_("valid from"))
+    valid_until = models.DateTimeField(_("valid until"))
+    issued_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("medical visit pass")
+        verbose_name_plural = _("medical visit passes")
+
+    def __str__(self) -> str:
+        return self.code
+
+    def is_valid(self, now: datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and self.valid_from <= now <= self.valid_until
+
+
+class ApiClient(models.Model):
+    """An integration (the city hotline, a hotel system) with its token and its communities."""
+
+    name = models.CharField(_("name"), max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True)
+    communities = models.ManyToManyField(Community, related_name="+")
+    acting_user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("API client")
+        verbose_name_plural = _("API clients")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IdempotentResponse(models.Model):
+    """The first answer to a request made with an Idempotency-Key, replayed to its retries."""
+
+    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    fingerprint = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["client", "key"], name="idempotency_unique")]
+
+    def __str__(self) -> str:
+        return self.key

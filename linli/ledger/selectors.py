@@ -1,0 +1,110 @@
+"""Permission-checked reads of the ledger: every one starts from `scoped`."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from linli.core.models import User
+from linli.core.roles import Cap
+from linli.core.scoping import get_for_user, scoped
+from linli.ledger.models import Category, Request, Team
+
+OPEN = Request.OPEN_STATUSES
+
+
+def requests_for(user: User | AnonymousUser) -> QuerySet[Request]:
+    return scoped(user, Request.objects.all())
+
+
+def get_request_for_user(user: User | AnonymousUser, pk: int, cap: Cap = Cap.TAKE_CALLS) -> Request:
+    """The request, or 404 outside the user's area; PermissionDenied when the role lacks `cap`."""
+    return get_for_user(
+        user,
+        Request.objects.select_related(
+            "category",
+            "community",
+            "household__room__unit__building__compound",
+            "resident",
+            "assignee",
+            "team",
+        ),
+        cap,
+        pk=pk,
+    )
+
+
+def can_see_ledger(user: User) -> bool:
+    return user.can(Cap.TAKE_CALLS) or user.can(Cap.HANDLE_REQUESTS)
+
+
+def late_q(now: datetime) -> Q:
+    return Q(status__in=OPEN, deadline__lt=now)
+
+
+def worklist(user: User, which: str, now: datetime | None = None) -> QuerySet[Request]:
+    """'mine', 'team', 'unassigned', 'late' or 'escalated' (late past twice the time allowed, or
+    handed to this user as community head), most pressing first."""
+    now = now or timezone.now()
+    base = (
+        requests_for(user)
+        .filter(status__in=OPEN)
+        .select_related("category", "household__room__unit__building__compound", "assignee", "team")
+    )
+    if which == "mine":
+        qs = base.filter(assignee=user)
+    elif which == "team":
+        qs = base.filter(team__in=Team.objects.filter(Q(members=user) | Q(lead=user)))
+    elif which == "unassigned":
+        qs = base.filter(assignee__isnull=True, team__isnull=True)
+    elif which == "late":
+        qs = base.filter(deadline__lt=now)
+    else:
+        raise ValueError(which)
+    return qs.order_by("deadline", "pk")
+
+
+@dataclass
+class LedgerFilters:
+    status: str = ""
+    category: str = ""
+    urgency: str = ""
+    compound: int | None = None
+    assignee: int | None = None
+    day_from: date | None = None
+    day_to: date | None = None
+    late: bool = False
+    q: str = ""
+
+
+def ledger(user: User, f: LedgerFilters, now: datetime | None = None) -> QuerySet[Request]:
+    """The ledger (台账), newest first, filtered."""
+    now = now or timezone.now()
+    qs = requests_for(user)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.category:
+        qs = qs.filter(category__code=f.category)
+    if f.urgency:
+        qs = qs.filter(urgency=f.urgency)
+    if f.compound:
+        qs = qs.filter(household__room__unit__building__compound=f.compound)
+    if f.assignee:
+        qs = qs.filter(assignee=f.assignee)
+    if f.day_from:
+        qs = qs.filter(created_at__date__gte=f.day_from)
+    if f.day_to:
+        qs = qs.filter(created_at__date__lte=f.day_to)
+    if f.late:
+        qs = qs.filter(late_q(now))
+    if f.q:
+        qs = qs.filter(Q(description__contains=f.q) | Q(tracking_code=f.q.upper()))
+    return qs.select_related(
+        "category", "household__room__unit__building__compound", "resident", "assignee", "team"
+    ).order_by("-created_at", "-pk")
+
+
+def categories() -> QuerySet[Category]:
+    return Category.objects.filter(active=True)

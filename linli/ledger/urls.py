@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+from linli.ledger import views
+
+app_name = "ledger"
+urlpatterns = [
+    path("desk/", views.desk, name="desk"),
+    path("desk/household/", views.desk_household, name="desk-household"),
+    path("requests/<int:pk>/", views.request_detail, name="request-detail"),
+    path("requests/<int:pk>/<str:action>/", views.request_action, name="request-action"),
+    path("", include("linli.ledger.urls_lists")),
+]
