@@ -95,6 +95,9 @@ for i in range(1, {COMPOUNDS} + 1):
     comp = Compound.objects.create(community=c, name=f"小区{{i}}")
     Building.objects.bulk_create(Building(compound=comp, number=str(b)) for b in range(1, {BUILDINGS} + 1))
 User.objects.create_superuser("admin", password="bench-only")
+from django.contrib.auth.models import Group
+worker = User.objects.create_user("worker", community=c)
+worker.groups.add(Group.objects.get(name="worker"))
 """
     subprocess.run([sys.executable, "-c", code], env=env, check=True)
 
@@ -137,7 +140,8 @@ def child_search(samples: int) -> None:
     from linli.core.models import User
     from linli.people.selectors import register_page, residents_for
 
-    admin = User.objects.get(username="admin")
+    # Search as the community's worker, as the register page does: within one community.
+    admin = User.objects.get(username="worker")
     rng = random.Random(7)
     pool = list(
         residents_for(admin)

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 from pypinyin import Style, pinyin
 
+from linli.core.models import Room
+
 if TYPE_CHECKING:
     from linli.people.models import Resident
 
@@ -66,11 +68,14 @@ def search(residents: "QuerySet[Resident]", query: str) -> "QuerySet[Resident]":
         return residents
     room = ROOM.match(q)
     if room:
+        # Rooms first (a few rows through the room index), then their residents: a join led by
+        # the residents would walk the whole community.
         building, unit, number = room.groups()
-        match = Q(household__room__number=number, household__room__unit__building__number=building)
+        rooms = Room.objects.filter(number=number, unit__building__number=building)
         if unit:
-            match &= Q(household__room__unit__number=unit)
-        return residents.filter(match)
+            rooms = rooms.filter(unit__number=unit)
+        room_ids = list(rooms.values_list("pk", flat=True))
+        return residents.filter(household__room__in=room_ids)
     compact = q.replace(" ", "")
     if re.fullmatch(r"\d{3}[\dXx]|\d{4}", compact):
         tail = compact.upper()
