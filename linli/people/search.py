@@ -31,7 +31,7 @@ def _char_pinyin(ch: str) -> str:
     return reading[0][0] if reading and reading[0] else ""
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 14)  # bounded: a million-row import must stay small
 def name_keys(name: str) -> tuple[str, str]:
     """(full pinyin, initials): 张三 → ('zhangsan', 'zs'); 'John Miller' → ('johnmiller', 'jm').
 
