@@ -20,6 +20,7 @@ class NavItem:
 
 NAV: tuple[NavItem, ...] = (
     NavItem("core:home", _("Home")),
+    NavItem("ledger:desk", _("Take a call"), Cap.TAKE_CALLS),
     NavItem("people:resident-list", _("Register"), Cap.VIEW_REGISTER),
     NavItem("people:vulnerable-list", _("Vulnerable groups"), Cap.VIEW_REGISTER),
     NavItem("people:counts", _("Count table"), Cap.VIEW_REGISTER),

@@ -10,6 +10,7 @@ from linli.core.http import AuthedRequest
 from linli.core.models import PiiAccess, User
 from linli.core.roles import Cap, Role
 from linli.core.scoping import scoped
+from linli.ledger.selectors import worklist
 from linli.people import selectors
 
 
@@ -24,6 +25,8 @@ def home(request: AuthedRequest) -> HttpResponse:
         ctx["vulnerabilities"] = selectors.vulnerability_counts(user)
     if role in (Role.OFFICIAL, Role.ADMIN):
         ctx["communities"] = selectors.community_table(user, today)
+    if role == Role.VOLUNTEER:
+        ctx["tasks"] = worklist(user, "mine")
     if role == Role.OPERATOR:
         phone = request.GET.get("phone", "").strip()
         ctx["phone"] = phone

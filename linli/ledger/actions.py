@@ -501,3 +501,52 @@ def urgency_sort_key(request: Request) -> tuple[int, datetime]:
 
 def open_filter() -> Q:
     return Q(status__in=Request.OPEN_STATUSES)
+
+
+@dataclass
+class RequestDraft:
+    category: Category
+    description: str
+    urgency: str | None = None
+    urgency_reason: str = ""
+
+
+@transaction.atomic
+def do_take_call(
+    community: Community,
+    *,
+    actor: User,
+    caller_number: str,
+    drafts: list[RequestDraft],
+    kind: str = Call.Kind.REQUEST,
+    duration_seconds: int = 0,
+    notes: str = "",
+    address_text: str = "",
+) -> tuple[Call, list[Opened]]:
+    """A call and the requests it brought, all kept or none."""
+    call = do_log_call(
+        community,
+        actor=actor,
+        caller_number=caller_number,
+        kind=kind,
+        duration_seconds=duration_seconds,
+        notes=notes,
+    )
+    opened = [
+        do_open_request(
+            community,
+            actor=actor,
+            channel=Channel.HOTLINE,
+            category=draft.category,
+            description=draft.description,
+            household=call.household,
+            resident=call.resident,
+            call=call,
+            urgency=draft.urgency,
+            urgency_reason=draft.urgency_reason,
+            contact_phone=caller_number,
+            address_text=address_text,
+        )
+        for draft in drafts
+    ]
+    return call, opened

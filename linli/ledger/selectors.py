@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -19,9 +20,10 @@ def requests_for(user: User | AnonymousUser) -> QuerySet[Request]:
     return scoped(user, Request.objects.all())
 
 
-def get_request_for_user(user: User | AnonymousUser, pk: int, cap: Cap = Cap.TAKE_CALLS) -> Request:
-    """The request, or 404 outside the user's area; PermissionDenied when the role lacks `cap`."""
-    return get_for_user(
+def get_request_for_user(user: User | AnonymousUser, pk: int) -> Request:
+    """The request, or 404 outside the user's area; PermissionDenied unless the user works the
+    ledger (takes calls or handles requests) or is the volunteer it was handed to."""
+    request = get_for_user(
         user,
         Request.objects.select_related(
             "category",
@@ -31,9 +33,14 @@ def get_request_for_user(user: User | AnonymousUser, pk: int, cap: Cap = Cap.TAK
             "assignee",
             "team",
         ),
-        cap,
+        None,
         pk=pk,
     )
+    if not isinstance(user, User):
+        raise PermissionDenied
+    if can_see_ledger(user) or (user.can(Cap.DO_TASKS) and request.assignee_id == user.pk):
+        return request
+    raise PermissionDenied
 
 
 def can_see_ledger(user: User) -> bool:

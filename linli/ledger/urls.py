@@ -6,6 +6,7 @@ app_name = "ledger"
 urlpatterns = [
     path("desk/", views.desk, name="desk"),
     path("desk/household/", views.desk_household, name="desk-household"),
+    path("calls/<int:pk>/", views.call_detail, name="call-detail"),
     path("requests/<int:pk>/", views.request_detail, name="request-detail"),
     path("requests/<int:pk>/<str:action>/", views.request_action, name="request-action"),
     path("", include("linli.ledger.urls_lists")),

@@ -1,25 +1,255 @@
-from django.http import HttpResponse
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from linli.core.decorators import capability_required
 from linli.core.http import AuthedRequest
+from linli.core.models import User
 from linli.core.roles import Cap
+from linli.core.scoping import get_for_user, scoped
+from linli.ledger import actions
+from linli.ledger.forms import CallForm, RequestRows
+from linli.ledger.models import Call, Request, RequestEvent, Team, Urgency
+from linli.ledger.selectors import can_see_ledger, get_request_for_user
+from linli.ledger.triage import explain
+from linli.people.models import Vulnerability
+
+
+def _household_card(user: User, phone: str) -> dict[str, object]:
+    """What the operator needs in the first seconds of a call: who, where, what is open."""
+    community = user.community
+    if community is None:
+        return {"phone": phone, "household": None}
+    household, resident = actions.match_caller(community, phone)
+    if household is None:
+        return {"phone": phone, "household": None, "known": False}
+    today = timezone.localdate()
+    members = list(household.members.filter(is_active=True).order_by("date_of_birth"))
+    tags: dict[int, list[str]] = {}
+    for v in Vulnerability.objects.filter(resident__in=members, until__isnull=True):
+        tags.setdefault(v.resident_id, []).append(v.get_kind_display())
+    return {
+        "phone": phone,
+        "known": True,
+        "household": household,
+        "caller": resident,
+        "alone": len(members) == 1,
+        "members": [(m, m.age(today), tags.get(m.pk, [])) for m in members],
+        "open_requests": household.requests.filter(status__in=Request.OPEN_STATUSES)
+        .select_related("category")
+        .order_by("deadline"),
+        "last_calls": household.calls.order_by("-at")[:5],
+    }
 
 
 @capability_required(Cap.TAKE_CALLS)
-def desk(request: AuthedRequest) -> HttpResponse:
-    raise NotImplementedError
+def desk(request: AuthedRequest) -> HttpResponseBase:
+    """The operator's screen: number → household card → requests, all from the keyboard."""
+    user = request.user
+    if user.community is None:
+        raise PermissionDenied
+    form = CallForm(request.POST or None, initial={"caller_number": request.GET.get("phone", "")})
+    rows = RequestRows(request.POST or None, prefix="r")
+    if request.method == "POST" and form.is_valid() and rows.is_valid():
+        drafts = [
+            actions.RequestDraft(
+                category=row["category"],
+                description=row["description"],
+                urgency=row.get("urgency") or None,
+                urgency_reason=row.get("urgency_reason") or "",
+            )
+            for row in rows.cleaned_data
+            if row.get("category")
+        ]
+        try:
+            call, _opened = actions.do_take_call(
+                user.community,
+                actor=user,
+                caller_number=form.cleaned_data["caller_number"],
+                drafts=drafts,
+                kind=form.cleaned_data["kind"],
+                duration_seconds=form.cleaned_data.get("duration_seconds") or 0,
+                notes=form.cleaned_data["notes"],
+                address_text=form.cleaned_data["address_text"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(None, f"{field}: {' '.join(errors)}")
+        else:
+            return redirect("ledger:call-detail", pk=call.pk)
+    phone = request.POST.get("caller_number") or request.GET.get("phone", "")
+    card = _household_card(user, phone) if phone else None
+    return render(request, "ledger/desk.html", {"form": form, "rows": rows, "card": card})
 
 
 @capability_required(Cap.TAKE_CALLS)
 def desk_household(request: AuthedRequest) -> HttpResponse:
-    raise NotImplementedError
+    """The household card alone, for htmx as the number is typed."""
+    phone = request.GET.get("caller_number", "").strip()
+    card = _household_card(request.user, phone) if len(phone) >= 7 else None
+    return render(request, "ledger/_household_card.html", {"card": card})
 
 
 @capability_required(Cap.TAKE_CALLS)
+def call_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    call = get_for_user(request.user, Call.objects.select_related("household__room"), None, pk=pk)
+    opened = [
+        (r, [explain(x) for x in r.triage_reasons], actions.possible_duplicates(r))
+        for r in call.requests.select_related("category").order_by("pk")
+    ]
+    return render(request, "ledger/call_detail.html", {"call": call, "opened": opened})
+
+
+def _assignable(user: User, request: Request) -> tuple[list[User], list[Team]]:
+    people = [
+        u
+        for u in User.objects.filter(community=request.community_id, is_active=True)
+        .prefetch_related("groups")
+        .order_by("username")
+        if u.can(Cap.HANDLE_REQUESTS) or u.can(Cap.DO_TASKS)
+    ]
+    return people, list(scoped(user, Team.objects.filter(community=request.community_id)))
+
+
 def request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    raise NotImplementedError
+    if not request.user.is_authenticated:
+        return redirect(f"/accounts/login/?next={request.path}")
+    item = get_request_for_user(request.user, pk)
+    now = timezone.now()
+    people, teams = _assignable(request.user, item) if can_see_ledger(request.user) else ([], [])
+    return render(
+        request,
+        "ledger/request_detail.html",
+        {
+            "item": item,
+            "now": now,
+            "late": item.is_late(now),
+            "escalation": item.escalation_due(now),
+            "reasons": [explain(x) for x in item.triage_reasons],
+            "events": item.events.select_related("actor"),
+            "duplicates": actions.possible_duplicates(item) if item.is_open else [],
+            "people": people,
+            "teams": teams,
+            "urgencies": Urgency.choices,
+            "can_close": actions.can_close(item, request.user),
+            "works_ledger": can_see_ledger(request.user),
+            "event_labels": dict(RequestEvent.Kind.choices),
+        },
+    )
 
 
-@capability_required(Cap.TAKE_CALLS)
-def request_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
-    raise NotImplementedError
+def _user(pk: str, item: Request) -> User | None:
+    if not pk:
+        return None
+    found = User.objects.filter(pk=pk, community=item.community_id).first()
+    if found is None:
+        raise ValidationError({"assignee": _("not found in this community")})
+    return found
+
+
+def _team(pk: str, item: Request) -> Team | None:
+    if not pk:
+        return None
+    found = Team.objects.filter(pk=pk, community=item.community_id).first()
+    if found is None:
+        raise ValidationError({"team": _("not found in this community")})
+    return found
+
+
+def _claim(request: AuthedRequest, item: Request) -> Request:
+    claimed = actions.do_claim(item.pk, actor=request.user)
+    if claimed is None:
+        raise ValidationError({"assignee": _("someone else has already taken this request")})
+    return claimed
+
+
+def _merge_target(pk: str, user: User) -> Request:
+    try:
+        return get_request_for_user(user, int(pk.strip().lstrip("#")))
+    except (ValueError, Http404):
+        raise ValidationError({"into": _("no such request")}) from None
+
+
+ACTIONS: dict[str, Callable[[AuthedRequest, Request], object]] = {
+    "claim": _claim,
+    "assign": lambda r, item: actions.do_assign(
+        item,
+        actor=r.user,
+        assignee=_user(r.POST.get("assignee", ""), item),
+        team=_team(r.POST.get("team", ""), item),
+        reason=r.POST.get("reason", ""),
+    ),
+    "start": lambda r, item: actions.do_start(item, actor=r.user),
+    "complete": lambda r, item: actions.do_complete(
+        item, actor=r.user, result=r.POST.get("result", "")
+    ),
+    "confirm": lambda r, item: actions.do_record_callback(
+        item, actor=r.user, confirmed=True, note=r.POST.get("note", "")
+    ),
+    "reopen": lambda r, item: actions.do_record_callback(
+        item, actor=r.user, confirmed=False, note=r.POST.get("note", "")
+    ),
+    "cancel": lambda r, item: actions.do_cancel(
+        item, actor=r.user, reason=r.POST.get("reason", "")
+    ),
+    "urgency": lambda r, item: actions.do_change_urgency(
+        item, actor=r.user, urgency=r.POST.get("urgency", ""), reason=r.POST.get("reason", "")
+    ),
+    "call120": lambda r, item: actions.do_record_emergency_call(item, actor=r.user),
+    "merge": lambda r, item: actions.do_merge(
+        item, into=_merge_target(r.POST.get("into", ""), r.user), actor=r.user
+    ),
+    "note": lambda r, item: actions.do_add_note(item, actor=r.user, note=r.POST.get("note", "")),
+}
+# What a volunteer the request was handed to may do; everything else needs the ledger roles.
+VOLUNTEER_ACTIONS = {"start", "complete", "note"}
+
+
+@require_POST
+def request_action(request: AuthedRequest, pk: int, action: str) -> HttpResponseBase:
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    item = get_request_for_user(request.user, pk)
+    handler = ACTIONS.get(action)
+    if handler is None:
+        raise ValidationError(f"unknown action {action}")
+    if not can_see_ledger(request.user) and action not in VOLUNTEER_ACTIONS:
+        raise PermissionDenied
+    if action in ("claim", "assign", "start", "complete", "cancel", "merge") and not (
+        request.user.can(Cap.HANDLE_REQUESTS) or item.assignee_id == request.user.pk
+    ):
+        raise PermissionDenied
+    try:
+        with transaction.atomic():
+            handler(request, item)
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            messages.error(request, f"{_field_label(field)}: {' '.join(errors)}")
+    else:
+        messages.success(request, _("Saved."))
+    nxt = request.POST.get("next", "")
+    if nxt.startswith("/") and not nxt.startswith("//"):
+        return redirect(nxt)
+    return redirect("ledger:request-detail", pk=item.pk)
+
+
+def _field_label(field: str) -> str:
+    labels = {
+        "status": _("Status"),
+        "assignee": _("Handed to"),
+        "reason": _("Reason"),
+        "result": _("Result"),
+        "note": _("Note"),
+        "urgency": _("Urgency"),
+        "into": _("Merge into"),
+        "team": _("Team"),
+        "__all__": _("Request"),
+    }
+    return str(labels.get(field, field))

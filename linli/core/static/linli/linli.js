@@ -4,3 +4,15 @@ document.addEventListener("click", (event) => {
     window.print();
   }
 });
+
+// Ctrl+Enter (or Cmd+Enter) in a form marked data-submit-on-ctrl-enter submits it: the hotline
+// desk is worked from the keyboard.
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+    const form = event.target.closest && event.target.closest("form[data-submit-on-ctrl-enter]");
+    if (form) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  }
+});
