@@ -1,9 +1,12 @@
 """The `linli` command: serve, seed, worker, and `manage` for any Django management command."""
 
 import argparse
+import logging
 import os
 import subprocess
 import sys
+import threading
+import time
 
 
 def _django() -> None:
@@ -55,6 +58,33 @@ def serve(args: argparse.Namespace) -> None:
             worker.wait(timeout=15)
 
 
+def _escalate_forever(every_seconds: int) -> None:
+    from django.db import connection
+
+    from linli.ledger.actions import do_escalate_late
+
+    while True:
+        try:
+            do_escalate_late()
+        except Exception:  # a bad round must not stop the next one
+            logging.getLogger("linli.worker").exception("escalation round failed")
+        finally:
+            connection.close()
+        time.sleep(every_seconds)
+
+
+def worker(argv: list[str]) -> None:
+    """The background worker: queued tasks (imports …) and, every minute, late-request
+    escalation. The lists compute escalation on read as well, so a stopped worker delays only
+    the timeline entries."""
+    _django()
+    every = int(os.environ.get("LINLI_ESCALATE_EVERY", "60"))
+    threading.Thread(target=_escalate_forever, args=(every,), daemon=True).start()
+    from django.core.management import call_command
+
+    call_command("db_worker", *argv)
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(prog="linli", description=__doc__)
@@ -76,7 +106,7 @@ def main(argv: list[str] | None = None) -> None:
         if command in ("seed", "import"):
             _manage([command, *rest])
         elif command == "worker":
-            _manage(["db_worker", *rest])
+            worker(rest)
         else:
             _manage(rest)
         return
