@@ -8,6 +8,7 @@ urlpatterns = [
     path("desk/household/", views.desk_household, name="desk-household"),
     path("calls/<int:pk>/", views.call_detail, name="call-detail"),
     path("requests/<int:pk>/", views.request_detail, name="request-detail"),
+    path("", include("linli.ledger.urls_pass")),
     path("requests/<int:pk>/<str:action>/", views.request_action, name="request-action"),
     path("", include("linli.ledger.urls_lists")),
 ]

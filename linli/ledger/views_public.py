@@ -1,0 +1,297 @@
+"""The residents' public pages: no login, reached by a community's link or QR code.
+
+- the self-service request form (`/r/<community code>/`), which opens a request through the one
+  action that opens requests, `do_open_request`;
+- request tracking (`/r/track/`): tracking code plus the last four digits of the phone;
+- visit-pass verification (`/r/pass/<code>/`) for checkpoints.
+
+These pages serve anonymous visitors, so they cannot go through `scoped`: each one reads a single
+row by a secret (a community's public code, a tracking code with the phone's tail, a pass code)
+and shows no personal data at all. Writes and look-ups are rate-limited per IP (and the form per
+phone number) through `linli.ledger.ratelimit`.
+"""
+
+import hmac
+import zoneinfo
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Max
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from linli.core.actions import client_ip
+from linli.core.models import Community
+from linli.ledger import ratelimit
+from linli.ledger.actions import do_open_request, match_caller
+from linli.ledger.forms_public import PublicRequestForm, TrackForm
+from linli.ledger.models import Channel, Request, Urgency, VisitPass
+
+# name → (hits allowed, per how many seconds). Override any of them in settings with
+# LINLI_PUBLIC_FORM_LIMITS = {"ip": (10, 3600)}; the others keep their defaults.
+DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
+    "ip": (5, 3600),  # requests sent from one IP address
+    "phone": (3, 3600),  # requests sent for one phone number
+    "track_ip": (20, 3600),  # tracking look-ups from one IP address
+}
+SUBMITTED_KEY = "linli_public_submitted"
+
+TOO_MANY = _(
+    "Too many requests have been sent from here. Nothing was registered: please try again in "
+    "an hour, or call your community. In an emergency call 120."
+)
+TOO_MANY_LOOKUPS = _("Too many look-ups from here. Please try again in an hour.")
+
+
+def limits() -> dict[str, tuple[int, int]]:
+    configured: dict[str, tuple[int, int]] = getattr(settings, "LINLI_PUBLIC_FORM_LIMITS", {})
+    return {**DEFAULT_LIMITS, **configured}
+
+
+def visitor_address(request: HttpRequest) -> str:
+    """The visitor's IP address. Behind N trusted reverse proxies (settings
+    LINLI_TRUSTED_PROXY_HOPS = N, default 0) it is the N-th address from the right of
+    X-Forwarded-For: what the nearest proxy saw, which a visitor cannot forge."""
+    hops = int(getattr(settings, "LINLI_TRUSTED_PROXY_HOPS", 0))
+    if hops > 0:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= hops:
+            return str(forwarded[-hops])
+    return client_ip(request) or "unknown"
+
+
+def _allowed(name: str, subject: str) -> bool:
+    limit, window = limits()[name]
+    return ratelimit.hit(f"public:{name}:{subject}", limit, window)
+
+
+def in_both_languages(message: str | Promise) -> list[tuple[str, str]]:
+    """(language code, text) of `message` in the visitor's language first, then in the others;
+    the same text twice (a language without its translation yet) shows once."""
+    current = translation.get_language() or settings.LANGUAGE_CODE
+    codes = [current, *(code for code, _name in settings.LANGUAGES if code != current)]
+    texts: list[tuple[str, str]] = []
+    for code in codes:
+        with translation.override(code):
+            text = str(message)
+        if all(text != seen for _code, seen in texts):
+            texts.append((code, text))
+    return texts
+
+
+def _too_many(request: HttpRequest, message: Promise, window: int) -> HttpResponse:
+    response = render(
+        request,
+        "ledger/public/too_many.html",
+        {"messages_both": in_both_languages(message)},
+        status=429,
+    )
+    response["Retry-After"] = str(window)
+    return response
+
+
+def _render_in(
+    time_zone: str,
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    status: int = 200,
+) -> HttpResponse:
+    """Render with times in the community's own time zone."""
+    try:
+        zone = zoneinfo.ZoneInfo(time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    with timezone.override(zone):
+        return render(request, template, context, status=status)
+
+
+# The request form -------------------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def request_form(request: HttpRequest, community_code: str) -> HttpResponse:
+    community = get_object_or_404(Community, code=community_code)
+    form = PublicRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        phone: str = form.cleaned_data["phone"]
+        if not _allowed("ip", visitor_address(request)):
+            return _too_many(request, TOO_MANY, limits()["ip"][1])
+        if not _allowed("phone", phone):
+            return _too_many(request, TOO_MANY, limits()["phone"][1])
+        household, _resident = match_caller(community, phone)
+        try:
+            opened = do_open_request(
+                community,
+                actor=None,
+                channel=Channel.ONLINE,
+                category=form.cleaned_data["category"],
+                description=form.cleaned_data["description"],
+                household=household,
+                contact_phone=phone,
+                address_text=form.cleaned_data["room"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            request.session[SUBMITTED_KEY] = {
+                "community": community.code,
+                "code": opened.request.tracking_code,
+                "emergency": opened.request.urgency == Urgency.EMERGENCY,
+            }
+            return redirect("public:request-submitted", community_code=community.code)
+    return _render_in(
+        community.time_zone,
+        request,
+        "ledger/public/request_form.html",
+        {"community": community, "form": form},
+    )
+
+
+@never_cache
+def request_submitted(request: HttpRequest, community_code: str) -> HttpResponse:
+    """The tracking code of the request this browser just sent (kept in its session, so a
+    reload shows it again instead of sending the request twice)."""
+    community = get_object_or_404(Community, code=community_code)
+    sent = request.session.get(SUBMITTED_KEY)
+    if not isinstance(sent, dict) or sent.get("community") != community.code:
+        return redirect("public:request-form", community_code=community.code)
+    return render(
+        request,
+        "ledger/public/submitted.html",
+        {
+            "community": community,
+            "tracking_code": sent["code"],
+            "emergency": bool(sent.get("emergency")),
+        },
+    )
+
+
+# Tracking ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    """All that tracking tells: no name, phone, address or description."""
+
+    status: str
+    category: str
+    registered: datetime
+    deadline: datetime
+    last_update: datetime
+    merged: bool
+
+
+def _digits(phone: str) -> str:
+    return "".join(ch for ch in phone if ch.isdigit())
+
+
+def _phone_tail_matches(request: Request, tail: str) -> bool:
+    phones = [request.contact_phone]
+    if request.resident is not None:
+        phones.append(request.resident.phone)
+    if request.household is not None:
+        phones.append(request.household.phone)
+    found = False
+    for phone in phones:
+        digits = _digits(phone)
+        if len(digits) >= 4 and hmac.compare_digest(digits[-4:], tail):
+            found = True
+    return found
+
+
+def find_progress(code: str, tail: str) -> tuple[Progress, str] | None:
+    """The progress of the request with this tracking code (and its community's time zone),
+    or None when there is none or the phone's tail does not match: the two look the same."""
+    found = (
+        Request.objects.select_related("category", "community", "resident", "household")
+        .filter(tracking_code=code)
+        .first()
+    )
+    if found is None or not _phone_tail_matches(found, tail):
+        return None
+    # A duplicate merged into another request goes on as that one: show the one that goes on.
+    target, hops = found, 0
+    while target.status == Request.Status.MERGED and target.merged_into_id and hops < 5:
+        target = Request.objects.select_related("category").get(pk=target.merged_into_id)
+        hops += 1
+    last = target.events.aggregate(last=Max("at"))["last"] or target.created_at
+    progress = Progress(
+        status=target.get_status_display(),
+        category=str(found.category),
+        registered=found.created_at,
+        deadline=target.deadline,
+        last_update=last,
+        merged=target.pk != found.pk,
+    )
+    return progress, found.community.time_zone
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def track(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = TrackForm(request.POST)
+        if not _allowed("track_ip", visitor_address(request)):
+            return _too_many(request, TOO_MANY_LOOKUPS, limits()["track_ip"][1])
+    else:
+        form = TrackForm(initial={"code": request.GET.get("code", "")[:20]})
+    context: dict[str, Any] = {"form": form, "progress": None, "not_found": False}
+    time_zone = settings.TIME_ZONE
+    if request.method == "POST" and form.is_valid():
+        found = find_progress(form.cleaned_data["code"], form.cleaned_data["phone_tail"])
+        if found is None:
+            context["not_found"] = True
+        else:
+            context["progress"], time_zone = found
+    return _render_in(time_zone, request, "ledger/public/track.html", context)
+
+
+# Visit-pass verification ------------------------------------------------------------------------
+
+
+def pass_state(visit_pass: VisitPass, now: datetime) -> str:
+    if visit_pass.revoked_at is not None:
+        return "revoked"
+    if now < visit_pass.valid_from:
+        return "not_yet"
+    if now > visit_pass.valid_until:
+        return "expired"
+    return "valid"
+
+
+@never_cache
+def verify_pass(request: HttpRequest, code: str) -> HttpResponse:
+    """For a checkpoint: valid or not, and the window. No name, no destination."""
+    visit_pass = (
+        VisitPass.objects.select_related("request__community")
+        .filter(code=code.strip().upper())
+        .first()
+    )
+    if visit_pass is None:
+        return render(request, "ledger/public/pass_unknown.html", status=404)
+    return _render_in(
+        visit_pass.request.community.time_zone,
+        request,
+        "ledger/public/pass_verify.html",
+        {
+            "code": visit_pass.code,
+            "state": pass_state(visit_pass, timezone.now()),
+            "valid_from": visit_pass.valid_from,
+            "valid_until": visit_pass.valid_until,
+        },
+    )

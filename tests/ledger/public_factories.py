@@ -1,0 +1,77 @@
+"""Helpers for the tests of the residents' public pages and of medical visit passes."""
+
+from datetime import datetime, timedelta
+
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from linli.core.models import Community, User
+from linli.ledger.actions import do_issue_visit_pass, do_open_request
+from linli.ledger.models import Channel, Request, VisitPass
+from linli.people.models import Resident
+from tests.ledger_factories import category, open_request
+
+
+def visitor(language: str = "en", ip: str = "203.0.113.7") -> Client:
+    """An anonymous browser: its language and its IP address."""
+    return Client(HTTP_ACCEPT_LANGUAGE=language, REMOTE_ADDR=ip)
+
+
+def form_url(community: Community) -> str:
+    return reverse("public:request-form", args=[community.code])
+
+
+def form_data(**changes: str) -> dict[str, str]:
+    data = {
+        "phone": "139 0000 1111",
+        "room": "3-502",
+        "category": "groceries",
+        "description": "需要买菜：米和油 / rice and oil",
+    }
+    data.update(changes)
+    return data
+
+
+def online_request(
+    community: Community,
+    *,
+    phone: str = "13900001111",
+    description: str = "需要买菜 / needs groceries",
+    address: str = "3号楼502室",
+    code: str = "groceries",
+) -> Request:
+    """A request as the public form opens it (no actor, channel online, contact phone)."""
+    return do_open_request(
+        community,
+        actor=None,
+        channel=Channel.ONLINE,
+        category=category(code),
+        description=description,
+        contact_phone=phone,
+        address_text=address,
+    ).request
+
+
+def medical_request(community: Community, worker: User, resident: Resident) -> Request:
+    return open_request(
+        community, worker, code="medical_visit", description="血透 / dialysis", resident=resident
+    ).request
+
+
+def visit_pass(
+    request: Request,
+    worker: User,
+    *,
+    starts_in: timedelta = timedelta(hours=-1),
+    lasts: timedelta = timedelta(hours=12),
+    now: datetime | None = None,
+) -> VisitPass:
+    start = (now or timezone.now()) + starts_in
+    return do_issue_visit_pass(
+        request,
+        actor=worker,
+        destination="瑞金医院 血透室",
+        valid_from=start,
+        valid_until=start + lasts,
+    )
