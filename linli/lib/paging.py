@@ -14,6 +14,8 @@ class Page(Generic[M]):
     items: Sequence[M]
     number: int
     has_next: bool
+    # The rows were cut at a maximum before paging (a search with too many matches).
+    capped: bool = False
 
     @property
     def has_previous(self) -> bool:

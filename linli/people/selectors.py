@@ -25,15 +25,26 @@ def residents_for(user: User | AnonymousUser) -> QuerySet[Resident]:
     return scoped(user, Resident.objects.filter(is_active=True))
 
 
+MAX_MATCHES = 1000
+
+
 def register_page(user: User | AnonymousUser, query: str, page: str | int | None) -> Page[Resident]:
     """One page of the register as the list shows it: searched, with addresses, in id order.
 
     Residents were entered household by household, so id order keeps households together and
     lets the database walk its primary-key index instead of sorting every match."""
-    residents = search(residents_for(user), query).select_related(
-        "household__room__unit__building__compound"
-    )
-    return page_of(residents.order_by("pk"), page)
+    residents = residents_for(user)
+    matches: list[int] = []
+    if query.strip():
+        # The matches are found through their own index first, unordered: asking the database
+        # for "matches in id order, first 50" makes it walk the id index and test every row.
+        # A search shows at most MAX_MATCHES people; beyond that the query needs narrowing.
+        matches = list(search(residents, query).values_list("pk", flat=True)[:MAX_MATCHES])
+        residents = Resident.objects.filter(pk__in=matches)
+    residents = residents.select_related("household__room__unit__building__compound")
+    result = page_of(residents.order_by("pk"), page)
+    result.capped = len(matches) == MAX_MATCHES
+    return result
 
 
 def get_resident_for_user(user: User | AnonymousUser, pk: int) -> Resident:
