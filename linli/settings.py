@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "linli.core",
     "linli.people",
     "linli.ledger",
+    "linli.api",
+    "ninja",
 ]
 
 MIDDLEWARE = [

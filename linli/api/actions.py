@@ -1,0 +1,283 @@
+"""Writes made by integrations: API clients, requests opened through the JSON API or Open311,
+and the transitions of requests. Every request still enters the ledger through
+`linli.ledger.actions.do_open_request`; this module adds the client's scope, the idempotency of
+retries and the mapping of Open311's fields.
+"""
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from linli.api.auth import hash_token, new_token
+from linli.api.selectors import (
+    can_read,
+    get_client_request,
+    resolve_category,
+    resolve_community,
+)
+from linli.core.models import Community, User
+from linli.core.roles import Cap
+from linli.core.scoping import scoped
+from linli.ledger import actions as ledger
+from linli.ledger.models import ApiClient, Channel, IdempotentResponse, Request
+
+MAX_DESCRIPTION = 4000  # Open311's limit, kept by both APIs
+MAX_KEY = 200  # IdempotentResponse.key
+
+
+@transaction.atomic
+def do_create_api_client(
+    name: str, community_codes: list[str], acting_user: User
+) -> tuple[ApiClient, str]:
+    """A client for these communities, acting as `acting_user`; returns it and its token, which
+    is stored only as a hash and cannot be shown again."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("give the client a name")})
+    codes = sorted({code.strip() for code in community_codes if code.strip()})
+    if not codes:
+        raise ValidationError({"communities": _("name at least one community")})
+    communities = list(Community.objects.filter(code__in=codes))
+    missing = sorted(set(codes) - {c.code for c in communities})
+    if missing:
+        raise ValidationError(
+            {"communities": _("no community with code %(codes)s") % {"codes": ", ".join(missing)}}
+        )
+    if not acting_user.is_active:
+        raise ValidationError({"acting_user": _("this user is not active")})
+    if not acting_user.can(Cap.TAKE_CALLS):
+        raise ValidationError({"acting_user": _("this user cannot open requests")})
+    reachable = set(
+        scoped(
+            acting_user, Community.objects.filter(pk__in=[c.pk for c in communities])
+        ).values_list("code", flat=True)
+    )
+    outside = sorted(set(codes) - reachable)
+    if outside:
+        raise ValidationError(
+            {
+                "communities": _("%(user)s cannot reach %(codes)s")
+                % {"user": acting_user.username, "codes": ", ".join(outside)}
+            }
+        )
+    token = new_token()
+    client = ApiClient.objects.create(
+        name=name[:100], token_hash=hash_token(token), acting_user=acting_user
+    )
+    client.communities.set(communities)
+    return client, token
+
+
+# Idempotency -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the API answers; `replayed` when it is the stored answer to an earlier attempt."""
+
+    status_code: int
+    body: dict[str, Any]
+    replayed: bool = False
+
+
+def fingerprint(body: bytes) -> str:
+    """SHA-256 of the request body; a JSON body is taken in canonical form first, so that
+    the same document with other spacing or key order is the same request."""
+    try:
+        canonical = json.dumps(
+            json.loads(body), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        ).encode()
+    except ValueError:
+        canonical = body
+    return hashlib.sha256(canonical).hexdigest()
+
+
+def _stored(client: ApiClient, key: str, print_: str) -> Answer | None:
+    stored = IdempotentResponse.objects.filter(client=client, key=key).first()
+    if stored is None:
+        return None
+    if stored.fingerprint != print_:
+        raise ValidationError(
+            {
+                "Idempotency-Key": _(
+                    "this key was already used with a different request body; "
+                    "use a new key for a new request"
+                )
+            }
+        )
+    return Answer(stored.status_code, stored.body, replayed=True)
+
+
+def do_once(
+    client: ApiClient, key: str, print_: str, run: Callable[[], tuple[int, dict[str, Any]]]
+) -> Answer:
+    """Run `run` once per (client, key): a retry gets the first answer, never a second write.
+
+    The write and its stored answer commit together; when a simultaneous attempt with the same
+    key commits first, the unique constraint stops this one, whose write is rolled back, and the
+    stored answer is replayed. Errors are not stored (nothing is written on error), so a retry
+    after an error runs again."""
+    if not key:
+        with transaction.atomic():
+            status, body = run()
+        return Answer(status, body)
+    if len(key) > MAX_KEY:
+        raise ValidationError({"Idempotency-Key": _("at most %(n)s characters") % {"n": MAX_KEY}})
+    found = _stored(client, key, print_)
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            status, body = run()
+            IdempotentResponse.objects.create(
+                client=client, key=key, fingerprint=print_, status_code=status, body=body
+            )
+    except IntegrityError:
+        found = _stored(client, key, print_)
+        if found is None:
+            raise
+        return found
+    return Answer(status, body)
+
+
+# Opening requests --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewRequest:
+    category: str
+    description: str
+    community: str | None = None
+    phone: str = ""
+    urgency: str | None = None
+    urgency_reason: str = ""
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class Fields:
+    """The names the input fields have in each API, for error messages."""
+
+    community: str = "community"
+    category: str = "category"
+    phone: str = "phone"
+
+
+JSON_FIELDS = Fields()
+OPEN311_FIELDS = Fields(community="jurisdiction_id", category="service_code")
+
+
+def _open(client: ApiClient, new: NewRequest, channel: str, fields: Fields) -> ledger.Opened:
+    user = client.acting_user
+    if not user.can(Cap.TAKE_CALLS):
+        raise PermissionDenied(_("this client's user cannot open requests"))
+    community = resolve_community(client, new.community, fields.community)
+    category = resolve_category(new.category, fields.category)
+    description = new.description.replace("\x00", "")  # PostgreSQL's text cannot hold NUL
+    if len(description) > MAX_DESCRIPTION:
+        raise ValidationError(
+            {"description": _("at most %(n)s characters") % {"n": MAX_DESCRIPTION}}
+        )
+    phone = new.phone.replace("\x00", "").strip()
+    if len(phone) > 20:
+        raise ValidationError({fields.phone: _("at most %(n)s characters") % {"n": 20}})
+    household, resident = ledger.match_caller(community, phone) if phone else (None, None)
+    return ledger.do_open_request(
+        community,
+        actor=user,
+        channel=channel,
+        category=category,
+        description=description,
+        household=household,
+        resident=resident,
+        urgency=new.urgency or None,
+        urgency_reason=new.urgency_reason.replace("\x00", ""),
+        contact_phone=phone,
+        address_text=new.address.replace("\x00", "").strip(),
+    )
+
+
+def do_api_open_request(
+    client: ApiClient,
+    new: NewRequest,
+    *,
+    render: Callable[[Request, list[Request]], dict[str, Any]],
+    idempotency_key: str = "",
+    body_fingerprint: str = "",
+) -> Answer:
+    """Open a request through the JSON API: 201 and the request as `render` shows it."""
+
+    def run() -> tuple[int, dict[str, Any]]:
+        opened = _open(client, new, Channel.API, JSON_FIELDS)
+        return 201, render(get_client_request(client, opened.request.pk), opened.duplicates)
+
+    return do_once(client, idempotency_key.strip(), body_fingerprint, run)
+
+
+@transaction.atomic
+def do_open311_request(
+    client: ApiClient,
+    new: NewRequest,
+    *,
+    reporter: str = "",
+    email: str = "",
+    media_url: str = "",
+) -> Request:
+    """Open a request posted through Open311; who reported it goes on its timeline as a note."""
+    opened = _open(client, new, Channel.OPEN311, OPEN311_FIELDS)
+    lines = []
+    if reporter.strip():
+        lines.append(_("Reported by: %(name)s") % {"name": reporter.strip()})
+    if email.strip():
+        lines.append(_("Email: %(email)s") % {"email": email.strip()})
+    if media_url.strip():
+        lines.append(_("Media: %(url)s") % {"url": media_url.strip()})
+    if lines:
+        ledger.do_add_note(opened.request, actor=client.acting_user, note="\n".join(lines))
+    return opened.request
+
+
+# Transitions -------------------------------------------------------------------------------
+
+TransitionName = Literal["start", "complete", "cancel", "confirm", "reopen"]
+# Transitions that handle the request itself, as on the ledger's own pages: they need the
+# handle_requests capability, or the request handed to the client's user.
+HANDLING = ("start", "complete", "cancel")
+
+
+@transaction.atomic
+def do_api_transition(
+    client: ApiClient,
+    pk: int,
+    action: TransitionName,
+    *,
+    note: str = "",
+    result: str = "",
+    reason: str = "",
+) -> Request:
+    """Move a request of the client's communities on, through the ledger's own actions."""
+    user = client.acting_user
+    item = get_client_request(client, pk)
+    if not can_read(user):
+        raise PermissionDenied(_("this client's user does not work the ledger"))
+    if action in HANDLING and not (user.can(Cap.HANDLE_REQUESTS) or item.assignee_id == user.pk):
+        raise PermissionDenied(_("this client's user cannot handle requests"))
+    if action == "start":
+        ledger.do_start(item, actor=user)
+    elif action == "complete":
+        ledger.do_complete(item, actor=user, result=result)
+    elif action == "cancel":
+        ledger.do_cancel(item, actor=user, reason=reason)
+    elif action == "confirm":
+        ledger.do_record_callback(item, actor=user, confirmed=True, note=note)
+    elif action == "reopen":
+        ledger.do_record_callback(item, actor=user, confirmed=False, note=note)
+    else:  # pragma: no cover - the schema admits only the names above
+        raise ValidationError({"action": _("unknown action")})
+    return get_client_request(client, pk)

@@ -1,0 +1,392 @@
+"""Open311 GeoReport v2 on the request ledger, at /open311/v2/ (docs/open311.md).
+
+XML (`.xml`, the format the spec requires) and JSON (`.json`, the spec's Spark convention: the
+root element becomes a list, or an object for a service definition). Plain Django views: the
+spec's form-encoded POST and its error documents do not fit the JSON API.
+"""
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from datetime import datetime, time, timedelta
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from linli.api import actions
+from linli.api.auth import bearer_token, client_for_token
+from linli.api.selectors import (
+    NotFoundError,
+    UnknownReference,
+    can_read,
+    client_requests,
+    get_client_request,
+    resolve_community,
+    with_details,
+)
+from linli.ledger.models import ApiClient, Category, Request
+
+Value = str | bool | int | None
+Record = dict[str, Any]
+FORMATS = ("xml", "json")
+WINDOW = timedelta(days=90)  # the spec's default and largest span of GET requests
+MAX_REQUESTS = 1000  # the spec's default volume of GET requests
+CLOSED = ("done", "confirmed", "cancelled", "merged")
+
+
+class Open311Error(Exception):
+    """A refusal with its HTTP status, naming the field at fault."""
+
+    def __init__(self, status: int, field: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.description = f"{field}: {message}"
+
+
+# Rendering ----------------------------------------------------------------------------------
+
+
+# Characters XML 1.0 cannot hold, even escaped (a pasted control character in a description).
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _text(value: Value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return NOT_XML.sub("", str(value))
+
+
+def _append(parent: ET.Element, tag: str, value: Any, item_tags: dict[str, str]) -> None:
+    element = ET.SubElement(parent, tag)
+    if isinstance(value, list):
+        for item in value:
+            _append_record(element, item_tags[tag], item, item_tags)
+    else:
+        element.text = _text(value)
+
+
+def _append_record(parent: ET.Element, tag: str, record: Record, item_tags: dict[str, str]) -> None:
+    element = ET.SubElement(parent, tag)
+    for key, value in record.items():
+        _append(element, key, value, item_tags)
+
+
+# The element of each list: <services><service>, <attributes><attribute>, …
+ITEM_TAGS = {
+    "services": "service",
+    "service_requests": "request",
+    "errors": "error",
+    "attributes": "attribute",
+    "values": "value",
+}
+
+
+def render(fmt: str, root: str, data: list[Record] | Record, status: int = 200) -> HttpResponse:
+    """`data` as the spec's XML (`<root>` holding one element per record) or as JSON."""
+    if fmt == "json":
+        return JsonResponse(
+            data, status=status, safe=False, json_dumps_params={"ensure_ascii": False}
+        )
+    element = ET.Element(root)
+    if isinstance(data, list):
+        for record in data:
+            _append_record(element, ITEM_TAGS[root], record, ITEM_TAGS)
+    else:
+        for key, value in data.items():
+            _append(element, key, value, ITEM_TAGS)
+    ET.indent(element)
+    body = '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(element, encoding="unicode")
+    return HttpResponse(body.encode(), status=status, content_type="text/xml; charset=utf-8")
+
+
+def render_error(fmt: str, status: int, description: str) -> HttpResponse:
+    fmt = fmt if fmt in FORMATS else "xml"
+    return render(fmt, "errors", [{"code": status, "description": description}], status)
+
+
+def _messages(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
+    return " ".join(exc.messages)
+
+
+View = Callable[..., HttpResponse]
+
+
+def open311_view(methods: tuple[str, ...]) -> Callable[[View], View]:
+    """Check the format and the method; turn every refusal into the spec's error document."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, fmt: str, **kwargs: Any) -> HttpResponse:
+            if fmt not in FORMATS:
+                return render_error("xml", 400, _("unknown format: use .xml or .json"))
+            if request.method not in methods:
+                response = render_error(fmt, 405, _("method not allowed"))
+                response["Allow"] = ", ".join(methods)
+                return response
+            try:
+                return view(request, fmt, **kwargs)
+            except Open311Error as exc:
+                return render_error(fmt, exc.status, exc.description)
+            except PermissionDenied as exc:
+                return render_error(fmt, 403, str(exc) or _("not allowed"))
+            except (NotFoundError, UnknownReference) as exc:
+                return render_error(fmt, 404, _messages(exc))
+            except ValidationError as exc:
+                return render_error(fmt, 400, _messages(exc))
+
+        return csrf_exempt(wrapper)
+
+    return decorate
+
+
+def w3(at: datetime | None) -> str | None:
+    """W3C date and time with its offset: 2026-02-01T09:30:00+08:00."""
+    return timezone.localtime(at).isoformat(timespec="seconds") if at is not None else None
+
+
+# Services -------------------------------------------------------------------------------------
+
+
+def _names(category: Category) -> tuple[str, str]:
+    """The category's name in the reader's language, and in the other one."""
+    if (get_language() or "").startswith("en"):
+        return category.name_en, category.name_zh
+    return category.name_zh, category.name_en
+
+
+def service_record(category: Category) -> Record:
+    name, other = _names(category)
+    return {
+        "service_code": category.code,
+        "service_name": name,
+        "description": other,
+        "metadata": False,
+        "type": "realtime",
+        "keywords": ", ".join([category.code, category.name_zh, category.name_en]),
+        "group": _("Medical") if category.medical else _("Daily needs"),
+    }
+
+
+@open311_view(("GET",))
+def services(request: HttpRequest, fmt: str) -> HttpResponse:
+    categories = Category.objects.filter(active=True).order_by("order", "code")
+    return render(fmt, "services", [service_record(c) for c in categories])
+
+
+@open311_view(("GET",))
+def service_definition(request: HttpRequest, fmt: str, service_code: str) -> HttpResponse:
+    category = Category.objects.filter(code=service_code, active=True).first()
+    if category is None:
+        raise NotFoundError({"service_code": _("unknown category")})
+    return render(fmt, "service_definition", {"service_code": category.code, "attributes": []})
+
+
+# Requests -------------------------------------------------------------------------------------
+
+
+def _client(request: HttpRequest) -> ApiClient:
+    """The client of the api_key (form field or query parameter) or of a Bearer token."""
+    key = request.POST.get("api_key", "") if request.method == "POST" else ""
+    key = key or request.GET.get("api_key", "") or bearer_token(request)
+    if not key:
+        raise Open311Error(403, "api_key", _("missing"))
+    client = client_for_token(key)
+    if client is None:
+        raise Open311Error(403, "api_key", _("invalid"))
+    return client
+
+
+def _reader(request: HttpRequest) -> ApiClient:
+    client = _client(request)
+    if not can_read(client.acting_user):
+        raise PermissionDenied(_("this client's user does not work the ledger"))
+    return client
+
+
+def status_of(item: Request) -> str:
+    return "open" if item.status in Request.OPEN_STATUSES else "closed"
+
+
+def status_notes(item: Request) -> str:
+    if item.status in (Request.Status.DONE, Request.Status.CONFIRMED):
+        return item.result
+    if item.status == Request.Status.CANCELLED:
+        return getattr(item, "cancel_reason", None) or ""
+    if item.status == Request.Status.MERGED and item.merged_into_id:
+        return _("merged into request %(n)s") % {"n": item.merged_into_id}
+    return ""
+
+
+def request_record(item: Request) -> Record:
+    """A request in the spec's fields (`item` from `linli.api.selectors.with_details`)."""
+    name, _other = _names(item.category)
+    return {
+        "service_request_id": str(item.pk),
+        "status": status_of(item),
+        "status_notes": status_notes(item) or None,
+        "service_name": name,
+        "service_code": item.category.code,
+        "description": item.description,
+        "agency_responsible": item.community.name,
+        "service_notice": None,
+        "requested_datetime": w3(item.created_at),
+        "updated_datetime": w3(getattr(item, "last_event_at", None) or item.created_at),
+        "expected_datetime": w3(item.deadline),
+        "address": item.address_text or None,
+        "address_id": None,
+        "zipcode": None,
+        "lat": None,
+        "long": None,
+        "media_url": None,
+    }
+
+
+def _coordinate(request: HttpRequest, name: str, limit: float) -> float | None:
+    raw = request.POST.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValidationError({name: _("not a number")}) from None
+    if not -limit <= value <= limit:
+        raise ValidationError({name: _("out of range")})
+    return value
+
+
+def _create(request: HttpRequest, fmt: str) -> HttpResponse:
+    client = _client(request)
+    form = request.POST
+    lat, long = _coordinate(request, "lat", 90), _coordinate(request, "long", 180)
+    if (lat is None) != (long is None):
+        raise ValidationError({"lat": _("send lat and long together")})
+    address = form.get("address_string", "").strip()
+    if lat is not None:
+        address = f"{address} ({lat:.6f}, {long:.6f})".strip()
+    item = actions.do_open311_request(
+        client,
+        actions.NewRequest(
+            community=form.get("jurisdiction_id", "").strip() or None,
+            category=form.get("service_code", ""),
+            description=form.get("description", ""),
+            phone=form.get("phone", ""),
+            address=address[:200],
+        ),
+        reporter=" ".join(
+            part for part in (form.get("last_name", ""), form.get("first_name", "")) if part
+        ),
+        email=form.get("email", ""),
+        media_url=form.get("media_url", ""),
+    )
+    return render(
+        fmt,
+        "service_requests",
+        [{"service_request_id": str(item.pk), "service_notice": None, "account_id": None}],
+    )
+
+
+def _when(request: HttpRequest, name: str) -> datetime | None:
+    raw = request.GET.get(name, "").strip()
+    if not raw:
+        return None
+    # An unescaped '+' of the offset arrives as a space.
+    raw = re.sub(r" (\d\d:?\d\d)$", r"+\1", raw)
+    try:
+        at = parse_datetime(raw)
+        if at is None:
+            day = parse_date(raw)
+            at = datetime.combine(day, time()) if day is not None else None
+    except ValueError:
+        at = None
+    if at is None:
+        raise ValidationError({name: _("use the w3 format, e.g. 2026-01-01T00:00:00Z")})
+    return timezone.make_aware(at) if timezone.is_naive(at) else at
+
+
+def window(
+    start: datetime | None, end: datetime | None, now: datetime
+) -> tuple[datetime, datetime]:
+    """The span of GET requests: the given one, at most 90 days; by default the last 90 days."""
+    if start is not None and end is not None:
+        if end < start:
+            raise ValidationError({"end_date": _("before start_date")})
+        if end - start > WINDOW:
+            raise ValidationError({"end_date": _("more than 90 days after start_date")})
+        return start, end
+    if start is not None:
+        return start, start + WINDOW
+    if end is not None:
+        return end - WINDOW, end
+    return now - WINDOW, now
+
+
+def _codes(request: HttpRequest, name: str) -> list[str]:
+    return [part.strip() for part in request.GET.get(name, "").split(",") if part.strip()]
+
+
+def _search(request: HttpRequest, client: ApiClient) -> QuerySet[Request]:
+    qs = client_requests(client)
+    jurisdiction = request.GET.get("jurisdiction_id", "").strip()
+    if jurisdiction:
+        qs = qs.filter(community=resolve_community(client, jurisdiction, "jurisdiction_id"))
+    ids = _codes(request, "service_request_id")
+    if ids:  # "This overrides all other arguments."
+        if not all(part.isdigit() for part in ids):
+            raise ValidationError({"service_request_id": _("a comma-separated list of numbers")})
+        return qs.filter(pk__in=[int(part) for part in ids])
+    service_codes = _codes(request, "service_code")
+    if service_codes:
+        qs = qs.filter(category__code__in=service_codes)
+    statuses = set(_codes(request, "status"))
+    if statuses - {"open", "closed"}:
+        raise ValidationError({"status": _("use open, closed or both")})
+    if statuses == {"open"}:
+        qs = qs.filter(status__in=Request.OPEN_STATUSES)
+    elif statuses == {"closed"}:
+        qs = qs.filter(status__in=CLOSED)
+    start, end = window(_when(request, "start_date"), _when(request, "end_date"), timezone.now())
+    return qs.filter(created_at__gte=start, created_at__lte=end)
+
+
+@open311_view(("GET", "POST"))
+def requests(request: HttpRequest, fmt: str) -> HttpResponse:
+    if request.method == "POST":
+        return _create(request, fmt)
+    client = _reader(request)
+    found = with_details(_search(request, client)).order_by("-created_at", "-pk")
+    return render(fmt, "service_requests", [request_record(r) for r in found[:MAX_REQUESTS]])
+
+
+def _pk(raw: str) -> int:
+    if not raw.isdigit():
+        raise NotFoundError({"service_request_id": _("no such request")})
+    return int(raw)
+
+
+@open311_view(("GET",))
+def request_detail(request: HttpRequest, fmt: str, service_request_id: str) -> HttpResponse:
+    item = get_client_request(_reader(request), _pk(service_request_id), "service_request_id")
+    return render(fmt, "service_requests", [request_record(item)])
+
+
+@open311_view(("GET",))
+def token(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
+    """Our tracking code is the token: it gives the service_request_id."""
+    item = client_requests(_reader(request)).filter(tracking_code=token.strip().upper()).first()
+    if item is None:
+        raise NotFoundError({"token": _("no such token")})
+    return render(
+        fmt, "service_requests", [{"service_request_id": str(item.pk), "token": item.tracking_code}]
+    )

@@ -1,0 +1,124 @@
+"""The shapes of the JSON API (django-ninja schemas, published in /api/v1/openapi.json)."""
+
+from datetime import datetime
+from typing import Any, Literal
+
+from django.utils import timezone
+from ninja import Field, Schema
+
+from linli.ledger.models import Request
+from linli.lib.masking import mask_phone
+
+
+class ErrorItem(Schema):
+    field: str = Field(description="the input field at fault ('Authorization', 'id', …)")
+    message: str
+
+
+class ErrorOut(Schema):
+    detail: list[ErrorItem]
+
+
+class RequestIn(Schema):
+    category: str = Field(description="category code, as in the Open311 service list")
+    description: str = Field(description="what is needed", max_length=4000)
+    community: str | None = Field(
+        None, description="community code; needed when the client serves several"
+    )
+    phone: str = Field("", description="caller's phone; matched to the household register")
+    urgency: Literal["emergency", "urgent", "normal", "low"] | None = Field(
+        None, description="overrides the triage; needs urgency_reason when it differs"
+    )
+    urgency_reason: str = ""
+    address: str = Field("", description="the address as given", max_length=200)
+
+
+class RequestOut(Schema):
+    id: int
+    tracking_code: str
+    community: str
+    category: str
+    channel: str
+    description: str
+    status: str
+    is_open: bool
+    urgency: str
+    deadline: datetime
+    late: bool
+    created_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None
+    result: str
+    cancel_reason: str
+    household_matched: bool
+    contact_phone: str = Field(description="masked: 138****5678")
+    address: str
+
+
+class RequestCreated(RequestOut):
+    possible_duplicates: list[int] = Field(
+        description="open requests of the same household and category from the last 24 hours"
+    )
+
+
+class RequestPage(Schema):
+    items: list[RequestOut]
+    limit: int
+    offset: int
+    next_offset: int | None = Field(description="offset of the next page; null on the last")
+
+
+class RequestFilters(Schema):
+    status: str | None = Field(None, description="new, assigned, in_progress, done, …")
+    category: str | None = None
+    urgency: str | None = None
+    community: str | None = None
+    created_since: datetime | None = None
+    updated_since: datetime | None = Field(None, description="last event at or after")
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0)
+
+
+class TransitionIn(Schema):
+    action: Literal["start", "complete", "cancel", "confirm", "reopen"]
+    note: str = Field("", description="confirm: optional; reopen: what is still missing")
+    result: str = Field("", description="complete: what was done")
+    reason: str = Field("", description="cancel: why")
+
+
+def _local(at: datetime | None) -> datetime | None:
+    return timezone.localtime(at) if at is not None else None
+
+
+def request_out(item: Request) -> RequestOut:
+    """A request as the API shows it (`item` from `linli.api.selectors.with_details`)."""
+    last: datetime = getattr(item, "last_event_at", None) or item.created_at
+    return RequestOut(
+        id=item.pk,
+        tracking_code=item.tracking_code,
+        community=item.community.code,
+        category=item.category.code,
+        channel=item.channel,
+        description=item.description,
+        status=item.status,
+        is_open=item.is_open,
+        urgency=item.urgency,
+        deadline=timezone.localtime(item.deadline),
+        late=item.is_late(),
+        created_at=timezone.localtime(item.created_at),
+        updated_at=timezone.localtime(last),
+        closed_at=_local(item.closed_at),
+        result=item.result,
+        cancel_reason=getattr(item, "cancel_reason", None) or "",
+        household_matched=item.household_id is not None,
+        contact_phone=mask_phone(item.contact_phone),
+        address=item.address_text,
+    )
+
+
+def created_body(item: Request, duplicates: list[Request]) -> dict[str, Any]:
+    """The JSON body of 201 Created, as stored for replays."""
+    out = RequestCreated(
+        **request_out(item).model_dump(), possible_duplicates=[d.pk for d in duplicates]
+    )
+    return out.model_dump(mode="json")
