@@ -168,6 +168,21 @@ def create_request(
     return response
 
 
+@api.post(
+    "/ping",
+    response={200: dict[str, bool], **ERRORS},
+    summary="Check a request without opening it",
+    description=(
+        "Authenticates and validates a request body exactly as `POST /requests` does, then "
+        "answers at once without writing: a connection check for integrations, and the "
+        "no-op baseline of bench/intake_bench.py."
+    ),
+)
+def ping(request: HttpRequest, payload: RequestIn) -> dict[str, bool]:
+    _client(request)
+    return {"ok": True}
+
+
 @api.get(
     "/requests",
     response={200: RequestPage, **ERRORS},

@@ -1,0 +1,231 @@
+"""Intake benchmark: `linli serve` on PostgreSQL, loaded on loopback at a fixed concurrency.
+
+    python bench/intake_bench.py [--seconds 20] [--concurrency 16] [--workers 2]
+
+Two phases of the same length against the same server: `POST /api/v1/ping` (the same stack, auth
+and body validation, writes nothing) and `POST /api/v1/requests` (opens a request: triage,
+deadline, two timeline rows, an idempotency record). One request in ten is sent again with the
+same Idempotency-Key. Afterwards the database is counted: every acknowledged (2xx) request must
+be stored exactly once, and no retry may have made a second one.
+
+Targets (issue 4): intake >= 50% of the no-op throughput and >= 200 requests/s on 2 cores.
+The load is bounded in time and count and goes to 127.0.0.1 only.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PG = os.environ.get("LINLI_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+MAX_REQUESTS_PER_PHASE = 200_000
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def prepare(env: dict[str, str]) -> str:
+    """Migrate, seed a small street, and make an API client; return its token."""
+    subprocess.run(
+        [sys.executable, "-m", "linli.cli", "manage", "migrate", "-v0"], env=env, check=True
+    )
+    subprocess.run(
+        [sys.executable, "-m", "linli.cli", "seed", "--residents", "2000", "--password", "bench-only-pw"],
+        env=env, check=True, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    code = (
+        "import django; django.setup()\n"
+        "from linli.api.actions import do_create_api_client\n"
+        "from linli.core.models import User\n"
+        "client, token = do_create_api_client('bench', ['S001C001'], User.objects.get(username='c1-operator'))\n"
+        "print(token)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
+    )
+    return out.stdout.strip().splitlines()[-1]
+
+
+class Phase:
+    def __init__(self, path: str, token: str, port: int, seconds: float, concurrency: int) -> None:
+        self.path, self.token, self.port = path, token, port
+        self.deadline = time.monotonic() + seconds
+        self.concurrency = concurrency
+        self.lock = threading.Lock()
+        self.latencies: list[float] = []
+        self.acknowledged: dict[str, int] = {}  # idempotency key -> request id
+        self.replays_mismatched = 0
+        self.errors: dict[int, int] = {}
+        self.sent = 0
+
+    def body(self, key: str) -> bytes:
+        # The key in the text makes every request distinct, so a duplicate row is visible.
+        return json.dumps(
+            {"category": "groceries", "description": f"买菜 {key}", "phone": "13812345678"}
+        ).encode()
+
+    def post(self, conn: http.client.HTTPConnection, body: bytes, key: str) -> tuple[int, bytes]:
+        headers = {
+            "Authorization": f"Bearer {self.token}",
+            "Content-Type": "application/json",
+            "Idempotency-Key": key,
+        }
+        conn.request("POST", self.path, body=body, headers=headers)
+        response = conn.getresponse()
+        return response.status, response.read()
+
+    def worker(self, index: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        n = 0
+        while time.monotonic() < self.deadline:
+            with self.lock:
+                if self.sent >= MAX_REQUESTS_PER_PHASE:
+                    break
+                self.sent += 1
+            n += 1
+            key = f"{index}-{n}-{uuid.uuid4().hex[:8]}"
+            body = self.body(key)
+            started = time.perf_counter()
+            try:
+                status, payload = self.post(conn, body, key)
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                with self.lock:
+                    self.errors[0] = self.errors.get(0, 0) + 1
+                continue
+            elapsed = time.perf_counter() - started
+            with self.lock:
+                self.latencies.append(elapsed)
+                if 200 <= status < 300:
+                    ident = (
+                        json.loads(payload).get("id", 0) if self.path.endswith("requests") else 0
+                    )
+                    self.acknowledged[key] = ident
+                else:
+                    self.errors[status] = self.errors.get(status, 0) + 1
+            if n % 10 == 0 and 200 <= status < 300:  # a client retrying: same key, same body
+                _status, again = self.post(conn, body, key)
+                if (
+                    self.path.endswith("requests")
+                    and json.loads(again).get("id") != self.acknowledged[key]
+                ):
+                    with self.lock:
+                        self.replays_mismatched += 1
+        conn.close()
+
+    def run(self, seconds: float) -> dict[str, float]:
+        threads = [threading.Thread(target=self.worker, args=(i,)) for i in range(self.concurrency)]
+        started = time.monotonic()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall = time.monotonic() - started
+        lat = sorted(self.latencies)
+        return {
+            "requests": len(lat),
+            "per_second": len(lat) / wall,
+            "p50_ms": statistics.median(lat) * 1000,
+            "p99_ms": lat[int(len(lat) * 0.99) - 1] * 1000,
+            "errors": sum(self.errors.values()),
+        }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    args = parser.parse_args()
+    db = f"linli_intake_{os.getpid()}"
+    subprocess.run(["psql", f"{PG}/postgres", "-qc", f"CREATE DATABASE {db}"], check=True)
+    server = None
+    try:
+        with tempfile.TemporaryDirectory() as var:
+            env = {
+                **os.environ,
+                "LINLI_VAR_DIR": var,
+                "DATABASE_URL": f"{PG}/{db}",
+                "DJANGO_SETTINGS_MODULE": "linli.settings",
+                "PYTHONPATH": str(ROOT),
+            }
+            token = prepare(env)
+            port = free_port()
+            server = subprocess.Popen(
+                [sys.executable, "-m", "linli.cli", "serve", "--port", str(port), "--workers", str(args.workers),
+                 "--threads", str(args.threads), "--no-worker"],
+                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+            for _ in range(100):
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            Phase("/api/v1/ping", token, port, 3, 4).run(3)  # warm-up
+            noop = Phase("/api/v1/ping", token, port, args.seconds, args.concurrency).run(
+                args.seconds
+            )
+            phase = Phase("/api/v1/requests", token, port, args.seconds, args.concurrency)
+            intake = phase.run(args.seconds)
+            server.terminate()
+            server.wait(timeout=30)
+            server = None
+            count = (
+                "import django, json; django.setup()\n"
+                "from linli.ledger.models import Request\n"
+                "from django.db.models import Count\n"
+                "rows = Request.objects.filter(channel='api')\n"
+                "dupes = rows.values('description').annotate(n=Count('id')).filter(n__gt=1).count()\n"
+                "print(json.dumps({'stored': rows.count(), 'ids': list(rows.values_list('id', flat=True)), 'dupes': dupes}))\n"
+            )
+            out = subprocess.run(
+                [sys.executable, "-c", count], env=env, check=True, capture_output=True, text=True
+            )
+            stored = json.loads(out.stdout.strip().splitlines()[-1])
+    finally:
+        if server is not None:
+            server.terminate()
+        subprocess.run(
+            ["psql", f"{PG}/postgres", "-qc", f"DROP DATABASE IF EXISTS {db}"], check=True
+        )
+
+    acknowledged_ids = set(phase.acknowledged.values())
+    missing = acknowledged_ids - set(stored["ids"])
+    print(
+        f"concurrency {args.concurrency}, {args.seconds:.0f} s per phase, gunicorn {args.workers}x{args.threads}"
+    )
+    print(
+        f"{'endpoint':<20} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}"
+    )
+    for name, r in (("POST /ping (no-op)", noop), ("POST /requests", intake)):
+        print(
+            f"{name:<20} {r['requests']:>9} {r['per_second']:>8.0f} {r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} {r['errors']:>7}"
+        )
+    print(
+        f"intake / no-op throughput: {intake['per_second'] / noop['per_second']:.0%} (target >= 50%)"
+    )
+    print(
+        f"acknowledged {len(phase.acknowledged)}, stored {stored['stored']}, acknowledged but missing "
+        f"{len(missing)}, duplicate rows {stored['dupes']}, retries answered with another id "
+        f"{phase.replays_mismatched}"
+    )
+
+
+if __name__ == "__main__":
+    main()
