@@ -42,3 +42,27 @@ def tasks_run_at_once(settings: LazySettings, tmp_path_factory: pytest.TempPathF
     """Background tasks run inside the request that queues them; uploads go to a temp dir."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.IMPORT_DIR = tmp_path_factory.mktemp("imports")
+
+
+@pytest.fixture(autouse=True)
+def reference_data_after_flush(request: pytest.FixtureRequest) -> None:
+    """Transactional tests flush the database between tests (and a serialized rollback may skip
+    post_migrate): put back the role groups and the request categories they rely on."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not (
+        marker.kwargs.get("transaction") or marker.kwargs.get("serialized_rollback")
+    ):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.contenttypes.management import create_contenttypes
+
+    from linli.core.roles import sync_role_groups
+    from linli.ledger.taxonomy import top_up_after_migrate
+
+    for app_config in apps.get_app_configs():
+        create_contenttypes(app_config, verbosity=0)
+        create_permissions(app_config, verbosity=0)
+    sync_role_groups()
+    top_up_after_migrate()

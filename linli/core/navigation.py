@@ -14,13 +14,23 @@ from linli.core.roles import Cap
 class NavItem:
     url_name: str
     label: str | Promise
-    cap: Cap | None = None
+    cap: Cap | tuple[Cap, ...] | None = None  # any one of them
     staff_only: bool = False
+
+    def shown_to(self, user: User) -> bool:
+        if self.staff_only and not user.is_staff:
+            return False
+        if self.cap is None:
+            return True
+        caps = self.cap if isinstance(self.cap, tuple) else (self.cap,)
+        return any(user.can(cap) for cap in caps)
 
 
 NAV: tuple[NavItem, ...] = (
     NavItem("core:home", _("Home")),
     NavItem("ledger:desk", _("Take a call"), Cap.TAKE_CALLS),
+    NavItem("ledger:work", _("Worklists"), (Cap.TAKE_CALLS, Cap.HANDLE_REQUESTS)),
+    NavItem("ledger:ledger", _("Request ledger"), (Cap.TAKE_CALLS, Cap.HANDLE_REQUESTS)),
     NavItem("people:resident-list", _("Register"), Cap.VIEW_REGISTER),
     NavItem("people:vulnerable-list", _("Vulnerable groups"), Cap.VIEW_REGISTER),
     NavItem("people:counts", _("Count table"), Cap.VIEW_REGISTER),
@@ -33,11 +43,4 @@ NAV: tuple[NavItem, ...] = (
 
 
 def nav_for(user: User) -> list[tuple[str, str | Promise]]:
-    items = []
-    for item in NAV:
-        if item.staff_only and not user.is_staff:
-            continue
-        if item.cap is not None and not user.can(item.cap):
-            continue
-        items.append((reverse(item.url_name), item.label))
-    return items
+    return [(reverse(item.url_name), item.label) for item in NAV if item.shown_to(user)]

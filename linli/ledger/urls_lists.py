@@ -1,4 +1,11 @@
-from django.urls import URLPattern
+from django.urls import path
 
-# Ledger list, export and worklists (filled in by their own change).
-urlpatterns: list[URLPattern] = []
+from linli.ledger import views_lists
+
+# Included into the `ledger` namespace under /ledger/.
+urlpatterns = [
+    path("", views_lists.ledger, name="ledger"),
+    path("export.xlsx", views_lists.export, name="export"),
+    path("work/", views_lists.work, name="work"),
+    path("work/<str:which>/", views_lists.worklist, name="worklist"),
+]

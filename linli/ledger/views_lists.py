@@ -1,0 +1,618 @@
+"""The ledger (台账), its xlsx export, the worklists and the late list.
+
+Reads go through `linli.ledger.selectors` (built on `scoped`). The ledger is paged by keyset on
+(created_at, id), newest first, without a COUNT(*): at millions of requests the first page and
+the thousandth cost the same, one index range scan. A user whose area holds several communities
+gets one such scan per community, merged here (PostgreSQL cannot merge the per-community ranges
+of the (community, created_at, id) index by itself and would sort the whole street instead).
+"""
+
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.dimensions import ColumnDimension, DimensionHolder
+
+from linli.core.actions import do_record_pii_access
+from linli.core.http import AuthedRequest
+from linli.core.models import Community, Compound, User
+from linli.core.roles import ROLE_CAPABILITIES, Cap
+from linli.core.scoping import get_for_user, scoped
+from linli.ledger import selectors
+from linli.ledger.models import Request, RequestEvent, Urgency
+from linli.lib.masking import mask_phone
+
+PER_PAGE = 50
+EXPORT_CHUNK = 2000
+WORKLIST_ROWS = 200
+# Above this many communities in the user's area, one query sorts them all instead of one
+# index scan per community.
+MAX_PARTITIONS = 64
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BOLD = Font(bold=True)
+TIME_FORMAT = "yyyy-mm-dd hh:mm"
+
+
+def ledger_access(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Log in first; then 403 unless the user takes calls or handles requests."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        user = request.user
+        if not isinstance(user, User) or not selectors.can_see_ledger(user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+# --- Filters ------------------------------------------------------------------------------------
+
+
+def _int(raw: str) -> int | None:
+    raw = raw.strip()
+    return int(raw) if raw.isdigit() else None
+
+
+def _day(raw: str) -> date | None:
+    try:
+        day = date.fromisoformat(raw.strip())
+    except ValueError:
+        return None
+    return day if 1900 <= day.year <= 2999 else None
+
+
+class Filters:
+    """The ledger's filters, read from the query string; unknown values are dropped.
+
+    A compound is fetched with `get_for_user`: another community's compound is 404.
+    """
+
+    def __init__(self, request: AuthedRequest) -> None:
+        get = request.GET
+        user = request.user
+        status = get.get("status", "")
+        urgency = get.get("urgency", "")
+        self.compound: Compound | None = None
+        if (pk := _int(get.get("compound", ""))) is not None:
+            self.compound = get_for_user(user, Compound.objects.select_related("community"), pk=pk)
+        self.values = selectors.LedgerFilters(
+            status=status if status in Request.Status.values else "",
+            category=get.get("category", "").strip()[:30],
+            urgency=urgency if urgency in Urgency.values else "",
+            compound=self.compound.pk if self.compound else None,
+            assignee=_int(get.get("assignee", "")),
+            day_from=_day(get.get("from", "")),
+            day_to=_day(get.get("to", "")),
+            late=get.get("late") == "1",
+            q=get.get("q", "").strip()[:100],
+        )
+
+    def params(self) -> dict[str, str]:
+        f = self.values
+        params = {
+            "status": f.status,
+            "category": f.category,
+            "urgency": f.urgency,
+            "compound": str(f.compound or ""),
+            "assignee": str(f.assignee or ""),
+            "from": f.day_from.isoformat() if f.day_from else "",
+            "to": f.day_to.isoformat() if f.day_to else "",
+            "late": "1" if f.late else "",
+            "q": f.q,
+        }
+        return {k: v for k, v in params.items() if v}
+
+    def query(self, **extra: str) -> str:
+        """The filters as a query string (for the pager and the export link)."""
+        return urlencode({**self.params(), **extra})
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def ledger_queryset(user: User, f: selectors.LedgerFilters, now: datetime) -> QuerySet[Request]:
+    """`selectors.ledger`, plus the day filters as a plain range on created_at so that the index
+    serves them (the selector's created_at__date is a function of the column)."""
+    qs = selectors.ledger(user, f, now)
+    if f.day_from:
+        qs = qs.filter(created_at__gte=_day_start(f.day_from))
+    if f.day_to:
+        qs = qs.filter(created_at__lt=_day_start(f.day_to + timedelta(days=1)))
+    return qs
+
+
+# --- Keyset pages -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """A position in the ledger: (created_at, id) of a row."""
+
+    at: datetime
+    pk: int
+
+    @classmethod
+    def of(cls, request: Request) -> "Cursor":
+        return cls(request.created_at, request.pk)
+
+    @classmethod
+    def parse(cls, raw: str | None) -> "Cursor | None":
+        """`<iso created_at>,<id>`, or None when it does not read."""
+        if not raw:
+            return None
+        at_text, _sep, pk_text = raw.strip().rpartition(",")
+        if not pk_text.isdigit() or len(pk_text) > 18:
+            return None
+        try:
+            at = datetime.fromisoformat(at_text)
+        except ValueError:
+            return None
+        if timezone.is_naive(at):
+            at = at.replace(tzinfo=UTC)
+        return cls(at, int(pk_text))
+
+    def __str__(self) -> str:
+        return f"{self.at.astimezone(UTC).isoformat()},{self.pk}"
+
+
+@dataclass
+class KeysetPage:
+    items: list[Request]
+    older: Cursor | None  # the `before` of the next page back in time, when there is one
+    newer: Cursor | None  # the `after` of the page forward in time, when there is one
+
+
+def _partitions(user: User, compound: Compound | None) -> list[int] | None:
+    """The communities to scan one by one, or None for a single query."""
+    if user.community_id is not None:
+        return None
+    if compound is not None:
+        return [compound.community_id]
+    ids = list(scoped(user, Community.objects.order_by()).values_list("pk", flat=True))
+    if len(ids) > MAX_PARTITIONS:
+        return None
+    return ids
+
+
+def _fetch(
+    qs: QuerySet[Request],
+    partitions: list[int] | None,
+    cursor: Cursor | None,
+    *,
+    descending: bool,
+    limit: int,
+) -> list[Request]:
+    """Up to `limit` rows past `cursor` in (created_at, id) order, newest first if `descending`.
+
+    The redundant `created_at <=` (or `>=`) bound is what lets the database start its index scan
+    at the cursor; the OR then only settles ties of created_at.
+    """
+    if cursor is not None:
+        if descending:
+            qs = qs.filter(
+                Q(created_at__lte=cursor.at) & (Q(created_at__lt=cursor.at) | Q(pk__lt=cursor.pk))
+            )
+        else:
+            qs = qs.filter(
+                Q(created_at__gte=cursor.at) & (Q(created_at__gt=cursor.at) | Q(pk__gt=cursor.pk))
+            )
+    qs = qs.order_by(*(("-created_at", "-pk") if descending else ("created_at", "pk")))
+    if partitions is None:
+        return list(qs[:limit])
+    # Keys only from each community (a short index scan, cheap to plan), then the rows with
+    # their joins in one query.
+    keys: list[tuple[datetime, int]] = []
+    light = qs.values_list("created_at", "pk")
+    for community_id in partitions:
+        keys += light.filter(community_id=community_id)[:limit]
+    keys.sort(reverse=descending)
+    return list(qs.filter(pk__in=[pk for _at, pk in keys[:limit]]))
+
+
+def ledger_page(
+    user: User,
+    qs: QuerySet[Request],
+    *,
+    before: Cursor | None = None,
+    after: Cursor | None = None,
+    compound: Compound | None = None,
+    per_page: int = PER_PAGE,
+) -> KeysetPage:
+    """One page of `qs` (the ledger, filtered) older than `before` or newer than `after`."""
+    partitions = _partitions(user, compound)
+    if after is not None and before is None:
+        rows = _fetch(qs, partitions, after, descending=False, limit=per_page + 1)
+        if len(rows) > per_page:
+            items = rows[:per_page][::-1]
+            return KeysetPage(items, older=Cursor.of(items[-1]), newer=Cursor.of(items[0]))
+        before = None  # fewer than a page is newer: that is the first page
+    rows = _fetch(qs, partitions, before, descending=True, limit=per_page + 1)
+    items = rows[:per_page]
+    older = Cursor.of(items[-1]) if len(rows) > per_page else None
+    newer = None
+    if before is not None:
+        newer = Cursor.of(items[0]) if items else before
+    return KeysetPage(items, older=older, newer=newer)
+
+
+# --- Rows ---------------------------------------------------------------------------------------
+
+
+def late_by(lateness: timedelta) -> str:
+    minutes = int(lateness.total_seconds() // 60)
+    if minutes < 60:
+        return ngettext("late by %(n)d min", "late by %(n)d min", minutes) % {"n": minutes}
+    hours = minutes // 60
+    if hours < 48:
+        return ngettext("late by %(n)d h", "late by %(n)d h", hours) % {"n": hours}
+    days = hours // 24
+    return ngettext("late by %(n)d day", "late by %(n)d days", days) % {"n": days}
+
+
+def _room_address(r: Request) -> str:
+    household = r.household
+    return household.room.address() if household is not None else ""
+
+
+def request_name(r: Request) -> str:
+    """The resident's name; else their household's room address; else the address given."""
+    if r.resident is not None:
+        return r.resident.name
+    return _room_address(r) or r.address_text
+
+
+def request_address(r: Request) -> str:
+    return _room_address(r) or r.address_text
+
+
+def request_phone(r: Request) -> str:
+    if r.contact_phone:
+        return r.contact_phone
+    if r.resident is not None and r.resident.phone:
+        return r.resident.phone
+    return r.household.phone if r.household is not None else ""
+
+
+def handed_to(r: Request) -> str:
+    names = []
+    if r.assignee is not None:
+        names.append(r.assignee.get_full_name() or r.assignee.username)
+    if r.team is not None:
+        names.append(r.team.name)
+    return " / ".join(names)
+
+
+def escalation_label(level: int) -> str:
+    return {1: _("Escalated to the community head"), 2: _("Escalated to the street")}.get(level, "")
+
+
+@dataclass
+class Row:
+    request: Request
+    name: str
+    address: str
+    phone: str
+    owner: str
+    late: str  # "late by 3 h", or "" when not late
+    escalation: int
+    escalation_label: str
+    claimable: bool = False
+
+
+def make_row(r: Request, now: datetime, *, full_phones: bool, can_claim: bool = False) -> Row:
+    phone = request_phone(r)
+    level = r.escalation_due(now)
+    return Row(
+        request=r,
+        name=request_name(r),
+        address=request_address(r),
+        phone=phone if full_phones else mask_phone(phone),
+        owner=handed_to(r),
+        late=late_by(now - r.deadline) if r.is_late(now) else "",
+        escalation=level,
+        escalation_label=escalation_label(level),
+        claimable=can_claim and r.status == Request.Status.NEW and r.assignee_id is None,
+    )
+
+
+# --- The ledger ---------------------------------------------------------------------------------
+
+
+def _assignee_choices(user: User) -> QuerySet[User]:
+    """People of the user's communities whose role takes requests."""
+    roles = [
+        role.value
+        for role, caps in ROLE_CAPABILITIES.items()
+        if Cap.HANDLE_REQUESTS in caps or Cap.DO_TASKS in caps
+    ]
+    return (
+        User.objects.filter(
+            community__in=scoped(user, Community.objects.order_by()).values("pk"),
+            is_active=True,
+            groups__name__in=roles,
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
+@ledger_access
+def ledger(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    now = timezone.now()
+    filters = Filters(request)
+    several = user.community_id is None
+    qs = ledger_queryset(user, filters.values, now)
+    if several:
+        qs = qs.select_related("community")
+    page = ledger_page(
+        user,
+        qs,
+        before=Cursor.parse(request.GET.get("before")),
+        after=Cursor.parse(request.GET.get("after")),
+        compound=filters.compound,
+    )
+    full_phones = user.can(Cap.VIEW_PII)
+    compounds = scoped(user, Compound.objects.all()).order_by("community__name", "name", "pk")
+    if several:
+        compounds = compounds.select_related("community")
+    return render(
+        request,
+        "ledger/lists/ledger.html",
+        {
+            "rows": [make_row(r, now, full_phones=full_phones) for r in page.items],
+            "page": page,
+            "filters": filters,
+            "f": filters.values,
+            "query": filters.query(),
+            "older_query": filters.query(before=str(page.older)) if page.older else "",
+            "newer_query": filters.query(after=str(page.newer)) if page.newer else "",
+            "several_communities": several,
+            "statuses": Request.Status.choices,
+            "urgencies": Urgency.choices,
+            "categories": selectors.categories(),
+            "compounds": compounds,
+            "assignees": _assignee_choices(user),
+        },
+    )
+
+
+# --- Export -------------------------------------------------------------------------------------
+
+
+def export_headers() -> list[str]:
+    """The customary ledger layout (序号 … 回访情况)."""
+    return [
+        pgettext("ledger export", "No."),
+        pgettext("ledger export", "Call time"),
+        pgettext("ledger export", "Name"),
+        pgettext("ledger export", "Address"),
+        pgettext("ledger export", "Request category"),
+        pgettext("ledger export", "Request"),
+        pgettext("ledger export", "Handed to"),
+        pgettext("ledger export", "Time limit"),
+        pgettext("ledger export", "Result"),
+        pgettext("ledger export", "Callback"),
+    ]
+
+
+EXPORT_WIDTHS: list[float] = [6, 17, 16, 28, 12, 40, 14, 17, 30, 16]
+
+
+def _chunks(rows: Iterable[Request], size: int) -> Iterator[list[Request]]:
+    chunk: list[Request] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def callbacks_of(request_ids: list[int]) -> dict[int, str]:
+    """The latest callback outcome (confirmed / reopened, with its note) of each request."""
+    kinds = {
+        RequestEvent.Kind.CONFIRMED: pgettext("callback outcome", "Confirmed"),
+        RequestEvent.Kind.REOPENED: pgettext("callback outcome", "Reopened"),
+    }
+    found: dict[int, str] = {}
+    events = (
+        RequestEvent.objects.filter(request_id__in=request_ids, kind__in=list(kinds))
+        .order_by("request_id", "at", "pk")
+        .values_list("request_id", "kind", "note")
+    )
+    for request_id, kind, note in events:  # later events overwrite earlier ones
+        outcome = kinds[RequestEvent.Kind(kind)]
+        found[request_id] = (
+            _("%(outcome)s: %(note)s") % {"outcome": outcome, "note": note} if note else outcome
+        )
+    return found
+
+
+def _local(moment: datetime | None) -> datetime | None:
+    """Local wall time without its zone: Excel has no time zones."""
+    return timezone.localtime(moment).replace(tzinfo=None) if moment is not None else None
+
+
+def _time_cell(sheet: WriteOnlyWorksheet, moment: datetime | None) -> Cell:
+    cell = WriteOnlyCell(sheet, value=_local(moment))
+    cell.number_format = TIME_FORMAT
+    return cell
+
+
+def _xlsx_response(workbook: Workbook, filename: str) -> FileResponse:
+    """Save a write-only workbook into a temporary file and stream that file to the browser."""
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes, and so deletes, it)
+    try:
+        workbook.save(spool)
+    except BaseException:
+        spool.close()
+        raise
+    spool.seek(0)
+    return FileResponse(spool, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+def write_ledger(sheet: WriteOnlyWorksheet, qs: QuerySet[Request]) -> int:
+    """The header and one line per request of `qs`; callbacks fetched once per chunk."""
+    dimensions: DimensionHolder[str, ColumnDimension] = sheet.column_dimensions  # type: ignore[attr-defined]
+    for index, width in enumerate(EXPORT_WIDTHS, start=1):
+        dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    header = []
+    for label in export_headers():
+        cell = WriteOnlyCell(sheet, value=label)
+        cell.font = BOLD
+        header.append(cell)
+    sheet.append(header)
+    number = 0
+    for chunk in _chunks(qs.iterator(chunk_size=EXPORT_CHUNK), EXPORT_CHUNK):
+        callbacks = callbacks_of([r.pk for r in chunk])
+        for r in chunk:
+            number += 1
+            sheet.append(
+                [
+                    number,
+                    _time_cell(sheet, r.created_at),
+                    request_name(r) or None,
+                    request_address(r) or None,
+                    str(r.category),
+                    r.description,
+                    handed_to(r) or None,
+                    _time_cell(sheet, r.deadline),
+                    r.result or None,
+                    callbacks.get(r.pk),
+                ]
+            )
+    return number
+
+
+@ledger_access
+def export(request: AuthedRequest) -> FileResponse:
+    """The ledger as filtered, in the customary layout; one entry in the access log when it
+    covers one community."""
+    user = request.user
+    now = timezone.now()
+    filters = Filters(request)
+    qs = ledger_queryset(user, filters.values, now)
+    workbook = Workbook(write_only=True)
+    sheet: WriteOnlyWorksheet = workbook.create_sheet(_("Ledger")[:31])
+    write_ledger(sheet, qs)
+    community = user.community or (filters.compound.community if filters.compound else None)
+    tag = f"{community.code}-" if community is not None else ""
+    response = _xlsx_response(workbook, f"linli-ledger-{tag}{timezone.localdate()}.xlsx")
+    if community is not None:
+        do_record_pii_access(
+            community,
+            actor=user,
+            community=community,
+            fields=["export:ledger"],
+            request=request,
+        )
+    return response
+
+
+# --- Worklists ----------------------------------------------------------------------------------
+
+
+def worklist_tabs() -> dict[str, str]:
+    return {
+        "mine": _("Mine"),
+        "team": _("My teams"),
+        "unassigned": _("Unassigned"),
+        "late": _("Late"),
+    }
+
+
+@dataclass
+class Group:
+    community: Community
+    rows: list[Row]
+
+    @property
+    def street_level(self) -> int:
+        return sum(1 for row in self.rows if row.escalation == 2)
+
+
+def group_by_community(rows: list[Row]) -> list[Group]:
+    """Rows by community; escalated to the street first inside each, and the communities with
+    the most of those first."""
+    groups: dict[int, Group] = {}
+    for row in rows:
+        community = row.request.community
+        groups.setdefault(community.pk, Group(community, [])).rows.append(row)
+    for group in groups.values():
+        group.rows.sort(key=lambda row: (-row.escalation, row.request.deadline, row.request.pk))
+    return sorted(
+        groups.values(), key=lambda g: (-g.street_level, g.community.name, g.community.pk)
+    )
+
+
+@ledger_access
+def work(request: AuthedRequest) -> HttpResponse:
+    """The worklist a role starts from: late (street), mine (handlers), unassigned (operators)."""
+    user = request.user
+    if user.can(Cap.VIEW_FIGURES) and not user.is_superuser:
+        which = "late"
+    elif user.can(Cap.HANDLE_REQUESTS):
+        which = "mine"
+    else:
+        which = "unassigned"
+    return redirect("ledger:worklist", which=which)
+
+
+@ledger_access
+def worklist(request: AuthedRequest, which: str) -> HttpResponse:
+    tabs = worklist_tabs()
+    if which not in tabs:
+        raise Http404
+    user = request.user
+    now = timezone.now()
+    several = user.community_id is None
+    grouped = which == "late" and user.can(Cap.VIEW_FIGURES)
+    counts = {w: selectors.worklist(user, w, now).count() for w in tabs}
+    qs = selectors.worklist(user, which, now).select_related("resident")
+    if several or grouped:
+        qs = qs.select_related("community")
+    can_claim = user.can(Cap.HANDLE_REQUESTS)
+    full_phones = user.can(Cap.VIEW_PII)
+    rows = [
+        make_row(r, now, full_phones=full_phones, can_claim=can_claim) for r in qs[:WORKLIST_ROWS]
+    ]
+    context = {
+        "which": which,
+        "tabs": [(w, label, counts[w]) for w, label in tabs.items()],
+        "title": tabs[which],
+        "rows": rows,
+        "groups": group_by_community(rows) if grouped else None,
+        "shown": len(rows),
+        "total": counts[which],
+        "several_communities": several,
+        "now": now,
+    }
+    template = "ledger/lists/_worklist.html" if request.htmx else "ledger/lists/worklist.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
