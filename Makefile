@@ -38,7 +38,7 @@ test: install-test system-deps lint
 	$(BIN)/pytest
 
 messages: install-test
-	cd linli && ../$(BIN)/django-admin makemessages -l zh_Hans -l en --no-location --no-obsolete --no-fuzzy-matching --settings=linli.settings
+	cd linli && ../$(BIN)/django-admin makemessages -l zh_Hans -l en --no-location --no-obsolete --settings=linli.settings
 	cd linli && ../$(BIN)/django-admin compilemessages --settings=linli.settings
 
 bench: install-test
