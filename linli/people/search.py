@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 from pypinyin import Style, pinyin
 
-from linli.core.models import Room
+from linli.core.models import Room, Unit
 
 if TYPE_CHECKING:
     from linli.people.models import Resident
@@ -68,18 +68,26 @@ def search(residents: "QuerySet[Resident]", query: str) -> "QuerySet[Resident]":
         return residents
     room = ROOM.match(q)
     if room:
-        # Rooms first (a few rows through the room index), then their residents: a join led by
-        # the residents would walk the whole community.
+        from linli.people.models import Household
+
+        # Buildings → units → rooms → households → residents, each step a short list through
+        # its own index: a join led by the residents would walk the whole community.
         building, unit, number = room.groups()
-        rooms = Room.objects.filter(number=number, unit__building__number=building)
+        units = Unit.objects.filter(building__number=building)
         if unit:
-            rooms = rooms.filter(unit__number=unit)
-        room_ids = list(rooms.values_list("pk", flat=True))
-        return residents.filter(household__room__in=room_ids)
+            units = units.filter(number=unit)
+        rooms = Room.objects.filter(
+            unit__in=list(units.values_list("pk", flat=True)), number=number
+        )
+        households = Household.objects.filter(room__in=list(rooms.values_list("pk", flat=True)))
+        return residents.filter(household__in=list(households.values_list("pk", flat=True)))
     compact = q.replace(" ", "")
     if re.fullmatch(r"\d{3}[\dXx]|\d{4}", compact):
         tail = compact.upper()
-        return residents.filter(Q(phone_tail=tail) | Q(id_tail=tail))
+        # Two index lookups rather than one OR, which SQLite would answer with a full scan.
+        by_phone = list(residents.filter(phone_tail=tail).values_list("pk", flat=True)[:1000])
+        by_id = list(residents.filter(id_tail=tail).values_list("pk", flat=True)[:1000])
+        return residents.filter(pk__in=by_phone + by_id)
     if re.fullmatch(r"\d{17}[\dXx]", compact):
         return residents.filter(id_number=compact.upper())
     if re.fullmatch(r"\+?\d{7,15}", compact):
