@@ -1,5 +1,6 @@
 """Permission-checked reads of the ledger: every one starts from `scoped`."""
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -14,6 +15,7 @@ from linli.core.scoping import get_for_user, scoped
 from linli.ledger.models import Category, Request, Team
 
 OPEN = Request.OPEN_STATUSES
+TRACKING_CODE = re.compile(r"[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}")
 
 
 def requests_for(user: User | AnonymousUser) -> QuerySet[Request]:
@@ -107,7 +109,13 @@ def ledger(user: User, f: LedgerFilters, now: datetime | None = None) -> QuerySe
     if f.late:
         qs = qs.filter(late_q(now))
     if f.q:
-        qs = qs.filter(Q(description__contains=f.q) | Q(tracking_code=f.q.upper()))
+        code = f.q.strip().upper()
+        if TRACKING_CODE.fullmatch(code):
+            # A tracking code is looked up on its unique index alone: OR-ed with a text search
+            # it would make the database read every request of the area.
+            qs = qs.filter(tracking_code=code)
+        else:
+            qs = qs.filter(description__contains=f.q)
     return qs.select_related(
         "category", "household__room__unit__building__compound", "resident", "assignee", "team"
     ).order_by("-created_at", "-pk")

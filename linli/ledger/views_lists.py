@@ -43,7 +43,7 @@ from linli.lib.masking import mask_phone
 
 PER_PAGE = 50
 EXPORT_CHUNK = 2000
-WORKLIST_ROWS = 200
+WORKLIST_ROWS = 50  # the most pressing fifty: a screenful, and fast at millions of requests
 # Above this many communities in the user's area, one query sorts them all instead of one
 # index scan per community.
 MAX_PARTITIONS = 64
