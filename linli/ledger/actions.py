@@ -124,7 +124,8 @@ class Opened:
 
 
 def possible_duplicates(request: Request) -> list[Request]:
-    """Open requests of the same household and category from the last 24 hours."""
+    """Open requests of the same household and category from the last 24 hours (the latest
+    five: enough to warn, and bounded however often a household calls)."""
     if request.household_id is None:
         return []
     return list(
@@ -135,7 +136,7 @@ def possible_duplicates(request: Request) -> list[Request]:
             created_at__gte=request.created_at - timedelta(hours=24),
         )
         .exclude(pk=request.pk)
-        .order_by("created_at")
+        .order_by("-created_at")[:5]
     )
 
 
