@@ -36,6 +36,9 @@ from linli.people.models import Household, Resident, ResidentImport, Vulnerabili
 from linli.people.search import fill_search_keys, name_keys
 
 BATCH = 5000
+# After this many new or changed rows the database's statistics are refreshed: without them a
+# planner that still thinks a community has a few hundred residents picks the wrong index.
+ANALYZE_AFTER = 10_000
 MAX_ERRORS_KEPT = 10_000
 
 # Column → the headers communities use for it (compared without spaces, case or punctuation).
@@ -211,6 +214,16 @@ class IdAllocator:
         return list(range(first, first + n))
 
 
+def refresh_planner_statistics() -> None:
+    tables = [m._meta.db_table for m in (Resident, Household, Room, Unit, Vulnerability)]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
+        else:
+            for table in tables:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+
+
 def bulk_insert(model: type[Model], columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
     if not rows:
         return
@@ -324,6 +337,8 @@ class Importer:
                     self.outcome.committed = True
         except Invalid as exc:
             self.outcome.add_error(1, "", str(exc))
+        if self.outcome.committed and self.outcome.created + self.outcome.updated >= ANALYZE_AFTER:
+            refresh_planner_statistics()
         return self.outcome
 
     def _run(self, path: Path) -> None:

@@ -225,3 +225,24 @@ def test_import_only_touches_its_own_community(
     make_compound(community_b)
     run(community_a, worker_a, write_xlsx(tmp_path / "r.xlsx", GOOD))
     assert set(Resident.objects.values_list("community", flat=True)) == {community_a.pk}
+
+
+def test_a_large_import_refreshes_the_planner_statistics(
+    tmp_path: Path, community_a: Community, worker_a: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import connection
+
+    from linli.people import importer
+
+    make_compound(community_a)
+    monkeypatch.setattr(importer, "ANALYZE_AFTER", 2)
+    run(community_a, worker_a, write_xlsx(tmp_path / "r.xlsx", GOOD))
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'people_resident'")
+        else:
+            cursor.execute(
+                "SELECT COUNT(*) FROM pg_stat_user_tables "
+                "WHERE relname = 'people_resident' AND last_analyze IS NOT NULL"
+            )
+        assert cursor.fetchone()[0] >= 1
