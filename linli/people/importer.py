@@ -108,19 +108,26 @@ class RowError:
 
 
 @dataclass
-class Outcome:
+class ErrorReport:
+    """Problems found row by row: all are counted, the first MAX_ERRORS_KEPT are kept."""
+
+    error_count: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    max_kept: int = MAX_ERRORS_KEPT
+
+    def add_error(self, row: int, column: str, reason: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < self.max_kept:
+            self.errors.append(RowError(row, column, reason))
+
+
+@dataclass
+class Outcome(ErrorReport):
     rows: int = 0
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    error_count: int = 0
-    errors: list[RowError] = field(default_factory=list)
     committed: bool = False
-
-    def add_error(self, row: int, column: str, reason: str) -> None:
-        self.error_count += 1
-        if len(self.errors) < MAX_ERRORS_KEPT:
-            self.errors.append(RowError(row, column, reason))
 
 
 def _normalise_header(text: object) -> str:

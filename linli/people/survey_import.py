@@ -15,7 +15,7 @@ import re
 import zipfile
 from collections.abc import Callable, Generator
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO
@@ -27,6 +27,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from linli.core.models import Room, User
+from linli.people.importer import ErrorReport
 from linli.people.models import Household, SurveyRound, SurveyVisit
 
 MAX_ERRORS_KEPT = 1000
@@ -64,27 +65,11 @@ Fail = Callable[[str, str], None]
 
 
 @dataclass
-class RowError:
-    row: int
-    column: str
-    reason: str
-
-    def as_list(self) -> list[object]:
-        return [self.row, self.column, self.reason]
-
-
-@dataclass
-class SurveyOutcome:
+class SurveyOutcome(ErrorReport):
     rows: int = 0
     visits: int = 0
-    error_count: int = 0
-    errors: list[RowError] = field(default_factory=list)
     committed: bool = False
-
-    def add_error(self, row: int, column: str, reason: str) -> None:
-        self.error_count += 1
-        if len(self.errors) < MAX_ERRORS_KEPT:
-            self.errors.append(RowError(row, column, reason))
+    max_kept: int = MAX_ERRORS_KEPT
 
 
 class _Stop(Exception):
