@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from linli.core.actions import do_record_pii_access
 from linli.core.decorators import capability_required
 from linli.core.http import AuthedRequest
 from linli.core.models import User
@@ -122,6 +123,15 @@ def request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect(f"/accounts/login/?next={request.path}")
     item = get_request_for_user(request.user, pk)
+    reveal = request.method == "POST" and request.user.can(Cap.VIEW_PII)
+    if reveal:
+        do_record_pii_access(
+            item,
+            actor=request.user,
+            community=item.community,
+            fields=["contact_phone"],
+            request=request,
+        )
     now = timezone.now()
     people, teams = _assignable(request.user, item) if can_see_ledger(request.user) else ([], [])
     return render(
@@ -140,6 +150,8 @@ def request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "urgencies": Urgency.choices,
             "can_close": actions.can_close(item, request.user),
             "works_ledger": can_see_ledger(request.user),
+            "reveal": reveal,
+            "can_reveal": request.user.can(Cap.VIEW_PII),
             "event_labels": dict(RequestEvent.Kind.choices),
         },
     )

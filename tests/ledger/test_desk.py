@@ -149,3 +149,23 @@ def test_volunteer_sees_only_what_is_handed_to_them(
     assert (
         client.post(reverse("ledger:request-action", args=[mine.pk, "cancel"])).status_code == 403
     )
+
+
+def test_contact_phone_is_masked_until_a_logged_reveal(
+    client: Client, community_a: Community, worker_a: User
+) -> None:
+    from linli.core.models import PiiAccess
+    from linli.ledger import actions
+    from tests.ledger_factories import category
+
+    item = actions.do_open_request(
+        community_a, actor=worker_a, channel="hotline", category=category(),
+        description="买菜", contact_phone="13812345678",
+    ).request  # fmt: skip
+    client.force_login(worker_a)
+    page = client.get(reverse("ledger:request-detail", args=[item.pk])).content.decode()
+    assert "138****5678" in page and "13812345678" not in page
+    page = client.post(reverse("ledger:request-detail", args=[item.pk])).content.decode()
+    assert "13812345678" in page
+    assert PiiAccess.objects.get().fields == "contact_phone"
+    assert "13812345678" not in client.get(reverse("ledger:ledger")).content.decode()
