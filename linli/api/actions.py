@@ -215,7 +215,12 @@ def do_api_open_request(
 
     def run() -> tuple[int, dict[str, Any]]:
         opened = _open(client, new, Channel.API, JSON_FIELDS)
-        return 201, render(get_client_request(client, opened.request.pk), opened.duplicates)
+        # Shown as just created, without reading it back: its category and community are the
+        # objects it was made with, and its only events carry its creation time.
+        request = opened.request
+        request.last_event_at = request.created_at  # type: ignore[attr-defined]
+        request.cancel_reason = None  # type: ignore[attr-defined]
+        return 201, render(request, opened.duplicates)
 
     return do_once(client, idempotency_key.strip(), body_fingerprint, run)
 

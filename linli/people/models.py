@@ -30,6 +30,7 @@ class Household(models.Model):
     class Meta:
         verbose_name = _("household")
         verbose_name_plural = _("households")
+        indexes = [models.Index(fields=["community", "phone"], name="household_phone")]
 
     def __str__(self) -> str:
         return _("Household in room %(room)s") % {"room": self.room.number}

@@ -209,3 +209,16 @@ def test_a_call_with_a_bad_request_keeps_nothing(community_a: Community, worker_
         )
     assert not Call.objects.exists()
     assert not Request.objects.exists()
+
+
+def test_caller_numbers_match_in_their_usual_forms(community_a: Community) -> None:
+    from linli.people.models import Household
+
+    resident = make_resident(community_a, "张三", phone="13812345678")
+    landline = Household.objects.create(
+        community=community_a, room=resident.household.room, phone="02162345678"
+    )
+    assert actions.match_caller(community_a, "+86 138 1234 5678") == (resident.household, resident)
+    assert actions.match_caller(community_a, "6234 5678") == (landline, None)
+    assert actions.match_caller(community_a, "021-62345678") == (landline, None)
+    assert actions.match_caller(community_a, "13900000000") == (None, None)
