@@ -203,6 +203,8 @@ def main() -> None:
     parser.add_argument("--residents", type=int, default=1_000_000)
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--no-xlsx", action="store_true")
+    parser.add_argument("--no-csv", action="store_true", help="xlsx only (no search either)")
+    parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--searches", type=int, default=600)
     parser.add_argument("--child-import")
     parser.add_argument("--child-parse")
@@ -226,12 +228,14 @@ def main() -> None:
         results: list[tuple[str, str, dict[str, float]]] = []
         copy_s = None if args.no_postgres else copy_baseline(csv_path)
         parse = None if args.no_xlsx else run_child(["--child-parse", str(xlsx_path)], base)
-        backends = [("sqlite", None)] + (
+        backends = ([] if args.no_sqlite else [("sqlite", None)]) + (
             [] if args.no_postgres else [("postgresql", f"linli_bench_{os.getpid()}")]
         )
         search_results = {}
         for backend, db in backends:
-            for fmt, path in [("csv", csv_path)] + ([] if args.no_xlsx else [("xlsx", xlsx_path)]):
+            formats = [] if args.no_csv else [("csv", csv_path)]
+            formats += [] if args.no_xlsx else [("xlsx", xlsx_path)]
+            for fmt, path in formats:
                 var = work / f"var-{backend}-{fmt}"
                 var.mkdir()
                 env = {**base, "LINLI_VAR_DIR": str(var)}
