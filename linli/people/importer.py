@@ -378,15 +378,18 @@ class Importer:
         if self.progress:
             self.progress(self.outcome.rows)
 
-    def _cell(self, values: list[object], column: str) -> object:
-        index = self.columns.get(column)
-        if index is None or index >= len(values):
-            return None
-        value = values[index]
-        if isinstance(value, str):
-            value = value.strip()
-            return value or None
-        return value
+    def _cells(self, values: list[object]) -> dict[str, object]:
+        """The row's non-empty cells by column, text stripped: read once, looked up often."""
+        found: dict[str, object] = {}
+        size = len(values)
+        for column, index in self.columns.items():
+            if index < size:
+                value = values[index]
+                if isinstance(value, str):
+                    value = value.strip() or None
+                if value is not None:
+                    found[column] = value
+        return found
 
     def _header(self, column: str) -> str:
         index = self.columns.get(column)
@@ -399,7 +402,11 @@ class Importer:
         def fail(column: str, reason: str) -> None:
             self.outcome.add_error(number, self._header(column), reason)
 
-        cell = self._cell
+        cells = self._cells(values)
+
+        def cell(_values: object, column: str) -> object:
+            return cells.get(column)
+
         name = str(cell(values, "name") or "")
         if not name:
             fail("name", _("the name is empty"))
@@ -458,7 +465,7 @@ class Importer:
                 phone = normalize_phone(phone_raw)
             except Invalid as exc:
                 fail("phone", str(exc))
-        room_key = self._room_key(values, fail)
+        room_key = self._room_key(cells, fail)
         nationality = str(cell(values, "nationality") or "CN").strip().upper()[:2]
         if cell(values, "nationality") is not None and not COUNTRY.fullmatch(nationality):
             nationality = {"中国": "CN", "日本": "JP", "韩国": "KR", "美国": "US", "法国": "FR", "德国": "DE", "英国": "GB"}.get(str(cell(values, "nationality")), "")  # fmt: skip
@@ -516,9 +523,9 @@ class Importer:
                    mobility, ltc_level, notes, room_key, tags)  # fmt: skip
 
     def _room_key(
-        self, values: list[object], fail: Callable[[str, str], None]
+        self, cells: dict[str, object], fail: Callable[[str, str], None]
     ) -> tuple[int, str, str] | None:
-        compound_name = self._cell(values, "compound")
+        compound_name = cells.get("compound")
         if compound_name is None:
             if len(self.compounds) != 1:
                 fail("compound", _("the compound is empty"))
@@ -530,9 +537,9 @@ class Importer:
                 fail("compound", _("compound %(name)s is not in the register of this community") % {"name": compound_name})  # fmt: skip
                 return None
             compound_id = found
-        building = _number(self._cell(values, "building"), ("号楼", "号", "幢", "栋"))
-        room = _number(self._cell(values, "room"), ("室", "号"))
-        unit = _number(self._cell(values, "unit"), ("单元", "门洞")) or "1"
+        building = _number(cells.get("building"), ("号楼", "号", "幢", "栋"))
+        room = _number(cells.get("room"), ("室", "号"))
+        unit = _number(cells.get("unit"), ("单元", "门洞")) or "1"
         if not building:
             fail("building", _("the building is empty"))
             return None
