@@ -14,6 +14,14 @@ def fast_passwords(settings: LazySettings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def fresh_taxonomy_cache() -> None:
+    """Each test's database has its own categories: never reuse the previous test's."""
+    from linli.ledger.taxonomy import forget_cached_taxonomy
+
+    forget_cached_taxonomy()
+
+
 @pytest.fixture
 def community_a(db: None) -> Community:
     return make_area("岐山居民区")

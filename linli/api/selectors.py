@@ -11,6 +11,7 @@ from linli.core.models import Community, User
 from linli.core.roles import Cap
 from linli.core.scoping import scoped
 from linli.ledger.models import ApiClient, Category, Request, RequestEvent
+from linli.ledger.taxonomy import category_by_code
 
 
 class NotFoundError(ValidationError):
@@ -82,7 +83,7 @@ def resolve_community(client: ApiClient, code: str | None, field: str) -> Commun
 def resolve_category(code: str, field: str) -> Category:
     if not code.strip():
         raise ValidationError({field: _("say which category")})
-    found = Category.objects.filter(code=code.strip()).first()
+    found = category_by_code(code.strip())
     if found is None:
         raise UnknownReference({field: _("unknown category")})
     return found

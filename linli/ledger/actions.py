@@ -21,13 +21,13 @@ from linli.ledger.models import (
     Call,
     Category,
     Channel,
-    DeadlineRule,
     Request,
     RequestEvent,
     Team,
     Urgency,
     VisitPass,
 )
+from linli.ledger.taxonomy import rule_hours
 from linli.ledger.triage import triage
 from linli.people.models import Household, Resident
 
@@ -46,8 +46,7 @@ class TransitionError(ValidationError):
 
 
 def deadline_for(category: Category, urgency: str, start: datetime) -> datetime:
-    rule = DeadlineRule.objects.filter(category=category, urgency=urgency).first()
-    hours = rule.hours if rule else DEFAULT_HOURS[Urgency(urgency)]
+    hours = rule_hours(category.pk, urgency) or DEFAULT_HOURS[Urgency(urgency)]
     return start + timedelta(hours=float(hours))
 
 

@@ -5,7 +5,11 @@ tests, a new release adding a category); an existing category is never changed h
 administrators configure stays as they left it.
 """
 
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from linli.ledger.models import Category
 
 # code, 中文, English, medical, usual urgency, order
 CATEGORIES = [
@@ -59,3 +63,38 @@ def top_up_after_migrate(**kwargs: Any) -> None:
     from linli.ledger.models import Category, DeadlineRule
 
     ensure_taxonomy(Category, DeadlineRule)
+
+
+# Categories and deadline rules are read by every request opened and change a few times a year:
+# each process keeps them for CACHE_SECONDS (an edit in the admin shows within that time).
+CACHE_SECONDS = 30.0
+_cache: dict[str, Any] = {"at": -CACHE_SECONDS}
+
+
+def _tables() -> dict[str, Any]:
+    import time
+
+    from linli.ledger.models import Category, DeadlineRule
+
+    now = time.monotonic()
+    if now - _cache["at"] >= CACHE_SECONDS:
+        _cache["categories"] = {c.code: c for c in Category.objects.all()}
+        _cache["hours"] = {(r.category_id, r.urgency): r.hours for r in DeadlineRule.objects.all()}
+        _cache["at"] = now
+    return _cache
+
+
+def forget_cached_taxonomy(**kwargs: Any) -> None:
+    _cache["at"] = -CACHE_SECONDS
+
+
+def category_by_code(code: str) -> "Category | None":
+    """The category with this code, or None."""
+    found: Category | None = _tables()["categories"].get(code)
+    return found
+
+
+def rule_hours(category_id: int, urgency: str) -> "Decimal | None":
+    """The hours of the deadline rule for this category and urgency, or None."""
+    found: Decimal | None = _tables()["hours"].get((category_id, urgency))
+    return found
