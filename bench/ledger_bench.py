@@ -122,11 +122,23 @@ def rows(
                 str(community), r"\N", r"\N", r"\N", rng.choice(CHANNELS), str(category_id),
                 f"{description}（{i}）", urgency, "[]", created.isoformat(), r"\N",
                 deadline.isoformat(), status, assignee, team, "0", r"\N", r"\N",
-                f"B{i:011d}", f"138{rng.randrange(10**8):08d}",
+                tracking_code(i), f"138{rng.randrange(10**8):08d}",
                 f"岐山村{rng.randint(1, 40)}号{rng.randint(1, 6)}0{rng.randint(1, 4)}室",
                 result, closed,
             )
         ) + "\n"  # fmt: skip
+
+
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def tracking_code(i: int) -> str:
+    """The i-th code in the shape the app issues (8 characters of its alphabet), unique per i."""
+    chars = []
+    for _ in range(8):
+        i, digit = divmod(i, len(CODE_ALPHABET))
+        chars.append(CODE_ALPHABET[digit])
+    return "".join(chars)
 
 
 def fill(n: int, places: dict[str, object], now: datetime) -> float:
