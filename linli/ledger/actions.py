@@ -10,14 +10,12 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core.models import Community, User
 from linli.core.roles import Cap
 from linli.ledger.models import (
-    URGENCY_RANK,
     Call,
     Category,
     Channel,
@@ -511,14 +509,6 @@ def do_issue_visit_pass(
     )
     _event(request, E.PASS, actor, data={"code": visit_pass.code})
     return visit_pass
-
-
-def urgency_sort_key(request: Request) -> tuple[int, datetime]:
-    return (URGENCY_RANK[Urgency(request.urgency)], request.deadline)
-
-
-def open_filter() -> Q:
-    return Q(status__in=Request.OPEN_STATUSES)
 
 
 @dataclass

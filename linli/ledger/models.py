@@ -6,7 +6,7 @@ of its events, never an overwritten field.
 """
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import ClassVar
 
 from django.db import models
@@ -227,10 +227,6 @@ class Request(models.Model):
         if now >= self.deadline:
             return 1
         return 0
-
-    @property
-    def time_allowed(self) -> timedelta:
-        return self.deadline - self.created_at
 
 
 class RequestEvent(models.Model):
