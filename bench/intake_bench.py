@@ -59,6 +59,67 @@ def prepare(env: dict[str, str]) -> str:
     return out.stdout.strip().splitlines()[-1]
 
 
+def psql(sql: str) -> None:
+    subprocess.run(["psql", f"{PG}/postgres", "-qc", sql], check=True)
+
+
+def bench_env(var: str, db: str) -> dict[str, str]:
+    """The environment of every child: its own var/ directory and PostgreSQL database."""
+    return {
+        **os.environ,
+        "LINLI_VAR_DIR": var,
+        "DATABASE_URL": f"{PG}/{db}",
+        "DJANGO_SETTINGS_MODULE": "linli.settings",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def start_server(
+    env: dict[str, str], port: int, workers: int, threads: int, *, new_session: bool = False
+) -> subprocess.Popen[bytes]:
+    """`linli serve` (gunicorn, no background worker) on 127.0.0.1:port, once it listens.
+    With `new_session` the master and its workers get a process group of their own (whose id is
+    the master's pid), so that the whole server can be killed at once."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "linli.cli", "serve", "--port", str(port), "--workers", str(workers),
+         "--threads", str(threads), "--no-worker"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=new_session,
+    )  # fmt: skip
+    wait_for_port(port)
+    return server
+
+
+def wait_for_port(port: int, tries: int = 100) -> bool:
+    for _ in range(tries):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
+def request_body(key: str) -> bytes:
+    # The key in the text makes every request distinct, so a duplicate row is visible.
+    return json.dumps(
+        {"category": "groceries", "description": f"买菜 {key}", "phone": "13812345678"}
+    ).encode()
+
+
+def send(
+    conn: http.client.HTTPConnection, path: str, token: str, body: bytes, key: str
+) -> tuple[int, http.client.HTTPMessage, bytes]:
+    """POST `body` with the bearer token and Idempotency-Key: status, headers and body."""
+    headers = {
+        "Authorization": f"Bearer {token}",
+        "Content-Type": "application/json",
+        "Idempotency-Key": key,
+    }
+    conn.request("POST", path, body=body, headers=headers)
+    response = conn.getresponse()
+    return response.status, response.headers, response.read()
+
+
 class Phase:
     def __init__(self, path: str, token: str, port: int, seconds: float, concurrency: int) -> None:
         self.path, self.token, self.port = path, token, port
@@ -72,20 +133,11 @@ class Phase:
         self.sent = 0
 
     def body(self, key: str) -> bytes:
-        # The key in the text makes every request distinct, so a duplicate row is visible.
-        return json.dumps(
-            {"category": "groceries", "description": f"买菜 {key}", "phone": "13812345678"}
-        ).encode()
+        return request_body(key)
 
     def post(self, conn: http.client.HTTPConnection, body: bytes, key: str) -> tuple[int, bytes]:
-        headers = {
-            "Authorization": f"Bearer {self.token}",
-            "Content-Type": "application/json",
-            "Idempotency-Key": key,
-        }
-        conn.request("POST", self.path, body=body, headers=headers)
-        response = conn.getresponse()
-        return response.status, response.read()
+        status, _headers, payload = send(conn, self.path, self.token, body, key)
+        return status, payload
 
     def worker(self, index: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
@@ -153,30 +205,14 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args()
     db = f"linli_intake_{os.getpid()}"
-    subprocess.run(["psql", f"{PG}/postgres", "-qc", f"CREATE DATABASE {db}"], check=True)
+    psql(f"CREATE DATABASE {db}")
     server = None
     try:
         with tempfile.TemporaryDirectory() as var:
-            env = {
-                **os.environ,
-                "LINLI_VAR_DIR": var,
-                "DATABASE_URL": f"{PG}/{db}",
-                "DJANGO_SETTINGS_MODULE": "linli.settings",
-                "PYTHONPATH": str(ROOT),
-            }
+            env = bench_env(var, db)
             token = prepare(env)
             port = free_port()
-            server = subprocess.Popen(
-                [sys.executable, "-m", "linli.cli", "serve", "--port", str(port), "--workers", str(args.workers),
-                 "--threads", str(args.threads), "--no-worker"],
-                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            )  # fmt: skip
-            for _ in range(100):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    break
-                except OSError:
-                    time.sleep(0.2)
+            server = start_server(env, port, args.workers, args.threads)
             Phase("/api/v1/ping", token, port, 3, 4).run(3)  # warm-up
             noop = Phase("/api/v1/ping", token, port, args.seconds, args.concurrency).run(
                 args.seconds
@@ -201,9 +237,7 @@ def main() -> None:
     finally:
         if server is not None:
             server.terminate()
-        subprocess.run(
-            ["psql", f"{PG}/postgres", "-qc", f"DROP DATABASE IF EXISTS {db}"], check=True
-        )
+        psql(f"DROP DATABASE IF EXISTS {db}")
 
     acknowledged_ids = set(phase.acknowledged.values())
     missing = acknowledged_ids - set(stored["ids"])

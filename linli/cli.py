@@ -58,28 +58,31 @@ def serve(args: argparse.Namespace) -> None:
             worker.wait(timeout=15)
 
 
-def _escalate_forever(every_seconds: int) -> None:
+def _every_minute(every_seconds: int) -> None:
+    """Escalate late requests; report imports whose worker died as stopped."""
     from django.db import connection
 
     from linli.ledger.actions import do_escalate_late
+    from linli.people.actions.imports import do_give_up_stalled_imports
 
     while True:
-        try:
-            do_escalate_late()
-        except Exception:  # a bad round must not stop the next one
-            logging.getLogger("linli.worker").exception("escalation round failed")
-        finally:
-            connection.close()
+        for job in (do_escalate_late, do_give_up_stalled_imports):
+            try:
+                job()
+            except Exception:  # a bad round must not stop the next one
+                logging.getLogger("linli.worker").exception("%s failed", job.__name__)
+            finally:
+                connection.close()
         time.sleep(every_seconds)
 
 
 def worker(argv: list[str]) -> None:
     """The background worker: queued tasks (imports …) and, every minute, late-request
-    escalation. The lists compute escalation on read as well, so a stopped worker delays only
-    the timeline entries."""
+    escalation and stalled imports. The pages compute both on read as well, so a stopped worker
+    delays only the timeline entries."""
     _django()
     every = int(os.environ.get("LINLI_ESCALATE_EVERY", "60"))
-    threading.Thread(target=_escalate_forever, args=(every,), daemon=True).start()
+    threading.Thread(target=_every_minute, args=(every,), daemon=True).start()
     from django.core.management import call_command
 
     call_command("db_worker", *argv)
@@ -99,11 +102,13 @@ def main(argv: list[str] | None = None) -> None:
     sub.add_parser("seed", help="seed demo data (see `linli seed --help`)", add_help=False)
     sub.add_parser("worker", help="run the background task worker", add_help=False)
     sub.add_parser("import", help="import a roster (see `linli import --help`)", add_help=False)
+    sub.add_parser("backup", help="back up the database to a file", add_help=False)
+    sub.add_parser("restore", help="restore the database from a backup", add_help=False)
     sub.add_parser("manage", help="any Django management command", add_help=False)
 
-    if argv and argv[0] in ("seed", "import", "worker", "manage"):
+    if argv and argv[0] in ("seed", "import", "backup", "restore", "worker", "manage"):
         command, rest = argv[0], argv[1:]
-        if command in ("seed", "import"):
+        if command in ("seed", "import", "backup", "restore"):
             _manage([command, *rest])
         elif command == "worker":
             worker(rest)

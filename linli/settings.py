@@ -88,6 +88,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "linli.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -97,6 +98,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "linli.core.middleware.SessionTimeoutMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes must come last: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -179,10 +181,20 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_CALLABLE = "linli.core.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# And per IP address: one address trying many accounts is refused after this many failures.
+LOGIN_IP_FAILURES = env_int("LINLI_LOGIN_IP_FAILURES", 30)
+LOGIN_IP_WINDOW = timedelta(minutes=env_int("LINLI_LOGIN_IP_MINUTES", 15))
+# Behind N reverse proxies, the visitor's address is the N-th from the right of X-Forwarded-For.
+# Alerts on the personal-data access log (shown to administrators and community heads).
+PII_BULK_EXPORT_ROWS = env_int("LINLI_PII_BULK_EXPORT_ROWS", 500)
+PII_VIEWS_PER_HOUR = env_int("LINLI_PII_VIEWS_PER_HOUR", 60)
+LINLI_TRUSTED_PROXY_HOPS = env_int("LINLI_TRUSTED_PROXY_HOPS", 0)
 
 # Sessions: a working day at the desk, cookies out of reach of scripts, cleared when the browser
 # closes (shared computers in a committee office).
-SESSION_COOKIE_AGE = env_int("LINLI_SESSION_HOURS", 10) * 3600
+SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=env_int("LINLI_SESSION_HOURS", 10))
+SESSION_IDLE_TIMEOUT = timedelta(minutes=env_int("LINLI_SESSION_IDLE_MINUTES", 60))
+SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -193,6 +205,9 @@ SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and env_bool("LINLI_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+# Linli is served from a host of its own; a deployment sharing a domain turns these off.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env_bool("LINLI_HSTS_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = HTTPS and env_bool("LINLI_HSTS_PRELOAD", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -4,7 +4,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from linli.core.views import healthz
+from linli.core.views import LoginView, healthz
 
 urlpatterns = [
     path("", include("linli.core.urls")),
@@ -12,7 +12,7 @@ urlpatterns = [
     path("ledger/", include("linli.ledger.urls")),
     path("r/", include("linli.ledger.urls_public")),
     path("", include("linli.api.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
@@ -28,5 +28,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages that name no icon (PDF views, raw files).
-    path("favicon.ico", RedirectView.as_view(url=static("linli/favicon.svg"), permanent=True)),
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=static("linli/favicon.svg"), permanent=True),
+        name="favicon",
+    ),
 ]

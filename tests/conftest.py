@@ -22,6 +22,21 @@ def fresh_taxonomy_cache() -> None:
     forget_cached_taxonomy()
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache(settings: LazySettings) -> None:
+    """Each test has an empty cache of its own (rate-limit counters, import progress), never
+    the one in var/ that a running demo or another test run shares."""
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "linli-tests",
+        }
+    }
+    cache.clear()
+
+
 @pytest.fixture
 def community_a(db: None) -> Community:
     return make_area("岐山居民区")

@@ -16,10 +16,12 @@ from django.utils.translation import gettext as _
 
 from linli.api.auth import hash_token, new_token
 from linli.api.selectors import (
+    can_name,
     can_read,
     get_client_request,
     resolve_category,
     resolve_community,
+    without_nul,
 )
 from linli.core.models import Community, User
 from linli.core.roles import Cap
@@ -129,6 +131,8 @@ def do_once(
         return Answer(status, body)
     if len(key) > MAX_KEY:
         raise ValidationError({"Idempotency-Key": _("at most %(n)s characters") % {"n": MAX_KEY}})
+    if not can_name(key):
+        raise ValidationError({"Idempotency-Key": _("invalid")})
     found = _stored(client, key, print_)
     if found is not None:
         return found
@@ -179,12 +183,12 @@ def _open(client: ApiClient, new: NewRequest, channel: str, fields: Fields) -> l
         raise PermissionDenied(_("this client's user cannot open requests"))
     community = resolve_community(client, new.community, fields.community)
     category = resolve_category(new.category, fields.category)
-    description = new.description.replace("\x00", "")  # PostgreSQL's text cannot hold NUL
+    description = without_nul(new.description)
     if len(description) > MAX_DESCRIPTION:
         raise ValidationError(
             {"description": _("at most %(n)s characters") % {"n": MAX_DESCRIPTION}}
         )
-    phone = new.phone.replace("\x00", "").strip()
+    phone = without_nul(new.phone).strip()
     if len(phone) > 20:
         raise ValidationError({fields.phone: _("at most %(n)s characters") % {"n": 20}})
     household, resident = ledger.match_caller(community, phone) if phone else (None, None)
@@ -197,9 +201,9 @@ def _open(client: ApiClient, new: NewRequest, channel: str, fields: Fields) -> l
         household=household,
         resident=resident,
         urgency=new.urgency or None,
-        urgency_reason=new.urgency_reason.replace("\x00", ""),
+        urgency_reason=without_nul(new.urgency_reason),
         contact_phone=phone,
-        address_text=new.address.replace("\x00", "").strip(),
+        address_text=without_nul(new.address).strip(),
     )
 
 
@@ -236,6 +240,7 @@ def do_open311_request(
 ) -> Request:
     """Open a request posted through Open311; who reported it goes on its timeline as a note."""
     opened = _open(client, new, Channel.OPEN311, OPEN311_FIELDS)
+    reporter, email, media_url = without_nul(reporter), without_nul(email), without_nul(media_url)
     lines = []
     if reporter.strip():
         lines.append(_("Reported by: %(name)s") % {"name": reporter.strip()})
@@ -268,6 +273,7 @@ def do_api_transition(
 ) -> Request:
     """Move a request of the client's communities on, through the ledger's own actions."""
     user = client.acting_user
+    note, result, reason = without_nul(note), without_nul(result), without_nul(reason)
     item = get_client_request(client, pk)
     if not can_read(user):
         raise PermissionDenied(_("this client's user does not work the ledger"))

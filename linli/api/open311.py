@@ -8,7 +8,7 @@ spec's form-encoded POST and its error documents do not fit the JSON API.
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from functools import wraps
 from typing import Any
 
@@ -26,6 +26,7 @@ from linli.api.auth import bearer_token, client_for_token
 from linli.api.selectors import (
     NotFoundError,
     UnknownReference,
+    can_name,
     can_read,
     client_requests,
     get_client_request,
@@ -39,6 +40,7 @@ Record = dict[str, Any]
 FORMATS = ("xml", "json")
 WINDOW = timedelta(days=90)  # the spec's default and largest span of GET requests
 MAX_REQUESTS = 1000  # the spec's default volume of GET requests
+MAX_ID = 2**63 - 1  # the databases' largest integer: no request has a larger id
 CLOSED = ("done", "confirmed", "cancelled", "merged")
 
 
@@ -187,7 +189,11 @@ def services(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @open311_view(("GET",))
 def service_definition(request: HttpRequest, fmt: str, service_code: str) -> HttpResponse:
-    category = Category.objects.filter(code=service_code, active=True).first()
+    category = (
+        Category.objects.filter(code=service_code, active=True).first()
+        if can_name(service_code)
+        else None
+    )
     if category is None:
         raise NotFoundError({"service_code": _("unknown category")})
     return render(fmt, "service_definition", {"service_code": category.code, "attributes": []})
@@ -312,13 +318,29 @@ def _when(request: HttpRequest, name: str) -> datetime | None:
         at = None
     if at is None:
         raise ValidationError({name: _("use the w3 format, e.g. 2026-01-01T00:00:00Z")})
-    return timezone.make_aware(at) if timezone.is_naive(at) else at
+    at = timezone.make_aware(at) if timezone.is_naive(at) else at
+    try:
+        at.astimezone(UTC)  # within years 1 to 9999 in UTC too, as the database needs it
+    except OverflowError:
+        raise ValidationError({name: _("out of range")}) from None
+    return at
 
 
 def window(
     start: datetime | None, end: datetime | None, now: datetime
 ) -> tuple[datetime, datetime]:
     """The span of GET requests: the given one, at most 90 days; by default the last 90 days."""
+    try:
+        return _window(start, end, now)
+    except OverflowError:  # 90 days before year 1 or after year 9999
+        raise ValidationError(
+            {"start_date" if end is None else "end_date": _("out of range")}
+        ) from None
+
+
+def _window(
+    start: datetime | None, end: datetime | None, now: datetime
+) -> tuple[datetime, datetime]:
     if start is not None and end is not None:
         if end < start:
             raise ValidationError({"end_date": _("before start_date")})
@@ -336,6 +358,18 @@ def _codes(request: HttpRequest, name: str) -> list[str]:
     return [part.strip() for part in request.GET.get(name, "").split(",") if part.strip()]
 
 
+def _number(raw: str) -> bool:
+    """Digits 0-9 only (str.isdigit also takes '²' and other digits int() refuses)."""
+    return raw.isascii() and raw.isdigit()
+
+
+def _id(digits: str) -> int | None:
+    """The id these digits give; None past the databases' largest integer, which no request
+    has (and int() refuses to read numbers of more than 4300 digits)."""
+    digits = digits.lstrip("0") or "0"
+    return int(digits) if len(digits) <= len(str(MAX_ID)) and int(digits) <= MAX_ID else None
+
+
 def _search(request: HttpRequest, client: ApiClient) -> QuerySet[Request]:
     qs = client_requests(client)
     jurisdiction = request.GET.get("jurisdiction_id", "").strip()
@@ -343,12 +377,12 @@ def _search(request: HttpRequest, client: ApiClient) -> QuerySet[Request]:
         qs = qs.filter(community=resolve_community(client, jurisdiction, "jurisdiction_id"))
     ids = _codes(request, "service_request_id")
     if ids:  # "This overrides all other arguments."
-        if not all(part.isdigit() for part in ids):
+        if not all(_number(part) for part in ids):
             raise ValidationError({"service_request_id": _("a comma-separated list of numbers")})
-        return qs.filter(pk__in=[int(part) for part in ids])
+        return qs.filter(pk__in=[pk for pk in map(_id, ids) if pk is not None])
     service_codes = _codes(request, "service_code")
-    if service_codes:
-        qs = qs.filter(category__code__in=service_codes)
+    if service_codes:  # a code holding NUL names nothing
+        qs = qs.filter(category__code__in=[code for code in service_codes if can_name(code)])
     statuses = set(_codes(request, "status"))
     if statuses - {"open", "closed"}:
         raise ValidationError({"status": _("use open, closed or both")})
@@ -370,9 +404,10 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def _pk(raw: str) -> int:
-    if not raw.isdigit():
+    pk = _id(raw) if _number(raw) else None
+    if pk is None:
         raise NotFoundError({"service_request_id": _("no such request")})
-    return int(raw)
+    return pk
 
 
 @open311_view(("GET",))
@@ -384,7 +419,9 @@ def request_detail(request: HttpRequest, fmt: str, service_request_id: str) -> H
 @open311_view(("GET",))
 def token(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
     """Our tracking code is the token: it gives the service_request_id."""
-    item = client_requests(_reader(request)).filter(tracking_code=token.strip().upper()).first()
+    client = _reader(request)
+    code = token.strip().upper()
+    item = client_requests(client).filter(tracking_code=code).first() if can_name(code) else None
     if item is None:
         raise NotFoundError({"token": _("no such token")})
     return render(

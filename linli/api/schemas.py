@@ -1,10 +1,13 @@
 """The shapes of the JSON API (django-ninja schemas, published in /api/v1/openapi.json)."""
 
-from datetime import datetime
-from typing import Any, Literal
+import re
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
 
 from django.utils import timezone
 from ninja import Field, Schema
+from pydantic import AfterValidator, BeforeValidator
+from pydantic_core import PydanticCustomError
 
 from linli.ledger.models import Request
 from linli.lib.masking import mask_phone
@@ -68,15 +71,45 @@ class RequestPage(Schema):
     next_offset: int | None = Field(description="offset of the next page; null on the last")
 
 
+# A bare number, which pydantic would read as seconds since 1970 rather than refuse.
+_SECONDS = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
+
+
+def _iso_only(value: Any) -> Any:
+    if isinstance(value, int | float) or (isinstance(value, str) and _SECONDS.fullmatch(value)):
+        raise PydanticCustomError(
+            "datetime_type", "Input should be an ISO 8601 date-time, e.g. 2026-02-01T00:00:00+08:00"
+        )
+    return value
+
+
+def _within_range(at: datetime) -> datetime:
+    """Aware (local time when no offset is given), and in UTC still within years 1 to 9999, as
+    the database needs it."""
+    if timezone.is_naive(at):
+        at = timezone.make_aware(at)
+    try:
+        at.astimezone(UTC)
+    except OverflowError:
+        raise PydanticCustomError(
+            "datetime_range", "Input should be a date-time between the years 1 and 9999"
+        ) from None
+    return at
+
+
+Moment = Annotated[datetime, BeforeValidator(_iso_only), AfterValidator(_within_range)]
+MAX_OFFSET = 1_000_000_000  # far beyond any ledger, and within the databases' integers
+
+
 class RequestFilters(Schema):
     status: str | None = Field(None, description="new, assigned, in_progress, done, …")
     category: str | None = None
     urgency: str | None = None
     community: str | None = None
-    created_since: datetime | None = None
-    updated_since: datetime | None = Field(None, description="last event at or after")
+    created_since: Moment | None = None
+    updated_since: Moment | None = Field(None, description="last event at or after")
     limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class TransitionIn(Schema):

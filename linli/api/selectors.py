@@ -24,6 +24,17 @@ class UnknownReference(ValidationError):
     JSON API; 404 in Open311, whose spec says so)."""
 
 
+def can_name(code: str) -> bool:
+    """Whether a code from the input can name anything: one holding NUL never does (and
+    PostgreSQL cannot even compare text holding NUL, so it is not looked up)."""
+    return "\x00" not in code
+
+
+def without_nul(text: str) -> str:
+    """Free text as PostgreSQL's text can hold it."""
+    return text.replace("\x00", "")
+
+
 def can_read(user: User) -> bool:
     return user.can(Cap.TAKE_CALLS) or user.can(Cap.HANDLE_REQUESTS)
 
@@ -74,7 +85,7 @@ def resolve_community(client: ApiClient, code: str | None, field: str) -> Commun
         if not only:
             raise UnknownReference({field: _("this client has no community")})
         raise ValidationError({field: _("say which community: this client serves several")})
-    found = communities.filter(code=code.strip()).first()
+    found = communities.filter(code=code.strip()).first() if can_name(code) else None
     if found is None:
         raise UnknownReference({field: _("no such community among this client's")})
     return found

@@ -5,6 +5,7 @@ token, 403 when the client's user lacks the capability, 404 for what is not the 
 for bad input (the field named).
 """
 
+import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -15,7 +16,9 @@ from ninja import NinjaAPI, P, Query
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.params import HeaderEx
+from ninja.parser import Parser
 from ninja.security import HttpBearer
+from ninja.types import DictStrAny
 
 from linli.api import actions
 from linli.api.auth import client_for_token
@@ -32,6 +35,7 @@ from linli.api.schemas import (
 )
 from linli.api.selectors import (
     NotFoundError,
+    can_name,
     can_read,
     client_communities,
     client_requests,
@@ -47,6 +51,16 @@ class ClientToken(HttpBearer):
         return client_for_token(token)
 
 
+class UnicodeJSON(Parser):
+    """JSON bodies whose strings are text: JSON lets a lone surrogate (`"\\ud800"`) through,
+    which no database can store; such a body is refused with 400, as malformed JSON is."""
+
+    def parse_body(self, request: HttpRequest) -> DictStrAny:
+        data = super().parse_body(request)
+        json.dumps(data, ensure_ascii=False).encode()  # UnicodeEncodeError on a lone surrogate
+        return data
+
+
 api = NinjaAPI(
     title="Linli API",
     version="1",
@@ -56,6 +70,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api-v1",
     auth=ClientToken(),
+    parser=UnicodeJSON(),
 )
 
 ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -198,7 +213,9 @@ def list_requests(request: HttpRequest, filters: Query[RequestFilters]) -> Reque
             problems.append(("status", _("unknown status")))
         qs = qs.filter(status=filters.status)
     if filters.category:
-        if not Category.objects.filter(code=filters.category).exists():
+        if not (
+            can_name(filters.category) and Category.objects.filter(code=filters.category).exists()
+        ):
             problems.append(("category", _("unknown category")))
         qs = qs.filter(category__code=filters.category)
     if filters.urgency:
@@ -206,7 +223,11 @@ def list_requests(request: HttpRequest, filters: Query[RequestFilters]) -> Reque
             problems.append(("urgency", _("unknown urgency")))
         qs = qs.filter(urgency=filters.urgency)
     if filters.community:
-        community = client_communities(client).filter(code=filters.community).first()
+        community = (
+            client_communities(client).filter(code=filters.community).first()
+            if can_name(filters.community)
+            else None
+        )
         if community is None:
             problems.append(("community", _("no such community among this client's")))
         qs = qs.filter(community=community)

@@ -1,15 +1,38 @@
 """Writes of the core app; each one transaction."""
 
+import logging
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from linli.core.models import Community, PiiAccess, User
+from linli.core.models import Community, PiiAccess, PiiAlert, User
+from linli.core.scoping import community_path
+
+logger = logging.getLogger("linli.security")
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The visitor's IP address. Behind N trusted reverse proxies (settings
+    LINLI_TRUSTED_PROXY_HOPS = N, default 0) it is the N-th address from the right of
+    X-Forwarded-For: what the nearest proxy saw, which a visitor cannot forge."""
     if request is None:
         return None
+    hops = int(getattr(settings, "LINLI_TRUSTED_PROXY_HOPS", 0))
+    if hops > 0:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= hops:
+            return str(forwarded[-hops])
     return request.META.get("REMOTE_ADDR") or None
 
 
@@ -22,9 +45,11 @@ def do_record_pii_access(
     fields: list[str],
     reason: str = "",
     request: HttpRequest | None = None,
+    rows: int = 1,
 ) -> PiiAccess:
-    """Record that `actor` saw `fields` of `subject`'s personal data: the one way to log a look."""
-    return PiiAccess.objects.create(
+    """Record that `actor` saw `fields` of `subject`'s personal data: the one way to log a look.
+    An export records the number of people it held in `rows`; alerts are raised here too."""
+    access = PiiAccess.objects.create(
         user=actor,
         community=community,
         subject_type=ContentType.objects.get_for_model(subject),
@@ -34,4 +59,87 @@ def do_record_pii_access(
         reason=reason[:200],
         path=request.get_full_path()[:300] if request else "",
         ip=client_ip(request),
+        rows=rows,
     )
+    _raise_alerts(access)
+    return access
+
+
+def do_record_export(
+    exported: models.QuerySet[Any],
+    *,
+    actor: User,
+    fields: list[str],
+    request: HttpRequest | None = None,
+) -> list[PiiAccess]:
+    """Record an export of `exported` (residents, requests …: anything scoped by community) as
+    one look per community it covered, with the number of its rows there."""
+    path = community_path(exported.model) or "pk"
+    per_community = (
+        exported.order_by().values_list(path).annotate(n=models.Count("pk")).values_list(path, "n")
+    )
+    counts = dict(per_community)
+    communities = Community.objects.in_bulk(list(counts))
+    return [
+        do_record_pii_access(
+            community,
+            actor=actor,
+            community=community,
+            fields=fields,
+            request=request,
+            rows=counts[pk],
+        )
+        for pk, community in sorted(communities.items())
+    ]
+
+
+def _raise_alerts(access: PiiAccess) -> None:
+    """A bulk export, or the user's looks of the last hour reaching the threshold (once an hour
+    at most), becomes an alert: logged, and listed for administrators and the community head."""
+    alert: PiiAlert | None = None
+    if access.rows >= settings.PII_BULK_EXPORT_ROWS:
+        alert = PiiAlert.objects.create(
+            kind=PiiAlert.Kind.BULK_EXPORT,
+            user=access.user,
+            community=access.community,
+            count=access.rows,
+            detail=f"{access.fields} {access.path}"[:300],
+        )
+    else:
+        since = access.at - timedelta(hours=1)
+        looks = PiiAccess.objects.filter(user=access.user, at__gt=since).count()
+        already = PiiAlert.objects.filter(
+            user=access.user, kind=PiiAlert.Kind.MANY_VIEWS, at__gt=since
+        ).exists()
+        if looks >= settings.PII_VIEWS_PER_HOUR and not already:
+            alert = PiiAlert.objects.create(
+                kind=PiiAlert.Kind.MANY_VIEWS,
+                user=access.user,
+                community=access.community,
+                count=looks,
+                detail=f"{looks} looks within an hour, the last at {access.path}"[:300],
+            )
+    if alert is not None:
+        logger.warning(
+            "personal-data alert %s: user %s, community %s, count %d (%s)",
+            alert.kind,
+            alert.user.username,
+            alert.community.code,
+            alert.count,
+            alert.detail,
+        )
+
+
+@transaction.atomic
+def do_review_pii_alert(alert: PiiAlert, *, actor: User, note: str) -> PiiAlert:
+    """Mark an alert as looked into, with what was found."""
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": _("Say what you found.")})
+    alert = PiiAlert.objects.select_for_update().get(pk=alert.pk)
+    if alert.reviewed_at is None:
+        alert.reviewed_at = timezone.now()
+        alert.reviewed_by = actor
+        alert.review_note = note[:300]
+        alert.save(update_fields=["reviewed_at", "reviewed_by", "review_note"])
+    return alert

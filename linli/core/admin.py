@@ -8,6 +8,7 @@ from linli.core.models import (
     Compound,
     District,
     PiiAccess,
+    PiiAlert,
     Room,
     Street,
     Unit,
@@ -60,4 +61,18 @@ class PiiAccessAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return False
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(PiiAlert)
+class PiiAlertAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("at", "kind", "user", "community", "count", "reviewed_at", "reviewed_by")
+    list_filter = ("kind", "community")
+    date_hierarchy = "at"
+    readonly_fields = ("at", "kind", "user", "community", "count", "detail")
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

@@ -9,6 +9,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Tenancy and roles")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from linli.core.middleware import mark_session_start
         from linli.core.roles import sync_role_groups
 
         post_migrate.connect(sync_role_groups, sender=self)
+        user_logged_in.connect(mark_session_start, dispatch_uid="linli-session-start")

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
 
+from linli.core.access import access, needs
 from linli.core.models import User
 from linli.core.roles import Cap
 
@@ -19,6 +20,7 @@ def capability_required(
     """Log in first; then 403 unless the user's role has `cap`."""
 
     def decorator(view: Callable[..., R]) -> Callable[..., HttpResponseBase]:
+        @access(needs(cap))
         @login_required
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:

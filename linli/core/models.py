@@ -233,6 +233,8 @@ class PiiAccess(models.Model):
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     path = models.CharField(_("page"), max_length=300, blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    # How many people the look covered: 1 for a page, the number of rows for an export.
+    rows = models.PositiveIntegerField(_("people"), default=1)
 
     class Meta:
         verbose_name = _("personal data access")
@@ -245,3 +247,34 @@ class PiiAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.subject_label} ({self.fields})"
+
+
+class PiiAlert(models.Model):
+    """Something in the access log an administrator should look at: a bulk export of personal
+    data, or one user looking at far more people than their work would need."""
+
+    community_field: ClassVar[str] = "community"
+
+    class Kind(models.TextChoices):
+        BULK_EXPORT = "bulk_export", _("Bulk export of personal data")
+        MANY_VIEWS = "many_views", _("Unusually many looks at personal data")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="pii_alerts")
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+")
+    count = models.PositiveIntegerField(_("how many"))
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    review_note = models.CharField(_("review note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("personal data alert")
+        verbose_name_plural = _("personal data alerts")
+        indexes = [models.Index(fields=["user", "kind", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.user} ({self.count})"

@@ -1,5 +1,6 @@
 """Navigation by role: each entry shows only to roles holding its capability."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -8,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.core.models import User
 from linli.core.roles import Cap
+from linli.core.selectors import can_review_access
 
 
 @dataclass(frozen=True)
@@ -16,9 +18,12 @@ class NavItem:
     label: str | Promise
     cap: Cap | tuple[Cap, ...] | None = None  # any one of them
     staff_only: bool = False
+    also: Callable[[User], bool] | None = None  # a further condition beyond the capability
 
     def shown_to(self, user: User) -> bool:
         if self.staff_only and not user.is_staff:
+            return False
+        if self.also is not None and not self.also(user):
             return False
         if self.cap is None:
             return True
@@ -37,7 +42,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("people:rosters", _("Stairwell rosters"), Cap.VIEW_ROSTERS),
     NavItem("people:survey-rounds", _("Door knocking"), Cap.EDIT_REGISTER),
     NavItem("people:import-start", _("Import"), Cap.EDIT_REGISTER),
-    NavItem("core:pii-log", _("Access log"), Cap.REVIEW_ACCESS),
+    NavItem("core:pii-log", _("Access log"), Cap.REVIEW_ACCESS, also=can_review_access),
     NavItem("admin:index", _("Administration"), staff_only=True),
 )
 

@@ -6,4 +6,6 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("access-log/", views.pii_log, name="pii-log"),
+    path("access-log/export.xlsx", views.pii_log_export, name="pii-log-export"),
+    path("access-log/alerts/<int:pk>/review/", views.pii_alert_review, name="pii-alert-review"),
 ]

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from linli.core.access import REQUEST_PARTY, access, needs
 from linli.core.actions import do_record_pii_access
 from linli.core.decorators import capability_required
 from linli.core.http import AuthedRequest
@@ -50,6 +51,7 @@ def _household_card(user: User, phone: str) -> dict[str, object]:
     }
 
 
+@access(needs(Cap.TAKE_CALLS, in_community=True))
 @capability_required(Cap.TAKE_CALLS)
 def desk(request: AuthedRequest) -> HttpResponseBase:
     """The operator's screen: number → household card → requests, all from the keyboard."""
@@ -119,6 +121,7 @@ def _assignable(user: User, request: Request) -> tuple[list[User], list[Team]]:
     return people, list(scoped(user, Team.objects.filter(community=request.community_id)))
 
 
+@access(REQUEST_PARTY)
 def request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect(f"/accounts/login/?next={request.path}")
@@ -224,6 +227,7 @@ ACTIONS: dict[str, Callable[[AuthedRequest, Request], object]] = {
 VOLUNTEER_ACTIONS = {"start", "complete", "note"}
 
 
+@access(REQUEST_PARTY)
 @require_POST
 def request_action(request: AuthedRequest, pk: int, action: str) -> HttpResponseBase:
     if not request.user.is_authenticated:

@@ -7,7 +7,6 @@ gets one such scan per community, merged here (PostgreSQL cannot merge the per-c
 of the (community, created_at, id) index by itself and would sort the whole street instead).
 """
 
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -32,7 +31,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.dimensions import ColumnDimension, DimensionHolder
 
-from linli.core.actions import do_record_pii_access
+from linli.core.access import LEDGER_CAPS, access, needs
+from linli.core.actions import do_record_export
 from linli.core.http import AuthedRequest
 from linli.core.models import Community, Compound, User
 from linli.core.roles import ROLE_CAPABILITIES, Cap
@@ -40,6 +40,7 @@ from linli.core.scoping import get_for_user, scoped
 from linli.ledger import selectors
 from linli.ledger.models import Request, RequestEvent, Urgency
 from linli.lib.masking import mask_phone
+from linli.lib.xlsx import xlsx_response
 
 PER_PAGE = 50
 EXPORT_CHUNK = 2000
@@ -47,7 +48,6 @@ WORKLIST_ROWS = 50  # the most pressing fifty: a screenful, and fast at millions
 # Above this many communities in the user's area, one query sorts them all instead of one
 # index scan per community.
 MAX_PARTITIONS = 64
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BOLD = Font(bold=True)
 TIME_FORMAT = "yyyy-mm-dd hh:mm"
 
@@ -55,6 +55,7 @@ TIME_FORMAT = "yyyy-mm-dd hh:mm"
 def ledger_access(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Log in first; then 403 unless the user takes calls or handles requests."""
 
+    @access(needs(*LEDGER_CAPS))
     @login_required
     @wraps(view)
     def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -464,18 +465,6 @@ def _time_cell(sheet: WriteOnlyWorksheet, moment: datetime | None) -> Cell:
     return cell
 
 
-def _xlsx_response(workbook: Workbook, filename: str) -> FileResponse:
-    """Save a write-only workbook into a temporary file and stream that file to the browser."""
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes, and so deletes, it)
-    try:
-        workbook.save(spool)
-    except BaseException:
-        spool.close()
-        raise
-    spool.seek(0)
-    return FileResponse(spool, as_attachment=True, filename=filename, content_type=XLSX)
-
-
 def write_ledger(sheet: WriteOnlyWorksheet, qs: QuerySet[Request]) -> int:
     """The header and one line per request of `qs`; callbacks fetched once per chunk."""
     dimensions: DimensionHolder[str, ColumnDimension] = sheet.column_dimensions  # type: ignore[attr-defined]
@@ -523,15 +512,8 @@ def export(request: AuthedRequest) -> FileResponse:
     write_ledger(sheet, qs)
     community = user.community or (filters.compound.community if filters.compound else None)
     tag = f"{community.code}-" if community is not None else ""
-    response = _xlsx_response(workbook, f"linli-ledger-{tag}{timezone.localdate()}.xlsx")
-    if community is not None:
-        do_record_pii_access(
-            community,
-            actor=user,
-            community=community,
-            fields=["export:ledger"],
-            request=request,
-        )
+    response = xlsx_response(workbook, f"linli-ledger-{tag}{timezone.localdate()}.xlsx")
+    do_record_export(qs, actor=user, fields=["export:ledger"], request=request)
     return response
 
 

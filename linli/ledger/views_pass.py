@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from linli.core.access import LEDGER_CAPS, access, needs
 from linli.core.actions import do_record_pii_access
 from linli.core.http import AuthedRequest
 from linli.core.models import User
@@ -54,6 +55,7 @@ def _require_ledger_worker(user: User) -> None:
         raise PermissionDenied
 
 
+@access(needs(*LEDGER_CAPS))
 @login_required
 @require_http_methods(["GET", "POST"])
 def issue_pass(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -96,6 +98,7 @@ def issue_pass(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
+@access(needs(*LEDGER_CAPS))
 @login_required
 def print_pass(request: AuthedRequest, code: str) -> HttpResponse:
     """The pass on A5 paper: identity number masked; every print is logged as a look at

@@ -8,7 +8,7 @@
 These pages serve anonymous visitors, so they cannot go through `scoped`: each one reads a single
 row by a secret (a community's public code, a tracking code with the phone's tail, a pass code)
 and shows no personal data at all. Writes and look-ups are rate-limited per IP (and the form per
-phone number) through `linli.ledger.ratelimit`.
+phone number) through `linli.lib.ratelimit`.
 """
 
 import hmac
@@ -28,12 +28,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from linli.core.access import PUBLIC, access
 from linli.core.actions import client_ip
 from linli.core.models import Community
-from linli.ledger import ratelimit
 from linli.ledger.actions import do_open_request, match_caller
 from linli.ledger.forms_public import PublicRequestForm, TrackForm
 from linli.ledger.models import Channel, Request, Urgency, VisitPass
+from linli.lib import ratelimit
 
 # name → (hits allowed, per how many seconds). Override any of them in settings with
 # LINLI_PUBLIC_FORM_LIMITS = {"ip": (10, 3600)}; the others keep their defaults.
@@ -41,6 +42,9 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "ip": (5, 3600),  # requests sent from one IP address
     "phone": (3, 3600),  # requests sent for one phone number
     "track_ip": (20, 3600),  # tracking look-ups from one IP address
+    # Unknown pass codes tried from one IP address: a checkpoint checks many real passes, but
+    # only someone guessing codes keeps missing.
+    "pass_miss_ip": (30, 3600),
 }
 SUBMITTED_KEY = "linli_public_submitted"
 
@@ -57,18 +61,6 @@ def limits() -> dict[str, tuple[int, int]]:
 
 
 def visitor_address(request: HttpRequest) -> str:
-    """The visitor's IP address. Behind N trusted reverse proxies (settings
-    LINLI_TRUSTED_PROXY_HOPS = N, default 0) it is the N-th address from the right of
-    X-Forwarded-For: what the nearest proxy saw, which a visitor cannot forge."""
-    hops = int(getattr(settings, "LINLI_TRUSTED_PROXY_HOPS", 0))
-    if hops > 0:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= hops:
-            return str(forwarded[-hops])
     return client_ip(request) or "unknown"
 
 
@@ -121,6 +113,7 @@ def _render_in(
 # The request form -------------------------------------------------------------------------------
 
 
+@access(PUBLIC)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def request_form(request: HttpRequest, community_code: str) -> HttpResponse:
@@ -162,6 +155,7 @@ def request_form(request: HttpRequest, community_code: str) -> HttpResponse:
     )
 
 
+@access(PUBLIC)
 @never_cache
 def request_submitted(request: HttpRequest, community_code: str) -> HttpResponse:
     """The tracking code of the request this browser just sent (kept in its session, so a
@@ -241,6 +235,7 @@ def find_progress(code: str, tail: str) -> tuple[Progress, str] | None:
     return progress, found.community.time_zone
 
 
+@access(PUBLIC)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
@@ -274,15 +269,21 @@ def pass_state(visit_pass: VisitPass, now: datetime) -> str:
     return "valid"
 
 
+@access(PUBLIC)
 @never_cache
 def verify_pass(request: HttpRequest, code: str) -> HttpResponse:
     """For a checkpoint: valid or not, and the window. No name, no destination."""
+    limit, window = limits()["pass_miss_ip"]
+    misses = f"public:pass_miss_ip:{visitor_address(request)}"
+    if ratelimit.exhausted(misses, limit, window):
+        return _too_many(request, TOO_MANY_LOOKUPS, window)
     visit_pass = (
         VisitPass.objects.select_related("request__community")
         .filter(code=code.strip().upper())
         .first()
     )
     if visit_pass is None:
+        ratelimit.hit(misses, limit, window)
         return render(request, "ledger/public/pass_unknown.html", status=404)
     return _render_in(
         visit_pass.request.community.time_zone,

@@ -13,6 +13,7 @@ from linli.core.scoping import get_for_user, scoped
 from linli.people import selectors
 from linli.people.actions.imports import (
     do_confirm_resident_import,
+    do_give_up_stalled_imports,
     do_start_resident_import,
     rows_done,
 )
@@ -58,9 +59,8 @@ def resident_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def import_start(request: AuthedRequest) -> HttpResponse:
     community = request.user.community
     form = ImportForm(request.POST or None, request.FILES or None)
-    if community is None:
-        form.add_error(None, ValidationError(_("Imports are made by a community's own staff.")))
-    elif request.method == "POST" and form.is_valid():
+    refusal = _("Imports are made by a community's own staff.") if community is None else ""
+    if community is not None and request.method == "POST" and form.is_valid():
         try:
             record = do_start_resident_import(
                 community,
@@ -76,7 +76,9 @@ def import_start(request: AuthedRequest) -> HttpResponse:
     recent = scoped(request.user, ResidentImport.objects.select_related("uploaded_by")).order_by(
         "-pk"
     )[:10]
-    return render(request, "people/import_start.html", {"form": form, "recent": recent})
+    return render(
+        request, "people/import_start.html", {"form": form, "recent": recent, "refusal": refusal}
+    )
 
 
 def _get_import(request: AuthedRequest, pk: int) -> ResidentImport:
@@ -86,6 +88,10 @@ def _get_import(request: AuthedRequest, pk: int) -> ResidentImport:
 @capability_required(Cap.EDIT_REGISTER)
 def import_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     record = _get_import(request, pk)
+    if record.status == ResidentImport.Status.RUNNING and do_give_up_stalled_imports(
+        record.community
+    ):
+        record.refresh_from_db()
     template = "people/_import_status.html" if request.htmx else "people/import_detail.html"
     return render(request, template, {"record": record, "done_rows": rows_done(record)})
 

@@ -6,7 +6,6 @@ is 404. Exports are written with openpyxl's write-only workbook into a temporary
 from it; an export holding full phone or identity numbers is one entry in the access log.
 """
 
-import tempfile
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -25,18 +24,18 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.dimensions import ColumnDimension, DimensionHolder
 
-from linli.core.actions import do_record_pii_access
+from linli.core.actions import do_record_export
 from linli.core.decorators import capability_required
 from linli.core.http import AuthedRequest
 from linli.core.models import Building, Community, Compound, Unit
 from linli.core.roles import Cap
 from linli.core.scoping import get_for_user, scoped
 from linli.lib.masking import mask_id_number, mask_phone
+from linli.lib.xlsx import xlsx_response
 from linli.people import list_selectors as ls
 from linli.people.models import Resident
 from linli.people.selectors import residents_for
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
 BOLD = Font(bold=True)
 
@@ -192,18 +191,6 @@ def counts(request: AuthedRequest) -> HttpResponse:
 # --- Exports ------------------------------------------------------------------------------------
 
 
-def _xlsx_response(workbook: Workbook, filename: str) -> FileResponse:
-    """Save a write-only workbook into a temporary file and stream that file to the browser."""
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes, and so deletes, it)
-    try:
-        workbook.save(spool)
-    except BaseException:
-        spool.close()
-        raise
-    spool.seek(0)
-    return FileResponse(spool, as_attachment=True, filename=filename, content_type=XLSX)
-
-
 def _header(sheet: WriteOnlyWorksheet, labels: list[str]) -> None:
     cells = []
     for label in labels:
@@ -273,15 +260,9 @@ def _export_residents(
         values += [row.compound, row.building, row.unit, row.room, separator.join(row.tags) or None]
         sheet.append(values)
 
-    response = _xlsx_response(workbook, f"linli-{kind}-{_file_tag(community)}{today}.xlsx")
-    if full and community is not None:
-        do_record_pii_access(
-            community,
-            actor=user,
-            community=community,
-            fields=[f"export:{kind}", "phone", "id_number"],
-            request=request,
-        )
+    response = xlsx_response(workbook, f"linli-{kind}-{_file_tag(community)}{today}.xlsx")
+    seen = ["phone", "id_number"] if full else ["masked"]
+    do_record_export(residents, actor=user, fields=[f"export:{kind}", *seen], request=request)
     return response
 
 
@@ -356,7 +337,7 @@ def export_counts(request: AuthedRequest) -> FileResponse:
         totals.append(cell)
     sheet.append([total_label, *padding, *totals])
     kind = "counts-by-building" if by_building else "counts"
-    return _xlsx_response(workbook, f"linli-{kind}-{today}.xlsx")
+    return xlsx_response(workbook, f"linli-{kind}-{today}.xlsx")
 
 
 # --- Stairwell rosters --------------------------------------------------------------------------

@@ -50,6 +50,8 @@ def test_access_log_shows_only_own_community(
     client.post(reverse("people:resident-detail", args=[theirs.pk]))
     client.force_login(worker_a)
     client.post(reverse("people:resident-detail", args=[ours.pk]))
+    community_a.head = worker_a
+    community_a.save(update_fields=["head"])
     body = client.get(reverse("core:pii-log")).content.decode()
     assert "张三" in body
     assert "李四" not in body

@@ -80,8 +80,16 @@ def test_worker_sees_masked_phone_and_reveals_it_with_a_log(page: Page) -> None:
     expect(page.get_by_test_id("phone")).to_have_text("138****5678")
     page.get_by_test_id("reveal").click()
     expect(page.get_by_test_id("phone")).to_have_text("13812345678")
+    # The community head reads the access log.
+    head = make_user(Role.WORKER, community)
+    community.head = head
+    community.save(update_fields=["head"])
+    page.get_by_test_id("user-menu").click()
+    page.get_by_test_id("logout").click()
+    log_in(page, head.username, PASSWORD)
     page.goto("/access-log/")
     expect(page.get_by_test_id("pii-log")).to_contain_text("张三")
+    expect(page.get_by_test_id("pii-log")).to_contain_text(worker.username)
 
 
 @pytest.mark.parametrize("page", [{"width": 360, "height": 640}], indirect=True)

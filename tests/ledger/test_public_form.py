@@ -1,28 +1,18 @@
 """The residents' self-service form: no login, Chinese or English, rate-limited."""
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
 import time_machine
 from django.conf import LazySettings
-from django.core.cache import cache
 from django.test import RequestFactory
 from django.urls import reverse
 
 from linli.core.models import Community
-from linli.ledger import ratelimit
 from linli.ledger.models import Channel, Request, RequestEvent, Urgency
 from linli.ledger.views_public import visitor_address
+from linli.lib import ratelimit
 from tests.factories import make_resident
 from tests.ledger.public_factories import form_data, form_url, visitor
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_a_submission_opens_one_online_request_matched_to_the_household(

@@ -2,10 +2,12 @@
 number masked (and the look logged), verified publicly without any personal data."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.staticfiles import finders
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -114,7 +116,9 @@ def test_the_print_page_shows_the_masked_identity_number_and_logs_the_look(
     assert "瑞金医院 血透室" in body
     assert visit.code in body
     assert f"http://testserver/r/pass/{visit.code}/" in body
-    assert "size: A5" in body
+    stylesheet = finders.find("ledger/pass.css")
+    assert "ledger/pass.css" in body
+    assert stylesheet is not None and "size: A5" in Path(stylesheet).read_text()  # A5 paper
     access = PiiAccess.objects.get()
     assert (access.user, access.community) == (worker_a, community_a)
     assert access.subject_type == ContentType.objects.get_for_model(Resident)

@@ -1,16 +1,20 @@
 import io
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from linli.core.models import Community, User
 from linli.core.roles import Role
+from linli.people.actions.imports import report_progress
 from linli.people.models import Resident, ResidentImport
 from tests.factories import make_user
 from tests.people.rosters import GOOD, make_compound, write_xlsx
@@ -132,3 +136,43 @@ def test_another_communitys_import_is_not_found(
     client.force_login(make_user(Role.WORKER, community_b))
     assert client.get(reverse("people:import-detail", args=[record.pk])).status_code == 404
     assert client.get(reverse("people:import-errors", args=[record.pk])).status_code == 404
+
+
+def test_staff_outside_a_community_are_told_imports_belong_to_a_community(
+    client: Client, upload: Callable[..., Any], tmp_path: Path, community_a: Community
+) -> None:
+    make_compound(community_a)
+    client.force_login(make_user(Role.ADMIN))
+    page = client.get(reverse("people:import-start"))
+    assert page.status_code == 200
+    assert 'data-testid="refusal"' in page.content.decode()
+    response = upload(write_xlsx(tmp_path / "roster.xlsx", GOOD))
+    assert response.status_code == 200
+    assert not ResidentImport.objects.exists()
+    assert not Resident.objects.exists()
+
+
+def test_an_import_whose_worker_died_is_reported_as_stopped_not_left_spinning(
+    client: Client, community_a: Community, worker_a: User
+) -> None:
+    client.force_login(worker_a)
+    started = timezone.now()
+    alive, dead = (
+        ResidentImport.objects.create(
+            community=community_a,
+            uploaded_by=worker_a,
+            file_name=name,
+            status=ResidentImport.Status.RUNNING,
+        )
+        for name in ("alive.xlsx", "dead.xlsx")
+    )
+    with time_machine.travel(started + timedelta(minutes=12), tick=False):
+        report_progress(alive.pk, 4000)  # still reporting progress
+        for record in (alive, dead):
+            client.get(reverse("people:import-detail", args=[record.pk]))
+    alive.refresh_from_db()
+    dead.refresh_from_db()
+    assert alive.status == ResidentImport.Status.RUNNING
+    assert dead.status == ResidentImport.Status.CRASHED
+    page = client.get(reverse("people:import-detail", args=[dead.pk])).content.decode()
+    assert 'data-testid="nothing-imported"' in page

@@ -2,6 +2,7 @@
 
 import shutil
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -20,8 +21,47 @@ from linli.people.models import ResidentImport
 SUFFIXES = (".xlsx", ".csv")
 
 
+# A running import reports its progress at least every few seconds; one silent for this long
+# has lost its worker (killed, machine restarted) and will never finish.
+STALLED_AFTER = timedelta(minutes=10)
+
+
 def progress_key(record_id: int) -> str:
     return f"import-progress-{record_id}"
+
+
+def heartbeat_key(record_id: int) -> str:
+    return f"import-heartbeat-{record_id}"
+
+
+def report_progress(record_id: int, rows: int) -> None:
+    cache.set_many(
+        {progress_key(record_id): rows, heartbeat_key(record_id): timezone.now().timestamp()},
+        3600,
+    )
+
+
+def do_give_up_stalled_imports(community: Community | None = None) -> int:
+    """Mark as crashed the running imports whose worker has gone quiet. Their rows were never
+    committed (an import is one transaction), so the page can say so instead of spinning."""
+    now = timezone.now()
+    running = ResidentImport.objects.filter(status=ResidentImport.Status.RUNNING)
+    if community is not None:
+        running = running.filter(community=community)
+    given_up = 0
+    for record in running:
+        beat = cache.get(heartbeat_key(record.pk))
+        last = float(beat) if beat is not None else record.created_at.timestamp()
+        if now.timestamp() - last < STALLED_AFTER.total_seconds():
+            continue
+        given_up += ResidentImport.objects.filter(
+            pk=record.pk, status=ResidentImport.Status.RUNNING
+        ).update(
+            status=ResidentImport.Status.CRASHED,
+            message=_("The import stopped (its worker was stopped); nothing was imported."),
+            finished_at=now,
+        )
+    return given_up
 
 
 def rows_done(record: ResidentImport) -> int:
@@ -110,15 +150,15 @@ def do_run_resident_import(record: ResidentImport) -> ResidentImport:
         return record
     record.status = ResidentImport.Status.RUNNING
     path = Path(record.stored_path)
+    report_progress(record.pk, 0)
     record.rows_total = count_file_rows(path) or 0
     record.save(update_fields=["rows_total"])
-    key = progress_key(record.pk)
     importer = Importer(
         record.community,
         record.uploaded_by,
         dry_run=record.dry_run,
         record=record,
-        progress=lambda n: cache.set(key, n, 3600),
+        progress=lambda n: report_progress(record.pk, n),
     )
     try:
         with translation.override(record.language):
@@ -146,5 +186,5 @@ def do_run_resident_import(record: ResidentImport) -> ResidentImport:
     record.errors = [e.as_list() for e in outcome.errors]
     record.finished_at = timezone.now()
     record.save()
-    cache.delete(key)
+    cache.delete_many([progress_key(record.pk), heartbeat_key(record.pk)])
     return record
