@@ -188,6 +188,8 @@ LOGIN_IP_WINDOW = timedelta(minutes=env_int("LINLI_LOGIN_IP_MINUTES", 15))
 # Alerts on the personal-data access log (shown to administrators and community heads).
 PII_BULK_EXPORT_ROWS = env_int("LINLI_PII_BULK_EXPORT_ROWS", 500)
 PII_VIEWS_PER_HOUR = env_int("LINLI_PII_VIEWS_PER_HOUR", 60)
+# How long a server process keeps an API client it has found by its token (see linli/api/auth.py).
+API_TOKEN_CACHE_SECONDS = env_int("LINLI_API_TOKEN_CACHE_SECONDS", 30)
 LINLI_TRUSTED_PROXY_HOPS = env_int("LINLI_TRUSTED_PROXY_HOPS", 0)
 
 # Sessions: a working day at the desk, cookies out of reach of scripts, cleared when the browser

@@ -23,6 +23,17 @@ def fresh_taxonomy_cache() -> None:
 
 
 @pytest.fixture(autouse=True)
+def api_clients_looked_up_each_time(settings: LazySettings) -> Iterator[None]:
+    """A revoked token is refused at once in tests (tests/api/test_auth_cache.py tries the
+    cache itself)."""
+    from linli.api.auth import forget_clients
+
+    settings.API_TOKEN_CACHE_SECONDS = 0
+    yield
+    forget_clients()
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache(settings: LazySettings) -> None:
     """Each test has an empty cache of its own (rate-limit counters, import progress), never
     the one in var/ that a running demo or another test run shares."""

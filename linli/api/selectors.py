@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
-from linli.api.auth import community_ids
+from linli.api.auth import client_communities_by_code, community_ids
 from linli.core.models import Community, User
 from linli.core.roles import Cap
 from linli.core.scoping import scoped
@@ -37,10 +37,6 @@ def without_nul(text: str) -> str:
 
 def can_read(user: User) -> bool:
     return user.can(Cap.TAKE_CALLS) or user.can(Cap.HANDLE_REQUESTS)
-
-
-def client_communities(client: ApiClient) -> QuerySet[Community]:
-    return scoped(client.acting_user, Community.objects.filter(pk__in=community_ids(client)))
 
 
 def client_requests(client: ApiClient) -> QuerySet[Request]:
@@ -77,15 +73,15 @@ def get_client_request(client: ApiClient, pk: int, field: str = "id") -> Request
 
 def resolve_community(client: ApiClient, code: str | None, field: str) -> Community:
     """The community named by `code` among the client's; with no code, the client's only one."""
-    communities = client_communities(client)
+    communities = client_communities_by_code(client)
     if not code:
-        only = list(communities[:2])
+        only = list(communities.values())
         if len(only) == 1:
             return only[0]
         if not only:
             raise UnknownReference({field: _("this client has no community")})
         raise ValidationError({field: _("say which community: this client serves several")})
-    found = communities.filter(code=code.strip()).first() if can_name(code) else None
+    found = communities.get(code.strip()) if can_name(code) else None
     if found is None:
         raise UnknownReference({field: _("no such community among this client's")})
     return found

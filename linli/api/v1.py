@@ -21,7 +21,7 @@ from ninja.security import HttpBearer
 from ninja.types import DictStrAny
 
 from linli.api import actions
-from linli.api.auth import client_for_token
+from linli.api.auth import client_communities_by_code, client_for_token
 from linli.api.schemas import (
     ErrorOut,
     RequestCreated,
@@ -37,7 +37,6 @@ from linli.api.selectors import (
     NotFoundError,
     can_name,
     can_read,
-    client_communities,
     client_requests,
     get_client_request,
     updated_since,
@@ -223,11 +222,7 @@ def list_requests(request: HttpRequest, filters: Query[RequestFilters]) -> Reque
             problems.append(("urgency", _("unknown urgency")))
         qs = qs.filter(urgency=filters.urgency)
     if filters.community:
-        community = (
-            client_communities(client).filter(code=filters.community).first()
-            if can_name(filters.community)
-            else None
-        )
+        community = client_communities_by_code(client).get(filters.community)
         if community is None:
             problems.append(("community", _("no such community among this client's")))
         qs = qs.filter(community=community)

@@ -147,7 +147,6 @@ def possible_duplicates(request: Request) -> list[Request]:
     )
 
 
-@transaction.atomic
 def do_open_request(
     community: Community,
     *,
@@ -164,7 +163,11 @@ def do_open_request(
     address_text: str = "",
     at: datetime | None = None,
 ) -> Opened:
-    """Register a request from any source, triage it, give it its deadline."""
+    """Register a request from any source, triage it, give it its deadline.
+
+    Everything is checked before the transaction; its writes then need no savepoint of their
+    own inside a caller's transaction (two round trips fewer on intake, the busiest path), since
+    only a database error, which ends the caller's transaction anyway, can stop them."""
     description = description.strip()
     if not description:
         raise ValidationError({"description": _("say what is needed")})
@@ -191,37 +194,38 @@ def do_open_request(
             *reasons,
             {"code": "override", "reason": urgency_reason, "user": actor.username if actor else ""},
         ]
-    request = Request.objects.create(
-        community=community,
-        household=household,
-        resident=resident,
-        call=call,
-        channel=channel,
-        category=category,
-        description=description,
-        urgency=chosen,
-        triage_reasons=reasons,
-        created_at=now,
-        created_by=actor,
-        deadline=deadline_for(category, chosen, now),
-        contact_phone=contact_phone[:20],
-        address_text=address_text[:200],
-    )
-    # Both first lines of the timeline in one statement: this is the path every intake takes.
-    RequestEvent.objects.bulk_create(
-        [
-            RequestEvent(
-                request=request, kind=E.CREATED, actor=actor, data={"channel": channel}, at=now
-            ),
-            RequestEvent(
-                request=request,
-                kind=E.TRIAGED,
-                actor=actor,
-                data={"suggested": result.urgency, "chosen": chosen, "reasons": reasons},
-                at=now,
-            ),
-        ]
-    )
+    with transaction.atomic(savepoint=False):
+        request = Request.objects.create(
+            community=community,
+            household=household,
+            resident=resident,
+            call=call,
+            channel=channel,
+            category=category,
+            description=description,
+            urgency=chosen,
+            triage_reasons=reasons,
+            created_at=now,
+            created_by=actor,
+            deadline=deadline_for(category, chosen, now),
+            contact_phone=contact_phone[:20],
+            address_text=address_text[:200],
+        )
+        # Both first lines of the timeline in one statement: this is the path every intake takes.
+        RequestEvent.objects.bulk_create(
+            [
+                RequestEvent(
+                    request=request, kind=E.CREATED, actor=actor, data={"channel": channel}, at=now
+                ),
+                RequestEvent(
+                    request=request,
+                    kind=E.TRIAGED,
+                    actor=actor,
+                    data={"suggested": result.urgency, "chosen": chosen, "reasons": reasons},
+                    at=now,
+                ),
+            ]
+        )
     duplicates = possible_duplicates(request) if household is not None else []
     return Opened(request, duplicates)
 
