@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.shortcuts import get_object_or_404
 
-from linli.core.models import User
+from linli.core.models import Community, User
 from linli.core.roles import Cap
 
 M = TypeVar("M", bound=models.Model)
@@ -33,14 +33,27 @@ def scoped(user: User | AnonymousUser, qs: models.QuerySet[M]) -> models.QuerySe
         return qs.none()
     if user.is_superuser:
         return qs
-    prefix = f"{path}__" if path else ""
     if user.community_id is not None:
         return qs.filter(**{path or "pk": user.community_id})
-    if user.street_id is not None:
-        return qs.filter(**{f"{prefix}street": user.street_id})
-    if user.district_id is not None:
-        return qs.filter(**{f"{prefix}street__district": user.district_id})
+    if user.street_id is not None or user.district_id is not None:
+        # The area's communities as a list rather than a join: the database then knows how many
+        # rows they hold, and can walk an index in order and stop early (a street's late list).
+        return qs.filter(**{f"{path or 'pk'}__in": area_community_ids(user)})
     return qs.none()
+
+
+def area_community_ids(user: User) -> list[int]:
+    """The communities of a street or district user's area, read once per user object."""
+    cached: list[int] | None = user.__dict__.get("_area_community_ids")
+    if cached is None:
+        area = Community.objects.order_by("pk")
+        if user.street_id is not None:
+            area = area.filter(street=user.street_id)
+        else:
+            area = area.filter(street__district=user.district_id)
+        cached = list(area.values_list("pk", flat=True))
+        user.__dict__["_area_community_ids"] = cached
+    return cached
 
 
 def get_for_user(

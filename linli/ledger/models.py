@@ -204,6 +204,22 @@ class Request(models.Model):
             models.Index(fields=["assignee", "status", "deadline"], name="request_mine"),
             models.Index(fields=["team", "status", "deadline"], name="request_team"),
             models.Index(fields=["household", "category", "created_at"], name="request_dupes"),
+            # Open requests are a sliver of the ledger: indexes of them alone keep a street's
+            # late list (walked by deadline, stopping at a page) and its unassigned count fast.
+            models.Index(
+                fields=["deadline", "id"],
+                condition=models.Q(status__in=("new", "assigned", "in_progress")),
+                name="request_open_deadline",
+            ),
+            models.Index(
+                fields=["community", "deadline", "id"],
+                condition=models.Q(
+                    status__in=("new", "assigned", "in_progress"),
+                    assignee__isnull=True,
+                    team__isnull=True,
+                ),
+                name="request_unassigned",
+            ),
         ]
 
     def __str__(self) -> str:

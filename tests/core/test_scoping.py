@@ -1,3 +1,5 @@
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -34,6 +36,19 @@ def test_street_official_sees_every_community_of_their_street_only(
     visible = set(scoped(official, Resident.objects.all()).values_list("community", flat=True))
     assert visible == {community_a.pk, community_b.pk}
     assert set(scoped(official, Community.objects.all())) == {community_a, community_b}
+
+
+def test_an_area_is_read_once_per_user_and_named_in_the_query(
+    community_a: Community, community_b: Community, django_assert_num_queries: Any
+) -> None:
+    official = make_user(Role.OFFICIAL, street=community_a.street)
+    with django_assert_num_queries(1):  # the street's communities
+        first = scoped(official, Resident.objects.all())
+        str(first.query)
+    second = scoped(official, Resident.objects.all())
+    sql = str(second.query)
+    assert "JOIN" not in sql  # a list of communities, not a join through them
+    assert str(community_a.pk) in sql and str(community_b.pk) in sql
 
 
 def test_district_user_sees_their_district(community_a: Community) -> None:
