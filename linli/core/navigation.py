@@ -33,7 +33,10 @@ class NavItem:
 
 NAV: tuple[NavItem, ...] = (
     NavItem("core:home", _("Home")),
-    NavItem("ledger:desk", _("Take a call"), Cap.TAKE_CALLS),
+    # A call is registered to the operator's own community: the desk is for community staff.
+    NavItem(
+        "ledger:desk", _("Take a call"), Cap.TAKE_CALLS, also=lambda u: u.community_id is not None
+    ),
     NavItem("ledger:work", _("Worklists"), (Cap.TAKE_CALLS, Cap.HANDLE_REQUESTS)),
     NavItem("ledger:ledger", _("Request ledger"), (Cap.TAKE_CALLS, Cap.HANDLE_REQUESTS)),
     NavItem("people:resident-list", _("Register"), Cap.VIEW_REGISTER),

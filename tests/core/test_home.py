@@ -40,6 +40,21 @@ def test_navigation_follows_the_role(client: Client, community_a: Community) -> 
     assert reverse("admin:index") not in body
 
 
+@pytest.mark.parametrize("role", list(Role))
+def test_every_link_in_the_navigation_opens_for_the_role(
+    client: Client, community_a: Community, role: Role
+) -> None:
+    street_level = role in (Role.OFFICIAL, Role.HOTEL)
+    user = make_user(
+        role, None if street_level else community_a, community_a.street if street_level else None
+    )
+    client.force_login(user)
+    links = [url for url, _label in client.get(reverse("core:home")).context["nav_items"]]
+    assert links
+    refused = {url: client.get(url, follow=True).status_code for url in links}
+    assert {url: code for url, code in refused.items() if code != 200} == {}
+
+
 def test_worker_home_counts_only_their_community(
     client: Client, community_a: Community, community_b: Community
 ) -> None:
