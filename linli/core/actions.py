@@ -45,11 +45,61 @@ def do_record_pii_access(
     fields: list[str],
     reason: str = "",
     request: HttpRequest | None = None,
-    rows: int = 1,
 ) -> PiiAccess:
     """Record that `actor` saw `fields` of `subject`'s personal data: the one way to log a look.
-    An export records the number of people it held in `rows`; alerts are raised here too."""
-    access = PiiAccess.objects.create(
+    One user's looks reaching the hourly threshold raise an alert."""
+    access = _record(subject, actor, community, fields, reason, request, rows=1)
+    _alert_on_many_looks(access)
+    return access
+
+
+@transaction.atomic
+def do_record_export(
+    exported: models.QuerySet[Any],
+    *,
+    actor: User,
+    fields: list[str],
+    request: HttpRequest | None = None,
+) -> list[PiiAccess]:
+    """Record an export of `exported` (residents, requests …: anything scoped by community) as
+    one look per community it covered, with the number of its rows there. An export of many
+    people, in one community or across several, raises one alert."""
+    path = community_path(exported.model) or "pk"
+    per_community = (
+        exported.order_by().values_list(path).annotate(n=models.Count("pk")).values_list(path, "n")
+    )
+    counts = dict(per_community)
+    communities = Community.objects.in_bulk(list(counts))
+    accesses = [
+        _record(community, actor, community, fields, "", request, rows=counts[pk])
+        for pk, community in sorted(communities.items())
+    ]
+    total = sum(counts.values())
+    if accesses and total >= settings.PII_BULK_EXPORT_ROWS:
+        largest = max(accesses, key=lambda a: a.rows)
+        where = f" in {len(accesses)} communities" if len(accesses) > 1 else ""
+        _alert(
+            PiiAlert.Kind.BULK_EXPORT,
+            largest,
+            count=total,
+            detail=f"{largest.fields}{where} {largest.path}",
+        )
+    elif accesses:
+        _alert_on_many_looks(accesses[-1])
+    return accesses
+
+
+def _record(
+    subject: models.Model,
+    actor: User,
+    community: Community,
+    fields: list[str],
+    reason: str,
+    request: HttpRequest | None,
+    *,
+    rows: int,
+) -> PiiAccess:
+    return PiiAccess.objects.create(
         user=actor,
         community=community,
         subject_type=ContentType.objects.get_for_model(subject),
@@ -61,73 +111,36 @@ def do_record_pii_access(
         ip=client_ip(request),
         rows=rows,
     )
-    _raise_alerts(access)
-    return access
 
 
-def do_record_export(
-    exported: models.QuerySet[Any],
-    *,
-    actor: User,
-    fields: list[str],
-    request: HttpRequest | None = None,
-) -> list[PiiAccess]:
-    """Record an export of `exported` (residents, requests …: anything scoped by community) as
-    one look per community it covered, with the number of its rows there."""
-    path = community_path(exported.model) or "pk"
-    per_community = (
-        exported.order_by().values_list(path).annotate(n=models.Count("pk")).values_list(path, "n")
+def _alert_on_many_looks(access: PiiAccess) -> None:
+    """The user's looks of the last hour reaching the threshold: one alert an hour at most."""
+    since = access.at - timedelta(hours=1)
+    looks = PiiAccess.objects.filter(user=access.user, at__gt=since).count()
+    if looks < settings.PII_VIEWS_PER_HOUR:
+        return
+    if PiiAlert.objects.filter(
+        user=access.user, kind=PiiAlert.Kind.MANY_VIEWS, at__gt=since
+    ).exists():
+        return
+    detail = f"{looks} looks within an hour, the last at {access.path}"
+    _alert(PiiAlert.Kind.MANY_VIEWS, access, count=looks, detail=detail)
+
+
+def _alert(kind: str, access: PiiAccess, *, count: int, detail: str) -> PiiAlert:
+    """An alert, logged and listed for administrators and the community head until reviewed."""
+    alert = PiiAlert.objects.create(
+        kind=kind, user=access.user, community=access.community, count=count, detail=detail[:300]
     )
-    counts = dict(per_community)
-    communities = Community.objects.in_bulk(list(counts))
-    return [
-        do_record_pii_access(
-            community,
-            actor=actor,
-            community=community,
-            fields=fields,
-            request=request,
-            rows=counts[pk],
-        )
-        for pk, community in sorted(communities.items())
-    ]
-
-
-def _raise_alerts(access: PiiAccess) -> None:
-    """A bulk export, or the user's looks of the last hour reaching the threshold (once an hour
-    at most), becomes an alert: logged, and listed for administrators and the community head."""
-    alert: PiiAlert | None = None
-    if access.rows >= settings.PII_BULK_EXPORT_ROWS:
-        alert = PiiAlert.objects.create(
-            kind=PiiAlert.Kind.BULK_EXPORT,
-            user=access.user,
-            community=access.community,
-            count=access.rows,
-            detail=f"{access.fields} {access.path}"[:300],
-        )
-    else:
-        since = access.at - timedelta(hours=1)
-        looks = PiiAccess.objects.filter(user=access.user, at__gt=since).count()
-        already = PiiAlert.objects.filter(
-            user=access.user, kind=PiiAlert.Kind.MANY_VIEWS, at__gt=since
-        ).exists()
-        if looks >= settings.PII_VIEWS_PER_HOUR and not already:
-            alert = PiiAlert.objects.create(
-                kind=PiiAlert.Kind.MANY_VIEWS,
-                user=access.user,
-                community=access.community,
-                count=looks,
-                detail=f"{looks} looks within an hour, the last at {access.path}"[:300],
-            )
-    if alert is not None:
-        logger.warning(
-            "personal-data alert %s: user %s, community %s, count %d (%s)",
-            alert.kind,
-            alert.user.username,
-            alert.community.code,
-            alert.count,
-            alert.detail,
-        )
+    logger.warning(
+        "personal-data alert %s: user %s, community %s, count %d (%s)",
+        alert.kind,
+        alert.user.username,
+        alert.community.code,
+        alert.count,
+        alert.detail,
+    )
+    return alert
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from linli.core.actions import do_record_pii_access
+from linli.core.actions import do_record_export, do_record_pii_access
 from linli.core.models import Community, PiiAccess, PiiAlert, User
 from linli.core.roles import Role
 from linli.people.models import Resident
@@ -57,6 +57,25 @@ def test_a_bulk_export_raises_an_alert_that_is_logged_and_shown(
     assert 'data-testid="pii-alert"' in client.get(LOG).content.decode()
     client.force_login(make_user(Role.ADMIN))
     assert 'data-testid="home-pii-alerts"' in client.get("/").content.decode()
+
+
+def test_an_export_across_communities_is_one_bulk_export(
+    worker_a: User, community_a: Community, community_b: Community, settings: LazySettings
+) -> None:
+    settings.PII_BULK_EXPORT_ROWS = 3
+    make_resident(community_a, "张三")
+    make_resident(community_a, "王五", phone="13900000002", room="602")
+    make_resident(community_b, "李四")
+    official = make_user(Role.OFFICIAL, street=community_a.street)
+    accesses = do_record_export(Resident.objects.all(), actor=official, fields=["export:register"])
+    assert sorted(a.rows for a in accesses) == [1, 2]  # neither community alone reaches 3
+    alert = PiiAlert.objects.get()
+    assert (alert.kind, alert.count, alert.community) == (
+        PiiAlert.Kind.BULK_EXPORT,
+        3,
+        community_a,
+    )
+    assert "in 2 communities" in alert.detail
 
 
 def test_a_small_export_raises_no_alert(
@@ -124,9 +143,7 @@ def test_the_log_filters_by_who_whose_when_and_exports(
     with time_machine.travel(timezone.now() - timedelta(days=3), tick=False):
         look(zhang, worker_a)
     look(li, doctor)
-    do_record_pii_access(
-        community_a, actor=worker_a, community=community_a, fields=["export:ledger"], rows=40
-    )
+    do_record_export(Resident.objects.all(), actor=worker_a, fields=["export:register"])
     client.force_login(head)
 
     def shown(**query: str) -> int:
