@@ -22,7 +22,7 @@ STRICT = (
     "frame-ancestors 'none'; form-action 'self'"
 )
 ADMIN = STRICT.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
-PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 
 class SecurityHeadersMiddleware:
