@@ -154,9 +154,19 @@ class Request(models.Model):
 
     OPEN_STATUSES: ClassVar[tuple[str, ...]] = ("new", "assigned", "in_progress")
 
-    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="requests")
+    # The foreign keys that lead a composite index below (community, household, assignee, team)
+    # get no index of their own: it would serve no lookup the composite does not, and every
+    # request written or moved on would update it.
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="requests", db_index=False
+    )
     household = models.ForeignKey(
-        Household, on_delete=models.PROTECT, null=True, blank=True, related_name="requests"
+        Household,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests",
+        db_index=False,
     )
     resident = models.ForeignKey(
         Resident, on_delete=models.PROTECT, null=True, blank=True, related_name="requests"
@@ -178,10 +188,20 @@ class Request(models.Model):
         _("status"), max_length=12, choices=Status.choices, default=Status.NEW
     )
     assignee = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="requests"
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests",
+        db_index=False,
     )
     team = models.ForeignKey(
-        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="requests"
+        Team,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests",
+        db_index=False,
     )
     # Escalation level reached: 0 none, 1 community head, 2 street.
     escalation = models.PositiveSmallIntegerField(default=0)
