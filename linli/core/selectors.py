@@ -69,7 +69,7 @@ def access_log(user: User, f: AccessFilters) -> QuerySet[PiiAccess]:
     return qs.order_by("-at", "-pk")
 
 
-def alerts(user: User, *, reviewed: bool = False) -> QuerySet[PiiAlert]:
-    """The alerts of the user's area: those waiting for a review, or those already reviewed."""
-    qs = scoped(user, PiiAlert.objects.select_related("user", "community", "reviewed_by"))
-    return qs.filter(reviewed_at__isnull=not reviewed).order_by("-at", "-pk")
+def open_alerts(user: User) -> QuerySet[PiiAlert]:
+    """The alerts of the user's area waiting for a review, newest first."""
+    qs = scoped(user, PiiAlert.objects.select_related("user", "community"))
+    return qs.filter(reviewed_at__isnull=True).order_by("-at", "-pk")

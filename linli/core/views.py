@@ -21,7 +21,7 @@ from linli.core.http import AuthedRequest
 from linli.core.models import PiiAlert, User
 from linli.core.roles import Cap, Role
 from linli.core.scoping import get_for_user
-from linli.core.selectors import AccessFilters, access_log, alerts, can_review_access
+from linli.core.selectors import AccessFilters, access_log, can_review_access, open_alerts
 from linli.ledger.selectors import worklist
 from linli.lib import ratelimit
 from linli.lib.xlsx import xlsx_response
@@ -52,7 +52,7 @@ def home(request: AuthedRequest) -> HttpResponse:
             for value, label in Role.choices
         ]
     if can_review_access(user):
-        ctx["open_alerts"] = alerts(user).count()
+        ctx["open_alerts"] = open_alerts(user).count()
     template = f"core/home/{role.value if role else 'none'}.html"
     return render(request, template, ctx)
 
@@ -75,7 +75,7 @@ def pii_log(request: AuthedRequest) -> HttpResponse:
         "page": page,
         "filters": filters,
         "query": query.urlencode(),
-        "alerts": alerts(user)[:50],
+        "alerts": open_alerts(user)[:50],
         "several": user.community_id is None,
     }
     return render(request, "core/pii_log.html", ctx)

@@ -501,8 +501,7 @@ def write_ledger(sheet: WriteOnlyWorksheet, qs: QuerySet[Request]) -> int:
 
 @ledger_access
 def export(request: AuthedRequest) -> FileResponse:
-    """The ledger as filtered, in the customary layout; one entry in the access log when it
-    covers one community."""
+    """The ledger as filtered, in the customary layout; logged per community it covered."""
     user = request.user
     now = timezone.now()
     filters = Filters(request)

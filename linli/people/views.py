@@ -88,9 +88,7 @@ def _get_import(request: AuthedRequest, pk: int) -> ResidentImport:
 @capability_required(Cap.EDIT_REGISTER)
 def import_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     record = _get_import(request, pk)
-    if record.status == ResidentImport.Status.RUNNING and do_give_up_stalled_imports(
-        record.community
-    ):
+    if record.status == ResidentImport.Status.RUNNING and do_give_up_stalled_imports(record):
         record.refresh_from_db()
     template = "people/_import_status.html" if request.htmx else "people/import_detail.html"
     return render(request, template, {"record": record, "done_rows": rows_done(record)})

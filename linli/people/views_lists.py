@@ -3,7 +3,7 @@
 Reads go through `linli.people.list_selectors` (built on `scoped`); single objects named in a URL
 or a filter (community, compound, building, unit) through `get_for_user`, so another community's
 is 404. Exports are written with openpyxl's write-only workbook into a temporary file and streamed
-from it; an export holding full phone or identity numbers is one entry in the access log.
+from it; every export is logged, one entry per community it covered with its number of people.
 """
 
 from datetime import date
@@ -222,8 +222,8 @@ def _export_residents(
     """The register layout (序号, 姓名, 性别 … 特殊群体) of `residents`, masked by role.
 
     Roles without VIEW_PII get masked phones and no identity numbers at all. Roles with it get
-    full numbers when the export covers one community (and `masked=1` is not asked), and that
-    export is recorded once in the access log, with the community as its subject.
+    full numbers when the export covers one community (and `masked=1` is not asked). Every export,
+    masked or not, is logged per community it covered (`do_record_export`).
     """
     user = request.user
     today = timezone.localdate()

@@ -1,18 +1,15 @@
 """The ledger's xlsx export: the customary layout, its rows, its filters, the access log."""
 
 from datetime import datetime, timedelta
-from io import BytesIO
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
-from django.http import FileResponse
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
-from openpyxl import load_workbook
 
 from linli.core.models import Community, PiiAccess, User
 from linli.core.roles import Role
@@ -22,6 +19,7 @@ from linli.ledger.models import Request
 from tests.factories import make_resident, make_room, make_user
 from tests.ledger_factories import open_request
 from tests.people.list_factories import in_english
+from tests.xlsx import sheet_rows
 
 URL = reverse("ledger:export")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -50,16 +48,6 @@ HEADER_EN = [
     "Result",
     "Callback",
 ]
-
-
-def sheet_rows(response: object) -> list[list[Any]]:
-    """The cells of the first sheet of a downloaded workbook."""
-    assert isinstance(response, FileResponse)
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    data = b"".join(response.streaming_content)  # type: ignore[arg-type]
-    sheet = load_workbook(BytesIO(data)).worksheets[0]
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
 def by_content(rows: list[list[Any]]) -> dict[str, dict[str, Any]]:

@@ -1,12 +1,9 @@
-from io import BytesIO
 from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.http import FileResponse
 from django.test import Client
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from linli.core.models import Community, PiiAccess, User
 from linli.core.roles import Role
@@ -22,6 +19,7 @@ from tests.people.list_factories import (
     person,
     room,
 )
+from tests.xlsx import sheet_rows
 
 Kind = Vulnerability.Kind
 HEADER_EN = [
@@ -38,16 +36,6 @@ HEADER_EN = [
     "Room no.",
     "Vulnerable groups",
 ]
-
-
-def sheet_rows(response: object) -> list[list[Any]]:
-    """The cells of the first sheet of a downloaded workbook."""
-    assert isinstance(response, FileResponse)
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    data = b"".join(response.streaming_content)  # type: ignore[arg-type]
-    sheet = load_workbook(BytesIO(data)).worksheets[0]
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
 def by_name(rows: list[list[Any]]) -> dict[str, dict[str, Any]]:

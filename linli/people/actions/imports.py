@@ -41,13 +41,14 @@ def report_progress(record_id: int, rows: int) -> None:
     )
 
 
-def do_give_up_stalled_imports(community: Community | None = None) -> int:
-    """Mark as crashed the running imports whose worker has gone quiet. Their rows were never
-    committed (an import is one transaction), so the page can say so instead of spinning."""
+def do_give_up_stalled_imports(only: ResidentImport | None = None) -> int:
+    """Mark as crashed the running imports (all of them, or `only` this one) whose worker has
+    gone quiet. Their rows were never committed (an import is one transaction), so the page can
+    say so instead of spinning."""
     now = timezone.now()
     running = ResidentImport.objects.filter(status=ResidentImport.Status.RUNNING)
-    if community is not None:
-        running = running.filter(community=community)
+    if only is not None:
+        running = running.filter(pk=only.pk)
     given_up = 0
     for record in running:
         beat = cache.get(heartbeat_key(record.pk))
