@@ -7,11 +7,12 @@ retries and the mapping of Open311's fields.
 import hashlib
 import json
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from linli.api.auth import hash_token, new_token
@@ -116,38 +117,13 @@ def _stored(client: ApiClient, key: str, print_: str) -> Answer | None:
     return Answer(stored.status_code, stored.body, replayed=True)
 
 
-def do_once(
-    client: ApiClient, key: str, print_: str, run: Callable[[], tuple[int, dict[str, Any]]]
-) -> Answer:
-    """Run `run` once per (client, key): a retry gets the first answer, never a second write.
-
-    The write and its stored answer commit together; when a simultaneous attempt with the same
-    key commits first, the unique constraint stops this one, whose write is rolled back, and the
-    stored answer is replayed. Errors are not stored (nothing is written on error), so a retry
-    after an error runs again."""
-    if not key:
-        with transaction.atomic():
-            status, body = run()
-        return Answer(status, body)
+def _checked_key(key: str) -> str:
+    key = key.strip()
     if len(key) > MAX_KEY:
         raise ValidationError({"Idempotency-Key": _("at most %(n)s characters") % {"n": MAX_KEY}})
-    if not can_name(key):
+    if key and not can_name(key):
         raise ValidationError({"Idempotency-Key": _("invalid")})
-    found = _stored(client, key, print_)
-    if found is not None:
-        return found
-    try:
-        with transaction.atomic():
-            status, body = run()
-            IdempotentResponse.objects.create(
-                client=client, key=key, fingerprint=print_, status_code=status, body=body
-            )
-    except IntegrityError:
-        found = _stored(client, key, print_)
-        if found is None:
-            raise
-        return found
-    return Answer(status, body)
+    return key
 
 
 # Opening requests --------------------------------------------------------------------------
@@ -177,7 +153,13 @@ JSON_FIELDS = Fields()
 OPEN311_FIELDS = Fields(community="jurisdiction_id", category="service_code")
 
 
-def _open(client: ApiClient, new: NewRequest, channel: str, fields: Fields) -> ledger.Opened:
+def _open(
+    client: ApiClient,
+    new: NewRequest,
+    channel: str,
+    fields: Fields,
+    keep: Callable[[Request, list[Request]], IdempotentResponse | None] | None = None,
+) -> ledger.Opened:
     user = client.acting_user
     if not user.can(Cap.TAKE_CALLS):
         raise PermissionDenied(_("this client's user cannot open requests"))
@@ -204,6 +186,7 @@ def _open(client: ApiClient, new: NewRequest, channel: str, fields: Fields) -> l
         urgency_reason=without_nul(new.urgency_reason),
         contact_phone=phone,
         address_text=without_nul(new.address).strip(),
+        keep=keep,
     )
 
 
@@ -215,18 +198,39 @@ def do_api_open_request(
     idempotency_key: str = "",
     body_fingerprint: str = "",
 ) -> Answer:
-    """Open a request through the JSON API: 201 and the request as `render` shows it."""
+    """Open a request through the JSON API: 201 and the request as `render` shows it.
 
-    def run() -> tuple[int, dict[str, Any]]:
-        opened = _open(client, new, Channel.API, JSON_FIELDS)
-        # Shown as just created, without reading it back: its category and community are the
-        # objects it was made with, and its only events carry its creation time.
-        request = opened.request
+    With an Idempotency-Key the answer is kept with the request, written together with it: a
+    retry, or a simultaneous attempt, with the same key is stopped by the key's unique
+    constraint, writes nothing and gets the first answer again. The key is not looked up
+    first, as retries are rare and every first attempt would pay for the look. Errors are not
+    kept (nothing is written on error), so a retry after an error runs again."""
+    key = _checked_key(idempotency_key)
+    body: dict[str, Any] = {}
+
+    def keep(request: Request, duplicates: list[Request]) -> IdempotentResponse | None:
+        # Shown as just created: its category and community are the objects it is made with,
+        # and its only events carry its creation time.
         request.last_event_at = request.created_at  # type: ignore[attr-defined]
         request.cancel_reason = None  # type: ignore[attr-defined]
-        return 201, render(request, opened.duplicates)
+        body.update(render(request, duplicates))
+        if not key:
+            return None
+        return IdempotentResponse(
+            client=client, key=key, fingerprint=body_fingerprint, status_code=201, body=body
+        )
 
-    return do_once(client, idempotency_key.strip(), body_fingerprint, run)
+    # Inside a caller's transaction a savepoint keeps it usable after a key clash.
+    try:
+        with transaction.atomic() if connection.in_atomic_block else nullcontext():
+            _open(client, new, Channel.API, JSON_FIELDS, keep=keep)
+    except (IntegrityError, ValidationError, PermissionDenied):
+        # The key's first answer, when there is one, even if this attempt could not run now.
+        found = _stored(client, key, body_fingerprint) if key else None
+        if found is None:
+            raise
+        return found
+    return Answer(201, body)
 
 
 @transaction.atomic

@@ -112,27 +112,28 @@ def test_a_key_longer_than_200_characters_is_422(client: Client, community_a: Co
 
 
 @pytest.mark.django_db
-def test_losing_the_race_for_a_key_rolls_back_and_replays_the_winner(
+def test_a_retry_is_stopped_by_the_key_rolled_back_and_given_the_first_answer(
     client: Client, community_a: Community, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Two attempts that both found no stored answer: the second one's insert of the key fails
-    on the unique constraint, its request is rolled back and the first answer is replayed."""
+    """The key is not looked up before writing (first attempts are the common case): a retry's
+    request is written with the key, stopped by its unique constraint, rolled back, and the
+    stored first answer replayed."""
     api_client, token = make_client(community_a)
-    winner = post(client, token, BODY, "key-1")
     looked_up = []
     real_stored = actions._stored
 
-    def stale_first_look(client_: ApiClient, key: str, print_: str) -> actions.Answer | None:
+    def recorded(client_: ApiClient, key: str, print_: str) -> actions.Answer | None:
         looked_up.append(key)
-        if len(looked_up) == 1:
-            return None  # as if the winner had not committed yet
         return real_stored(client_, key, print_)
 
-    monkeypatch.setattr(actions, "_stored", stale_first_look)
-    loser = post(client, token, BODY, "key-1")
-    assert len(looked_up) == 2
-    assert loser.status_code == 201
-    assert loser.json() == winner.json()
+    monkeypatch.setattr(actions, "_stored", recorded)
+    winner = post(client, token, BODY, "key-1")
+    assert looked_up == []
+    retry = post(client, token, BODY, "key-1")
+    assert looked_up == ["key-1"]
+    assert retry.status_code == 201
+    assert retry["Idempotent-Replayed"] == "true"
+    assert retry.json() == winner.json()
     assert Request.objects.count() == 1
     assert IdempotentResponse.objects.filter(client=api_client).count() == 1
 
@@ -169,3 +170,26 @@ def test_simultaneous_retries_with_one_key_open_one_request(community_a: Communi
     assert len({body["id"] for _status, body in answers}) == 1
     assert Request.objects.count() == 1
     assert IdempotentResponse.objects.count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="one statement is PostgreSQL's way")
+@pytest.mark.django_db
+def test_an_intake_is_three_statements_on_postgresql(community_a: Community) -> None:
+    """The caller's number looked up, the request's key taken, the request, its timeline and
+    the kept answer written in one statement (savepoints aside: the test runs in a
+    transaction)."""
+    from django.test.utils import CaptureQueriesContext
+
+    from linli.api.schemas import created_body
+
+    api_client, _token = make_client(community_a)
+    new = actions.NewRequest(category="groceries", description="rice", phone="13900001111")
+    for key in ("warms-the-client", "k1"):  # the first call reads what a client keeps
+        with CaptureQueriesContext(connection) as queries:
+            actions.do_api_open_request(
+                api_client, new, render=created_body, idempotency_key=key, body_fingerprint=key
+            )
+    statements = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
+    assert [sql.split()[0] for sql in statements] == ["SELECT", "SELECT", "WITH"]
+    assert "nextval" in statements[1]
+    assert Request.objects.count() == IdempotentResponse.objects.count() == 2

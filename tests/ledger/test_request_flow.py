@@ -222,3 +222,23 @@ def test_caller_numbers_match_in_their_usual_forms(community_a: Community) -> No
     assert actions.match_caller(community_a, "6234 5678") == (landline, None)
     assert actions.match_caller(community_a, "021-62345678") == (landline, None)
     assert actions.match_caller(community_a, "13900000000") == (None, None)
+
+
+def test_a_caller_is_matched_only_among_the_active_people_of_the_community(
+    community_a: Community, community_b: Community
+) -> None:
+    from linli.people.models import Household
+
+    moved_out = make_resident(community_a, "李四", phone="13811112222")
+    moved_out.is_active = False
+    moved_out.save()
+    Household.objects.filter(pk=moved_out.household_id).update(phone="")
+    make_resident(community_b, "王五", phone="13833334444")
+    assert actions.match_caller(community_a, "13811112222") == (None, None)
+    assert actions.match_caller(community_a, "13833334444") == (None, None)
+    # A resident's own phone is a better match than a household sharing the number.
+    resident = make_resident(community_a, "赵六", phone="13855556666")
+    Household.objects.create(
+        community=community_a, room=resident.household.room, phone="13855556666"
+    )
+    assert actions.match_caller(community_a, "13855556666") == (resident.household, resident)

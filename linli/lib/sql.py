@@ -1,0 +1,75 @@
+"""Writing several new rows in one round trip, for the busiest write paths.
+
+Django's ORM sends one statement per `save()` or `bulk_create()`, each wrapped in the round trips
+of its transaction. On PostgreSQL the rows of one new thing (a request, its first timeline lines,
+the answer kept for its retries) can go in one statement instead: their primary keys are taken
+from their sequences first, so rows can refer to each other, and one statement needs no
+transaction of its own. Columns and values come from the models' own fields, as the ORM's.
+"""
+
+from collections.abc import Sequence
+from itertools import groupby
+from typing import Any
+
+from django.db import connection, models, transaction
+
+
+def one_statement() -> bool:
+    """Whether `insert_rows` writes in one statement here (PostgreSQL), so that keys must be
+    given with `reserve_pk` before the rows refer to each other."""
+    return connection.vendor == "postgresql"
+
+
+def reserve_pk(obj: models.Model) -> None:
+    """Give an unsaved row its primary key from its sequence (PostgreSQL only)."""
+    meta = obj._meta
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s))", [meta.db_table, meta.pk.column]
+        )
+        obj.pk = cursor.fetchone()[0]
+
+
+def _model(obj: models.Model) -> type[models.Model]:
+    return obj._meta.model
+
+
+def _row(obj: models.Model, fields: list[models.Field[Any, Any]]) -> list[Any]:
+    return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+
+
+def insert_rows(objs: Sequence[models.Model]) -> None:
+    """Insert new rows, in this order: in one statement on PostgreSQL, where a row's primary key
+    is either reserved (`reserve_pk`) or left to its sequence and then not read back; with
+    `bulk_create` per model elsewhere."""
+    if not one_statement():
+        with transaction.atomic(savepoint=False):
+            for model, group in groupby(objs, key=_model):
+                model._default_manager.bulk_create(list(group))
+        return
+    qn = connection.ops.quote_name
+    parts: list[str] = []
+    params: list[Any] = []
+    for model, group in groupby(objs, key=_model):
+        rows = list(group)
+        with_pk = rows[0].pk is not None
+        if any((row.pk is not None) != with_pk for row in rows):
+            raise ValueError("rows of one model need a primary key for all or for none")
+        fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+        # Only quoted names from the models' metadata; every value is a parameter.
+        columns = ", ".join(qn(f.column or f.name) for f in fields)
+        values = "(" + ", ".join("%s" for _ in fields) + ")"
+        table = qn(model._meta.db_table)
+        parts.append(f"INSERT INTO {table} ({columns}) VALUES " + ", ".join(values for _ in rows))  # noqa: S608
+        for row in rows:
+            params.extend(_row(row, fields))
+    # Every INSERT but the last goes into a WITH clause: one statement, all or nothing.
+    *first, last = parts
+    sql = last
+    if first:
+        sql = "WITH " + ", ".join(f"w{i} AS ({part})" for i, part in enumerate(first)) + " " + last
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+    for obj in objs:  # saved, as after bulk_create (rows left to their sequence keep pk None)
+        obj._state.adding = False
+        obj._state.db = connection.alias
