@@ -141,7 +141,7 @@ def test_a_retry_is_stopped_by_the_key_rolled_back_and_given_the_first_answer(
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="simultaneous writers need PostgreSQL"
 )
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_simultaneous_retries_with_one_key_open_one_request(community_a: Community) -> None:
     _api_client, token = make_client(community_a)
     attempts = 6
