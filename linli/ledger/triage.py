@@ -63,23 +63,28 @@ def triage(
     for phrase in URGENT_PHRASES:
         if phrase in text:
             result.raise_to(Urgency.URGENT, {"code": "phrase", "phrase": phrase, "level": "urgent"})
+    # What the register says about the caller, in two queries however large the household.
     people: list[Resident] = []
+    household_size = 0
     if resident is not None:
         people = [resident]
+        if resident.household_id:
+            household_size = Resident.objects.filter(
+                household_id=resident.household_id, is_active=True
+            ).count()
     elif household is not None:
         people = list(household.members.filter(is_active=True))
+        household_size = len(people)
+    tags_of: dict[int, set[str]] = {}
+    if people:
+        for resident_id, kind in Vulnerability.objects.filter(
+            resident__in=[p.pk for p in people], until__isnull=True
+        ).values_list("resident_id", "kind"):
+            tags_of.setdefault(resident_id, set()).add(kind)
     for person in people:
-        tags = set(
-            Vulnerability.objects.filter(resident=person, until__isnull=True).values_list(
-                "kind", flat=True
-            )
-        )
+        tags = tags_of.get(person.pk, set())
         age = person.age(today)
-        alone = (
-            person.household.members.filter(is_active=True).count() == 1
-            if person.household_id
-            else False
-        )
+        alone = household_size == 1
         for kind in (
             Vulnerability.Kind.DIALYSIS,
             Vulnerability.Kind.CHEMO,

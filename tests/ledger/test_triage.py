@@ -1,4 +1,5 @@
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -61,3 +62,34 @@ def test_dialysis_patient_raises_urgency(community_a: Community) -> None:
 def test_rules_never_lower_an_emergency(community_a: Community) -> None:
     result = triage("急症", category("emergency"), resident=None, household=None, today=TODAY)
     assert result.urgency == Urgency.EMERGENCY
+
+
+def test_a_household_caller_is_triaged_from_every_member_in_two_queries(
+    community_a: Community, django_assert_num_queries: Any
+) -> None:
+    """A landline matches a household, not a person: each member's groups count, and an elder
+    sharing the home is not living alone; the register is read in two queries however many
+    live there."""
+    from linli.people.models import Resident
+
+    first = make_resident(community_a, "王老太", born=date(1934, 5, 1))
+    home = first.household
+    for n, name in enumerate(["王一", "王二", "王三"]):
+        Resident.objects.create(
+            community=community_a,
+            household=home,
+            name=name,
+            sex=Resident.Sex.MALE,
+            date_of_birth=date(1970 + n, 1, 1),
+            id_number="",
+        )
+    Vulnerability.objects.create(
+        community=community_a, resident=first, kind=Vulnerability.Kind.DIALYSIS, since=TODAY
+    )
+    groceries = category("groceries")
+    with django_assert_num_queries(2):
+        result = triage("买菜", groceries, resident=None, household=home, today=TODAY)
+    assert result.urgency == Urgency.URGENT
+    reasons = [explain(r) for r in result.reasons]
+    assert "王老太: Dialysis" in reasons
+    assert not any("lives alone" in reason for reason in reasons)
