@@ -1,11 +1,13 @@
 """Intake benchmark: `linli serve` on PostgreSQL, loaded on loopback at a fixed concurrency.
 
     python bench/intake_bench.py [--seconds 20] [--concurrency 16] [--workers 2]
+                                 [--known-callers 0.5]
 
 Two phases of the same length against the same server: `POST /api/v1/ping` (the same stack, auth
 and body validation, writes nothing) and `POST /api/v1/requests` (opens a request: triage,
 deadline, two timeline rows, an idempotency record). One request in ten is sent again with the
-same Idempotency-Key. Afterwards the database is counted: every acknowledged (2xx) request must
+same Idempotency-Key. With `--known-callers`, that share of requests comes from the phone of a
+resident of the register (matched, and triaged against their groups). Afterwards the database is counted: every acknowledged (2xx) request must
 be stored exactly once, and no retry may have made a second one.
 
 Targets (issue 4): intake >= 50% of the no-op throughput and >= 200 requests/s on 2 cores.
@@ -16,6 +18,7 @@ import argparse
 import http.client
 import json
 import os
+import random
 import socket
 import statistics
 import subprocess
@@ -99,11 +102,26 @@ def wait_for_port(port: int, tries: int = 100) -> bool:
     return False
 
 
-def request_body(key: str) -> bytes:
-    # The key in the text makes every request distinct, so a duplicate row is visible.
+def request_body(key: str, phone: str = "13812345678") -> bytes:
+    # The key in the text makes every request distinct, so a duplicate row is visible. The
+    # default phone is no one's in the seeded register.
     return json.dumps(
-        {"category": "groceries", "description": f"买菜 {key}", "phone": "13812345678"}
+        {"category": "groceries", "description": f"买菜 {key}", "phone": phone}
     ).encode()
+
+
+def known_phones(env: dict[str, str]) -> list[str]:
+    """Phones of active residents of the client's community, for callers the register knows."""
+    code = (
+        "import django, json; django.setup()\n"
+        "from linli.people.models import Resident\n"
+        "print(json.dumps(list(Resident.objects.filter(community__code='S001C001', is_active=True)"
+        ".exclude(phone='').values_list('phone', flat=True)[:500])))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
+    )
+    return list(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
 def send(
@@ -121,8 +139,17 @@ def send(
 
 
 class Phase:
-    def __init__(self, path: str, token: str, port: int, seconds: float, concurrency: int) -> None:
+    def __init__(
+        self,
+        path: str,
+        token: str,
+        port: int,
+        seconds: float,
+        concurrency: int,
+        known: tuple[float, list[str]] = (0.0, []),
+    ) -> None:
         self.path, self.token, self.port = path, token, port
+        self.known_share, self.known_phones = known
         self.deadline = time.monotonic() + seconds
         self.concurrency = concurrency
         self.lock = threading.Lock()
@@ -133,6 +160,9 @@ class Phase:
         self.sent = 0
 
     def body(self, key: str) -> bytes:
+        pick = random.Random(key)
+        if self.known_phones and pick.random() < self.known_share:
+            return request_body(key, pick.choice(self.known_phones))
         return request_body(key)
 
     def post(self, conn: http.client.HTTPConnection, body: bytes, key: str) -> tuple[int, bytes]:
@@ -203,6 +233,12 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--known-callers",
+        type=float,
+        default=0.0,
+        help="share of requests from a resident's phone (matched, triaged against the register)",
+    )
     args = parser.parse_args()
     db = f"linli_intake_{os.getpid()}"
     psql(f"CREATE DATABASE {db}")
@@ -211,13 +247,14 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as var:
             env = bench_env(var, db)
             token = prepare(env)
+            known = (args.known_callers, known_phones(env) if args.known_callers else [])
             port = free_port()
             server = start_server(env, port, args.workers, args.threads)
             Phase("/api/v1/ping", token, port, 3, 4).run(3)  # warm-up
-            noop = Phase("/api/v1/ping", token, port, args.seconds, args.concurrency).run(
+            noop = Phase("/api/v1/ping", token, port, args.seconds, args.concurrency, known).run(
                 args.seconds
             )
-            phase = Phase("/api/v1/requests", token, port, args.seconds, args.concurrency)
+            phase = Phase("/api/v1/requests", token, port, args.seconds, args.concurrency, known)
             intake = phase.run(args.seconds)
             server.terminate()
             server.wait(timeout=30)
@@ -242,7 +279,8 @@ def main() -> None:
     acknowledged_ids = set(phase.acknowledged.values())
     missing = acknowledged_ids - set(stored["ids"])
     print(
-        f"concurrency {args.concurrency}, {args.seconds:.0f} s per phase, gunicorn {args.workers}x{args.threads}"
+        f"concurrency {args.concurrency}, {args.seconds:.0f} s per phase, gunicorn {args.workers}x{args.threads}, "
+        f"known callers {args.known_callers:.0%}"
     )
     print(
         f"{'endpoint':<20} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}"

@@ -158,7 +158,7 @@ def _open(
     new: NewRequest,
     channel: str,
     fields: Fields,
-    keep: Callable[[Request, list[Request]], IdempotentResponse | None] | None = None,
+    keep: Callable[[Request, list[int]], IdempotentResponse | None] | None = None,
 ) -> ledger.Opened:
     user = client.acting_user
     if not user.can(Cap.TAKE_CALLS):
@@ -194,7 +194,7 @@ def do_api_open_request(
     client: ApiClient,
     new: NewRequest,
     *,
-    render: Callable[[Request, list[Request]], dict[str, Any]],
+    render: Callable[[Request, list[int]], dict[str, Any]],
     idempotency_key: str = "",
     body_fingerprint: str = "",
 ) -> Answer:
@@ -208,7 +208,7 @@ def do_api_open_request(
     key = _checked_key(idempotency_key)
     body: dict[str, Any] = {}
 
-    def keep(request: Request, duplicates: list[Request]) -> IdempotentResponse | None:
+    def keep(request: Request, duplicates: list[int]) -> IdempotentResponse | None:
         # Shown as just created: its category and community are the objects it is made with,
         # and its only events carry its creation time.
         request.last_event_at = request.created_at  # type: ignore[attr-defined]

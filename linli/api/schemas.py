@@ -149,9 +149,7 @@ def request_out(item: Request) -> RequestOut:
     )
 
 
-def created_body(item: Request, duplicates: list[Request]) -> dict[str, Any]:
+def created_body(item: Request, duplicates: list[int]) -> dict[str, Any]:
     """The JSON body of 201 Created, as stored for replays."""
-    out = RequestCreated(
-        **request_out(item).model_dump(), possible_duplicates=[d.pk for d in duplicates]
-    )
+    out = RequestCreated(**request_out(item).model_dump(), possible_duplicates=duplicates)
     return out.model_dump(mode="json")

@@ -14,6 +14,11 @@ from typing import Any
 from django.db import connection, models, transaction
 
 
+def placeholders(n: int) -> str:
+    """`%s, %s, …`: the parameters of an IN list of n values."""
+    return ", ".join(["%s"] * n)
+
+
 def one_statement() -> bool:
     """Whether `insert_rows` writes in one statement here (PostgreSQL), so that keys must be
     given with `reserve_pk` before the rows refer to each other."""

@@ -162,7 +162,7 @@ def test_duplicate_within_a_day_is_flagged_and_can_be_merged(
     resident = make_resident(community_a)
     first = open_request(community_a, worker_a, resident=resident).request
     second = open_request(community_a, worker_a, resident=resident)
-    assert second.duplicates == [first]
+    assert second.duplicates == [first.pk]
     merged = actions.do_merge(second.request, into=first, actor=worker_a)
     assert (merged.status, merged.merged_into) == (S.MERGED, first)
     assert open_request(community_a, worker_a, resident=resident, code="meals").duplicates == []
@@ -242,3 +242,29 @@ def test_a_caller_is_matched_only_among_the_active_people_of_the_community(
         community=community_a, room=resident.household.room, phone="13855556666"
     )
     assert actions.match_caller(community_a, "13855556666") == (resident.household, resident)
+
+
+def test_only_open_requests_of_the_last_day_are_flagged_newest_first(
+    community_a: Community, worker_a: User
+) -> None:
+    from django.utils import timezone
+
+    resident = make_resident(community_a)
+    now = timezone.now()
+
+    def opened_at(hours_ago: float) -> Request:
+        return actions.do_open_request(
+            community_a,
+            actor=worker_a,
+            channel=Channel.HOTLINE,
+            category=category("groceries"),
+            description="买菜",
+            resident=resident,
+            at=now - timedelta(hours=hours_ago),
+        ).request
+
+    opened_at(25)  # too old to be the same need
+    cancelled = opened_at(3)
+    actions.do_cancel(cancelled, actor=worker_a, reason="家属已买")
+    older, newer = opened_at(20), opened_at(2)
+    assert actions.possible_duplicates(opened_at(0)) == [newer.pk, older.pk]
