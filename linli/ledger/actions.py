@@ -31,7 +31,7 @@ from linli.ledger.models import (
 )
 from linli.ledger.taxonomy import rule_hours
 from linli.ledger.triage import triage
-from linli.lib.sql import insert_rows, one_statement, placeholders, reserve_pk
+from linli.lib.sql import hot_cursor, insert_rows, one_statement, placeholders, reserve_pk
 from linli.people.models import Household, Resident
 
 S = Request.Status
@@ -87,7 +87,7 @@ def match_caller(community: Community, number: str) -> tuple[Household | None, R
     # building the two querysets cost more than the database took to answer them. A resident's
     # own phone wins over a household's. No ORDER BY: with one the database may walk the id
     # index instead of the phone index.
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(
             "SELECT id, household_id FROM (SELECT id, household_id FROM people_resident"
             " WHERE community_id = %s AND is_active AND phone_tail = %s AND phone LIKE %s"
@@ -154,7 +154,7 @@ def possible_duplicates(request: Request) -> list[int]:
     if request.pk is not None:
         sql += " AND id <> %s"
         params.append(request.pk)
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(sql + " ORDER BY created_at DESC LIMIT 5", params)
         return [row[0] for row in cursor.fetchall()]
 

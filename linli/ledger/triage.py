@@ -7,11 +7,10 @@ can override with a reason of their own. Rules only ever raise urgency.
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import connection
 from django.utils.translation import gettext as _
 
 from linli.ledger.models import URGENCY_RANK, Category, Urgency
-from linli.lib.sql import placeholders
+from linli.lib.sql import hot_cursor, placeholders
 from linli.people.models import Household, Resident, Vulnerability
 
 EMERGENCY_PHRASES = (
@@ -65,7 +64,7 @@ def _size_and_groups(
         params.extend(people)
     size, groups = 0, dict[int, set[str]]()
     if parts:
-        with connection.cursor() as cursor:
+        with hot_cursor() as cursor:
             cursor.execute(" UNION ALL ".join(parts), params)
             for resident_id, kind, count in cursor.fetchall():
                 if count is not None:

@@ -7,11 +7,64 @@ from their sequences first, so rows can refer to each other, and one statement n
 transaction of its own. Columns and values come from the models' own fields, as the ORM's.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from itertools import groupby
 from typing import Any
 
+import psycopg
 from django.db import connection, models, transaction
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
+
+
+class _PreparedCursor(psycopg.Cursor[Any]):
+    """Server-side binding, so Python does not quote each value into the SQL text, and every
+    statement prepared at once: PostgreSQL parses and plans it once per connection. (Preparing
+    is on when the connection has a `prepare_threshold`, see settings; Django's own cursors bind
+    on the client side, and psycopg never prepares those.)"""
+
+    def execute(
+        self,
+        query: Any,
+        params: Any = None,
+        *,
+        prepare: bool | None = None,
+        binary: bool | None = None,
+    ) -> "_PreparedCursor":
+        return super().execute(query, params, prepare=True, binary=binary)
+
+
+class _DebugWrapper(CursorDebugWrapper):
+    """Logs a prepared statement as written: psycopg keeps no text with the values filled in."""
+
+    @contextmanager
+    def debug_sql(
+        self,
+        sql: str | None = None,
+        params: Any = None,
+        use_last_executed_query: bool = False,
+        many: bool = False,
+    ) -> Iterator[None]:
+        with super().debug_sql(sql, params, use_last_executed_query=False, many=many):
+            yield
+
+
+@contextmanager
+def hot_cursor() -> Iterator[CursorWrapper]:
+    """A cursor for the few statements every intake runs, whose plans do not depend on their
+    values: prepared on PostgreSQL (unless LINLI_PG_PREPARE=0, e.g. behind PgBouncer in
+    transaction mode), Django's own cursor elsewhere. Django's other statements are not
+    prepared: a generic plan cannot use the partial indexes the ledger's pages rely on."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    raw = _PreparedCursor(connection.connection)
+    wrapper = _DebugWrapper if connection.queries_logged else CursorWrapper
+    with wrapper(raw, connection) as cursor:
+        yield cursor
 
 
 def placeholders(n: int) -> str:
@@ -28,7 +81,7 @@ def one_statement() -> bool:
 def reserve_pk(obj: models.Model) -> None:
     """Give an unsaved row its primary key from its sequence (PostgreSQL only)."""
     meta = obj._meta
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s))", [meta.db_table, meta.pk.column]
         )
@@ -73,7 +126,7 @@ def insert_rows(objs: Sequence[models.Model]) -> None:
     sql = last
     if first:
         sql = "WITH " + ", ".join(f"w{i} AS ({part})" for i, part in enumerate(first)) + " " + last
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(sql, params)
     for obj in objs:  # saved, as after bulk_create (rows left to their sequence keep pk None)
         obj._state.adding = False

@@ -92,3 +92,32 @@ def test_rows_of_one_model_need_a_key_for_all_or_for_none(community_a: Community
     with pytest.raises(ValueError, match="all or for none"):
         insert_rows([first, second])
     assert not Request.objects.exists()
+
+
+@only_postgresql
+@pytest.mark.django_db
+def test_the_intakes_own_statements_are_prepared_on_postgresql(community_a: Community) -> None:
+    """PostgreSQL parses and plans them once per connection (`pg_prepared_statements` lists a
+    session's prepared statements)."""
+    for _ in range(2):
+        request = new_request(community_a)
+        reserve_pk(request)
+        insert_rows([request, *events_of(request)])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any(s.startswith('WITH w0 AS (INSERT INTO "ledger_request"') for s in prepared)
+    assert any("nextval" in s for s in prepared)
+
+
+@only_postgresql
+@pytest.mark.django_db
+def test_djangos_own_statements_are_not_prepared(community_a: Community) -> None:
+    """A generic plan could not use the partial indexes of open requests: only the intake's
+    statements are prepared."""
+    for _ in range(6):
+        list(Request.objects.filter(community=community_a, status="new")[:5])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert not any('FROM "ledger_request"' in s for s in prepared)
