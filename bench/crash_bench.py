@@ -42,6 +42,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/ is not a package
 from intake_bench import (
     bench_env,
+    django_child,
     free_port,
     prepare,
     psql,
@@ -212,17 +213,14 @@ def kill_server(server: subprocess.Popen[bytes], port: int) -> None:
 
 def stored_rows(env: dict[str, str]) -> dict[str, Any]:
     code = (
-        "import django, json; django.setup()\n"
+        "import json\n"
         "from linli.ledger.models import IdempotentResponse, Request\n"
         "rows = Request.objects.filter(channel='api', description__contains=' crash-')\n"
         "rows = list(rows.values_list('id', 'tracking_code', 'description'))\n"
         "keys = [[k, b.get('id')] for k, b in IdempotentResponse.objects.values_list('key', 'body')]\n"
         "print(json.dumps({'rows': rows, 'keys': keys}))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
-    )
-    stored: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    stored: dict[str, Any] = json.loads(django_child(env, code))
     return stored
 
 

@@ -40,6 +40,15 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def django_child(env: dict[str, str], code: str) -> str:
+    """Run `code` (after django.setup()) in a child with `env`; the last line it prints."""
+    out = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()\n" + code],
+        env=env, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return out.stdout.strip().splitlines()[-1]
+
+
 def prepare(env: dict[str, str]) -> str:
     """Migrate, seed a small street, and make an API client; return its token."""
     subprocess.run(
@@ -49,17 +58,13 @@ def prepare(env: dict[str, str]) -> str:
         [sys.executable, "-m", "linli.cli", "seed", "--residents", "2000", "--password", "bench-only-pw"],
         env=env, check=True, stdout=subprocess.DEVNULL,
     )  # fmt: skip
-    code = (
-        "import django; django.setup()\n"
+    return django_child(
+        env,
         "from linli.api.actions import do_create_api_client\n"
         "from linli.core.models import User\n"
         "client, token = do_create_api_client('bench', ['S001C001'], User.objects.get(username='c1-operator'))\n"
-        "print(token)\n"
+        "print(token)\n",
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
-    )
-    return out.stdout.strip().splitlines()[-1]
 
 
 def psql(sql: str) -> None:
@@ -113,15 +118,12 @@ def request_body(key: str, phone: str = "13812345678") -> bytes:
 def known_phones(env: dict[str, str]) -> list[str]:
     """Phones of active residents of the client's community, for callers the register knows."""
     code = (
-        "import django, json; django.setup()\n"
+        "import json\n"
         "from linli.people.models import Resident\n"
         "print(json.dumps(list(Resident.objects.filter(community__code='S001C001', is_active=True)"
         ".exclude(phone='').values_list('phone', flat=True)[:500])))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
-    )
-    return list(json.loads(out.stdout.strip().splitlines()[-1]))
+    return list(json.loads(django_child(env, code)))
 
 
 def send(
@@ -260,17 +262,14 @@ def main() -> None:
             server.wait(timeout=30)
             server = None
             count = (
-                "import django, json; django.setup()\n"
+                "import json\n"
                 "from linli.ledger.models import Request\n"
                 "from django.db.models import Count\n"
                 "rows = Request.objects.filter(channel='api')\n"
                 "dupes = rows.values('description').annotate(n=Count('id')).filter(n__gt=1).count()\n"
                 "print(json.dumps({'stored': rows.count(), 'ids': list(rows.values_list('id', flat=True)), 'dupes': dupes}))\n"
             )
-            out = subprocess.run(
-                [sys.executable, "-c", count], env=env, check=True, capture_output=True, text=True
-            )
-            stored = json.loads(out.stdout.strip().splitlines()[-1])
+            stored = json.loads(django_child(env, count))
     finally:
         if server is not None:
             server.terminate()

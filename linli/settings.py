@@ -129,9 +129,9 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
-    # The intake's own statements are prepared (linli.lib.sql.hot_cursor; Django's own are not,
-    # whatever this says). Off behind PgBouncer in transaction mode before 1.21, which cannot
-    # keep a prepared statement across transactions.
+    # Lets linli.lib.sql.hot_cursor prepare the intake's own statements; Django's own bind on the
+    # client side and are never prepared. Off behind PgBouncer in transaction mode before 1.21,
+    # which cannot keep a prepared statement across transactions.
     if env_bool("LINLI_PG_PREPARE", True):
         DATABASES["default"]["OPTIONS"] = {"prepare_threshold": 1}
 else:

@@ -1,4 +1,5 @@
-"""Writing several new rows in one round trip, for the busiest write paths.
+"""SQL for the busiest paths (an intake): new rows written in one round trip, and a prepared
+cursor for the few statements every intake runs.
 
 Django's ORM sends one statement per `save()` or `bulk_create()`, each wrapped in the round trips
 of its transaction. On PostgreSQL the rows of one new thing (a request, its first timeline lines,
@@ -116,7 +117,7 @@ def insert_rows(objs: Sequence[models.Model]) -> None:
         fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
         # Only quoted names from the models' metadata; every value is a parameter.
         columns = ", ".join(qn(f.column or f.name) for f in fields)
-        values = "(" + ", ".join("%s" for _ in fields) + ")"
+        values = f"({placeholders(len(fields))})"
         table = qn(model._meta.db_table)
         parts.append(f"INSERT INTO {table} ({columns}) VALUES " + ", ".join(values for _ in rows))  # noqa: S608
         for row in rows:
