@@ -1,13 +1,17 @@
 """Intake benchmark: `linli serve` on PostgreSQL, loaded on loopback at a fixed concurrency.
 
-    python bench/intake_bench.py [--seconds 20] [--concurrency 16] [--workers 2]
-                                 [--known-callers 0.5]
+    python bench/intake_bench.py [--seconds 20] [--rounds 4] [--concurrency 16] [--workers 2]
+                                 [--known-callers 0.5] [--floor]
 
-Two phases of the same length against the same server: `POST /api/v1/ping` (the same stack, auth
-and body validation, writes nothing) and `POST /api/v1/requests` (opens a request: triage,
-deadline, two timeline rows, an idempotency record). One request in ten is sent again with the
-same Idempotency-Key. With `--known-callers`, that share of requests comes from the phone of a
-resident of the register (matched, and triaged against their groups). Afterwards the database is counted: every acknowledged (2xx) request must
+Phases against the same server, taking turns (`--rounds`) so that a slower minute of a shared
+machine falls on each: `POST /api/v1/ping` (the same stack, auth and body validation, writes
+nothing) and `POST /api/v1/requests` (opens a request: triage, deadline, two timeline rows, an
+idempotency record). With `--floor`, two more from bench/floor/urls.py: the intake's write alone
+(the same rows and statements, none of its own work) and one row alone (one INSERT, one
+commit) — how near any intake that stores a request before answering could come to the no-op.
+One request in ten is sent again with the same Idempotency-Key. With `--known-callers`, that
+share of requests comes from the phone of a resident of the register (matched, and triaged
+against their groups). Afterwards the database is counted: every acknowledged (2xx) request must
 be stored exactly once, and no retry may have made a second one.
 
 Targets (issue 4): intake >= 50% of the no-op throughput and >= 200 requests/s on 2 cores.
@@ -32,6 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PG = os.environ.get("LINLI_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 MAX_REQUESTS_PER_PHASE = 200_000
+FLOOR = "/bench-write"  # bench/floor/urls.py
+INBOX = "/bench-inbox"  # bench/floor/urls.py
 
 
 def free_port() -> int:
@@ -107,11 +113,11 @@ def wait_for_port(port: int, tries: int = 100) -> bool:
     return False
 
 
-def request_body(key: str, phone: str = "13812345678") -> bytes:
+def request_body(key: str, phone: str = "13812345678", what: str = "买菜") -> bytes:
     # The key in the text makes every request distinct, so a duplicate row is visible. The
     # default phone is no one's in the seeded register.
     return json.dumps(
-        {"category": "groceries", "description": f"买菜 {key}", "phone": phone}
+        {"category": "groceries", "description": f"{what} {key}", "phone": phone}
     ).encode()
 
 
@@ -146,13 +152,13 @@ class Phase:
         path: str,
         token: str,
         port: int,
-        seconds: float,
         concurrency: int,
         known: tuple[float, list[str]] = (0.0, []),
     ) -> None:
         self.path, self.token, self.port = path, token, port
         self.known_share, self.known_phones = known
-        self.deadline = time.monotonic() + seconds
+        self.deadline = 0.0
+        self.wall = 0.0  # summed over the runs of this phase
         self.concurrency = concurrency
         self.lock = threading.Lock()
         self.latencies: list[float] = []
@@ -160,12 +166,14 @@ class Phase:
         self.replays_mismatched = 0
         self.errors: dict[int, int] = {}
         self.sent = 0
+        self.writes = not path.endswith("/ping")
 
     def body(self, key: str) -> bytes:
         pick = random.Random(key)
+        what = "买菜" if self.path.endswith("/requests") else "floor"
         if self.known_phones and pick.random() < self.known_share:
-            return request_body(key, pick.choice(self.known_phones))
-        return request_body(key)
+            return request_body(key, pick.choice(self.known_phones), what)
+        return request_body(key, what=what)
 
     def post(self, conn: http.client.HTTPConnection, body: bytes, key: str) -> tuple[int, bytes]:
         status, _headers, payload = send(conn, self.path, self.token, body, key)
@@ -195,34 +203,34 @@ class Phase:
             with self.lock:
                 self.latencies.append(elapsed)
                 if 200 <= status < 300:
-                    ident = (
-                        json.loads(payload).get("id", 0) if self.path.endswith("requests") else 0
-                    )
+                    ident = json.loads(payload).get("id", 0) if self.writes else 0
                     self.acknowledged[key] = ident
                 else:
                     self.errors[status] = self.errors.get(status, 0) + 1
             if n % 10 == 0 and 200 <= status < 300:  # a client retrying: same key, same body
                 _status, again = self.post(conn, body, key)
-                if (
-                    self.path.endswith("requests")
-                    and json.loads(again).get("id") != self.acknowledged[key]
-                ):
+                if self.writes and json.loads(again).get("id") != self.acknowledged[key]:
                     with self.lock:
                         self.replays_mismatched += 1
         conn.close()
 
-    def run(self, seconds: float) -> dict[str, float]:
+    def run(self, seconds: float) -> None:
+        """Load the endpoint for `seconds` more."""
         threads = [threading.Thread(target=self.worker, args=(i,)) for i in range(self.concurrency)]
         started = time.monotonic()
+        self.deadline = started + seconds
         for t in threads:
             t.start()
         for t in threads:
             t.join()
-        wall = time.monotonic() - started
+        self.wall += time.monotonic() - started
+
+    def figures(self) -> dict[str, float]:
+        """Of every run so far."""
         lat = sorted(self.latencies)
         return {
             "requests": len(lat),
-            "per_second": len(lat) / wall,
+            "per_second": len(lat) / self.wall,
             "p50_ms": statistics.median(lat) * 1000,
             "p99_ms": lat[int(len(lat) * 0.99) - 1] * 1000,
             "errors": sum(self.errors.values()),
@@ -231,7 +239,8 @@ class Phase:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--seconds", type=float, default=20, help="per phase, all rounds together")
+    parser.add_argument("--rounds", type=int, default=4, help="turns the phases take")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
@@ -241,6 +250,11 @@ def main() -> None:
         default=0.0,
         help="share of requests from a resident's phone (matched, triaged against the register)",
     )
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="two more phases: the intake's write alone, and one row alone (bench/floor/urls.py)",
+    )
     args = parser.parse_args()
     db = f"linli_intake_{os.getpid()}"
     psql(f"CREATE DATABASE {db}")
@@ -248,16 +262,29 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory() as var:
             env = bench_env(var, db)
+            if args.floor:
+                env["DJANGO_SETTINGS_MODULE"] = "bench.floor.settings"
             token = prepare(env)
             known = (args.known_callers, known_phones(env) if args.known_callers else [])
             port = free_port()
             server = start_server(env, port, args.workers, args.threads)
-            Phase("/api/v1/ping", token, port, 3, 4).run(3)  # warm-up
-            noop = Phase("/api/v1/ping", token, port, args.seconds, args.concurrency, known).run(
-                args.seconds
+            Phase("/api/v1/ping", token, port, 4).run(3)  # warm-up
+            noop_phase = Phase("/api/v1/ping", token, port, args.concurrency, known)
+            phase = Phase("/api/v1/requests", token, port, args.concurrency, known)
+            floor_phase = (
+                Phase("/api/v1" + FLOOR, token, port, args.concurrency) if args.floor else None
             )
-            phase = Phase("/api/v1/requests", token, port, args.seconds, args.concurrency, known)
-            intake = phase.run(args.seconds)
+            inbox_phase = (
+                Phase("/api/v1" + INBOX, token, port, args.concurrency) if args.floor else None
+            )
+            # Taken in turns, so that a slower minute of a shared machine falls on every phase.
+            for _round in range(args.rounds):
+                for each in (noop_phase, phase, floor_phase, inbox_phase):
+                    if each is not None:
+                        each.run(args.seconds / args.rounds)
+            noop, intake = noop_phase.figures(), phase.figures()
+            floor = floor_phase.figures() if floor_phase is not None else {}
+            inbox = inbox_phase.figures() if inbox_phase is not None else {}
             server.terminate()
             server.wait(timeout=30)
             server = None
@@ -265,7 +292,7 @@ def main() -> None:
                 "import json\n"
                 "from linli.ledger.models import Request\n"
                 "from django.db.models import Count\n"
-                "rows = Request.objects.filter(channel='api')\n"
+                "rows = Request.objects.filter(channel='api', description__startswith='买菜')\n"
                 "dupes = rows.values('description').annotate(n=Count('id')).filter(n__gt=1).count()\n"
                 "print(json.dumps({'stored': rows.count(), 'ids': list(rows.values_list('id', flat=True)), 'dupes': dupes}))\n"
             )
@@ -278,19 +305,28 @@ def main() -> None:
     acknowledged_ids = set(phase.acknowledged.values())
     missing = acknowledged_ids - set(stored["ids"])
     print(
-        f"concurrency {args.concurrency}, {args.seconds:.0f} s per phase, gunicorn {args.workers}x{args.threads}, "
+        f"concurrency {args.concurrency}, {args.seconds:.0f} s per phase in {args.rounds} turns, gunicorn {args.workers}x{args.threads}, "
         f"known callers {args.known_callers:.0%}"
     )
     print(
         f"{'endpoint':<20} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}"
     )
-    for name, r in (("POST /ping (no-op)", noop), ("POST /requests", intake)):
+    phases = [("POST /ping (no-op)", noop), ("POST /requests", intake)]
+    if floor_phase is not None:
+        phases += [("POST /bench-write", floor), ("POST /bench-inbox", inbox)]
+    for name, r in phases:
         print(
             f"{name:<20} {r['requests']:>9} {r['per_second']:>8.0f} {r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} {r['errors']:>7}"
         )
     print(
         f"intake / no-op throughput: {intake['per_second'] / noop['per_second']:.0%} (target >= 50%)"
     )
+    if floor_phase is not None:
+        print(
+            f"the write alone / no-op: {floor['per_second'] / noop['per_second']:.0%}; "
+            f"intake / the write alone: {intake['per_second'] / floor['per_second']:.0%}; "
+            f"one row alone / no-op: {inbox['per_second'] / noop['per_second']:.0%}"
+        )
     print(
         f"acknowledged {len(phase.acknowledged)}, stored {stored['stored']}, acknowledged but missing "
         f"{len(missing)}, duplicate rows {stored['dupes']}, retries answered with another id "
