@@ -546,6 +546,15 @@ class RequestDraft:
     urgency_reason: str = ""
 
 
+class DraftError(ValidationError):
+    """A request of a call that could not be opened: `index` says which of the drafts, so that
+    the desk shows the error by the row it came from."""
+
+    def __init__(self, index: int, error: ValidationError) -> None:
+        super().__init__(error)
+        self.index = index
+
+
 @transaction.atomic
 def do_take_call(
     community: Community,
@@ -567,21 +576,25 @@ def do_take_call(
         duration_seconds=duration_seconds,
         notes=notes,
     )
-    opened = [
-        do_open_request(
-            community,
-            actor=actor,
-            channel=Channel.HOTLINE,
-            category=draft.category,
-            description=draft.description,
-            household=call.household,
-            resident=call.resident,
-            call=call,
-            urgency=draft.urgency,
-            urgency_reason=draft.urgency_reason,
-            contact_phone=caller_number,
-            address_text=address_text,
-        )
-        for draft in drafts
-    ]
+    opened = []
+    for index, draft in enumerate(drafts):
+        try:
+            opened.append(
+                do_open_request(
+                    community,
+                    actor=actor,
+                    channel=Channel.HOTLINE,
+                    category=draft.category,
+                    description=draft.description,
+                    household=call.household,
+                    resident=call.resident,
+                    call=call,
+                    urgency=draft.urgency,
+                    urgency_reason=draft.urgency_reason,
+                    contact_phone=caller_number,
+                    address_text=address_text,
+                )
+            )
+        except ValidationError as exc:
+            raise DraftError(index, exc) from exc
     return call, opened

@@ -1,26 +1,16 @@
+import re
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from linli.ledger.models import Call, Category, Urgency
-
-
-class CallForm(forms.Form):
-    caller_number = forms.CharField(
-        label=_("Caller's number"),
-        max_length=20,
-        widget=forms.TextInput(
-            attrs={"inputmode": "tel", "autocomplete": "off", "autofocus": True}
-        ),
-    )
-    kind = forms.ChoiceField(label=_("Kind of call"), choices=Call.Kind.choices, initial="request")
-    address_text = forms.CharField(label=_("Address as given"), max_length=200, required=False)
-    notes = forms.CharField(
-        label=_("Call notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    duration_seconds = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
-
+from linli.lib.validation import Invalid, normalize_phone
 
 URGENCY_CHOICES = [("", _("As triaged")), *Urgency.choices]
+
+
+LOCAL_LANDLINE = re.compile(r"[2-9]\d{6,7}")
 
 
 class RequestRowForm(forms.Form):
@@ -43,3 +33,59 @@ class RequestRowForm(forms.Form):
 
 
 RequestRows = forms.formset_factory(RequestRowForm, extra=3, max_num=10)
+
+
+class CallForm(forms.Form):
+    """The call itself; `rows` are the requests typed with it, which a call of kind "request"
+    must have."""
+
+    caller_number = forms.CharField(
+        label=_("Caller's number"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"inputmode": "tel", "autocomplete": "off", "autofocus": True}
+        ),
+    )
+    kind = forms.ChoiceField(label=_("Kind of call"), choices=Call.Kind.choices, initial="request")
+    address_text = forms.CharField(label=_("Address as given"), max_length=200, required=False)
+    notes = forms.CharField(
+        label=_("Call notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    duration_seconds = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+
+    def __init__(
+        self, *args: Any, rows: forms.BaseFormSet[RequestRowForm] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+
+    def clean_caller_number(self) -> str:
+        number = self.cleaned_data["caller_number"]
+        # A local landline shows without its area code (62345678): it is dialled as it is, and
+        # match_caller tries it with the city's code.
+        if LOCAL_LANDLINE.fullmatch(number.strip()):
+            return str(number.strip())
+        try:
+            return normalize_phone(number)
+        except Invalid as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        rows = self.rows
+        # Saved without a request, a call taken as one would drop what the caller asked for
+        # without a word. Rows with errors of their own say so themselves.
+        if (
+            data.get("kind") == Call.Kind.REQUEST
+            and rows is not None
+            and rows.is_valid()
+            and not any(row.get("category") for row in rows.cleaned_data)
+        ):
+            self.add_error(
+                "kind",
+                _(
+                    "A call of kind Request needs at least one request: fill in a request "
+                    "below, or choose another kind of call."
+                ),
+            )
+        return data

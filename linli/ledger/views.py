@@ -3,11 +3,12 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.forms import Form
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from linli.core.access import REQUEST_PARTY, access, needs
 from linli.core.actions import do_record_pii_access
@@ -58,18 +59,22 @@ def desk(request: AuthedRequest) -> HttpResponseBase:
     user = request.user
     if user.community is None:
         raise PermissionDenied
-    form = CallForm(request.POST or None, initial={"caller_number": request.GET.get("phone", "")})
     rows = RequestRows(request.POST or None, prefix="r")
+    form = CallForm(
+        request.POST or None,
+        initial={"caller_number": request.GET.get("phone", "")},
+        rows=rows,
+    )
     if request.method == "POST" and form.is_valid() and rows.is_valid():
+        filled = [row for row in rows if row.cleaned_data.get("category")]
         drafts = [
             actions.RequestDraft(
-                category=row["category"],
-                description=row["description"],
-                urgency=row.get("urgency") or None,
-                urgency_reason=row.get("urgency_reason") or "",
+                category=row.cleaned_data["category"],
+                description=row.cleaned_data["description"],
+                urgency=row.cleaned_data.get("urgency") or None,
+                urgency_reason=row.cleaned_data.get("urgency_reason") or "",
             )
-            for row in rows.cleaned_data
-            if row.get("category")
+            for row in filled
         ]
         try:
             call, _opened = actions.do_take_call(
@@ -82,14 +87,24 @@ def desk(request: AuthedRequest) -> HttpResponseBase:
                 notes=form.cleaned_data["notes"],
                 address_text=form.cleaned_data["address_text"],
             )
+        except actions.DraftError as exc:
+            _add_errors(filled[exc.index], exc)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(None, f"{field}: {' '.join(errors)}")
+            _add_errors(form, exc)
         else:
             return redirect("ledger:call-detail", pk=call.pk)
     phone = request.POST.get("caller_number") or request.GET.get("phone", "")
     card = _household_card(user, phone) if phone else None
     return render(request, "ledger/desk.html", {"form": form, "rows": rows, "card": card})
+
+
+def _add_errors(form: Form, exc: ValidationError) -> None:
+    """An action's errors by the fields of `form` they name; the others above the form."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
 
 
 @capability_required(Cap.TAKE_CALLS)
@@ -107,7 +122,11 @@ def call_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         (r, [explain(x) for x in r.triage_reasons], actions.possible_duplicates(r))
         for r in call.requests.select_related("category").order_by("pk")
     ]
-    return render(request, "ledger/call_detail.html", {"call": call, "opened": opened})
+    return render(
+        request,
+        "ledger/call_detail.html",
+        {"call": call, "opened": opened, "can_call120": may_act(request.user, "call120")},
+    )
 
 
 def _assignable(user: User, request: Request) -> tuple[list[User], list[Team]]:
@@ -152,6 +171,7 @@ def request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "teams": teams,
             "urgencies": Urgency.choices,
             "can_close": actions.can_close(item, request.user),
+            "can_call120": may_act(request.user, "call120"),
             "works_ledger": can_see_ledger(request.user),
             "reveal": reveal,
             "can_reveal": request.user.can(Cap.VIEW_PII),
@@ -160,10 +180,15 @@ def request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
+def _is_id(raw: str) -> bool:
+    """Digits a primary key can be: a hand-edited form must get its field's error, not a 500."""
+    return raw.isascii() and raw.isdigit()
+
+
 def _user(pk: str, item: Request) -> User | None:
     if not pk:
         return None
-    found = User.objects.filter(pk=pk, community=item.community_id).first()
+    found = User.objects.filter(pk=pk, community=item.community_id).first() if _is_id(pk) else None
     if found is None:
         raise ValidationError({"assignee": _("not found in this community")})
     return found
@@ -172,7 +197,7 @@ def _user(pk: str, item: Request) -> User | None:
 def _team(pk: str, item: Request) -> Team | None:
     if not pk:
         return None
-    found = Team.objects.filter(pk=pk, community=item.community_id).first()
+    found = Team.objects.filter(pk=pk, community=item.community_id).first() if _is_id(pk) else None
     if found is None:
         raise ValidationError({"team": _("not found in this community")})
     return found
@@ -227,16 +252,26 @@ ACTIONS: dict[str, Callable[[AuthedRequest, Request], object]] = {
 VOLUNTEER_ACTIONS = {"start", "complete", "note"}
 
 
+def may_act(user: User, action: str) -> bool:
+    """Whether `user`, who may open the request, may also take `action` on it (the owner checks
+    of some actions aside): pages offer only the buttons that will work."""
+    return can_see_ledger(user) or action in VOLUNTEER_ACTIONS
+
+
 @access(REQUEST_PARTY)
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def request_action(request: AuthedRequest, pk: int, action: str) -> HttpResponseBase:
     if not request.user.is_authenticated:
         raise PermissionDenied
     item = get_request_for_user(request.user, pk)
     handler = ACTIONS.get(action)
     if handler is None:
-        raise ValidationError(f"unknown action {action}")
-    if not can_see_ledger(request.user) and action not in VOLUNTEER_ACTIONS:
+        raise Http404
+    if request.method != "POST":
+        # An action's address opened as a page (from the history, a bookmark, a reload after a
+        # redirect): the request's own page is what the user was after.
+        return redirect("ledger:request-detail", pk=item.pk)
+    if not may_act(request.user, action):
         raise PermissionDenied
     if action in ("claim", "assign", "start", "complete", "cancel", "merge") and not (
         request.user.can(Cap.HANDLE_REQUESTS) or item.assignee_id == request.user.pk

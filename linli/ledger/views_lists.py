@@ -44,7 +44,7 @@ from linli.lib.xlsx import xlsx_response
 
 PER_PAGE = 50
 EXPORT_CHUNK = 2000
-WORKLIST_ROWS = 50  # the most pressing fifty: a screenful, and fast at millions of requests
+WORKLIST_ROWS = 50  # a page of a worklist: a screenful, and fast at millions of requests
 # Above this many communities in the user's area, one query sorts them all instead of one
 # index scan per community.
 MAX_PARTITIONS = 64
@@ -72,7 +72,7 @@ def ledger_access(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRe
 
 def _int(raw: str) -> int | None:
     raw = raw.strip()
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if raw.isascii() and raw.isdigit() else None  # isdigit() alone admits "²"
 
 
 def _day(raw: str) -> date | None:
@@ -149,14 +149,15 @@ def ledger_queryset(user: User, f: selectors.LedgerFilters, now: datetime) -> Qu
 
 @dataclass(frozen=True)
 class Cursor:
-    """A position in the ledger: (created_at, id) of a row."""
+    """A position in a list: (created_at, id) of a row in the ledger, (deadline, id) in a
+    worklist."""
 
     at: datetime
     pk: int
 
     @classmethod
-    def of(cls, request: Request) -> "Cursor":
-        return cls(request.created_at, request.pk)
+    def of(cls, request: Request, key: str = "created_at") -> "Cursor":
+        return cls(getattr(request, key), request.pk)
 
     @classmethod
     def parse(cls, raw: str | None) -> "Cursor | None":
@@ -164,7 +165,7 @@ class Cursor:
         if not raw:
             return None
         at_text, _sep, pk_text = raw.strip().rpartition(",")
-        if not pk_text.isdigit() or len(pk_text) > 18:
+        if not (pk_text.isascii() and pk_text.isdigit()) or len(pk_text) > 18:
             return None
         try:
             at = datetime.fromisoformat(at_text)
@@ -181,8 +182,8 @@ class Cursor:
 @dataclass
 class KeysetPage:
     items: list[Request]
-    older: Cursor | None  # the `before` of the next page back in time, when there is one
-    newer: Cursor | None  # the `after` of the page forward in time, when there is one
+    onward: Cursor | None  # where the next page in the list's order starts, when there is one
+    back: Cursor | None  # where the page before this one ends, when there is one
 
 
 def _partitions(user: User, compound: Compound | None) -> list[int] | None:
@@ -202,34 +203,66 @@ def _fetch(
     partitions: list[int] | None,
     cursor: Cursor | None,
     *,
+    key: str,
     descending: bool,
     limit: int,
 ) -> list[Request]:
-    """Up to `limit` rows past `cursor` in (created_at, id) order, newest first if `descending`.
+    """Up to `limit` rows past `cursor` in (key, id) order, highest first if `descending`.
 
-    The redundant `created_at <=` (or `>=`) bound is what lets the database start its index scan
-    at the cursor; the OR then only settles ties of created_at.
+    The redundant `key <=` (or `>=`) bound is what lets the database start its index scan at the
+    cursor; the OR then only settles ties of the key.
     """
     if cursor is not None:
         if descending:
             qs = qs.filter(
-                Q(created_at__lte=cursor.at) & (Q(created_at__lt=cursor.at) | Q(pk__lt=cursor.pk))
+                Q(**{f"{key}__lte": cursor.at})
+                & (Q(**{f"{key}__lt": cursor.at}) | Q(pk__lt=cursor.pk))
             )
         else:
             qs = qs.filter(
-                Q(created_at__gte=cursor.at) & (Q(created_at__gt=cursor.at) | Q(pk__gt=cursor.pk))
+                Q(**{f"{key}__gte": cursor.at})
+                & (Q(**{f"{key}__gt": cursor.at}) | Q(pk__gt=cursor.pk))
             )
-    qs = qs.order_by(*(("-created_at", "-pk") if descending else ("created_at", "pk")))
+    qs = qs.order_by(*((f"-{key}", "-pk") if descending else (key, "pk")))
     if partitions is None:
         return list(qs[:limit])
     # Keys only from each community (a short index scan, cheap to plan), then the rows with
     # their joins in one query.
     keys: list[tuple[datetime, int]] = []
-    light = qs.values_list("created_at", "pk")
+    light = qs.values_list(key, "pk")
     for community_id in partitions:
         keys += light.filter(community_id=community_id)[:limit]
     keys.sort(reverse=descending)
     return list(qs.filter(pk__in=[pk for _at, pk in keys[:limit]]))
+
+
+def keyset_page(
+    qs: QuerySet[Request],
+    *,
+    key: str,
+    descending: bool,
+    onward: Cursor | None = None,
+    back: Cursor | None = None,
+    partitions: list[int] | None = None,
+    per_page: int = PER_PAGE,
+) -> KeysetPage:
+    """One page of `qs` in (key, id) order: the rows past `onward`, or the page ending just
+    before `back`."""
+    if back is not None and onward is None:
+        rows = _fetch(qs, partitions, back, key=key, descending=not descending, limit=per_page + 1)
+        if len(rows) > per_page:
+            items = rows[:per_page][::-1]
+            return KeysetPage(
+                items, onward=Cursor.of(items[-1], key), back=Cursor.of(items[0], key)
+            )
+        onward = None  # fewer than a page lie before: that is the first page
+    rows = _fetch(qs, partitions, onward, key=key, descending=descending, limit=per_page + 1)
+    items = rows[:per_page]
+    following = Cursor.of(items[-1], key) if len(rows) > per_page else None
+    previous = None
+    if onward is not None:
+        previous = Cursor.of(items[0], key) if items else onward
+    return KeysetPage(items, onward=following, back=previous)
 
 
 def ledger_page(
@@ -242,20 +275,15 @@ def ledger_page(
     per_page: int = PER_PAGE,
 ) -> KeysetPage:
     """One page of `qs` (the ledger, filtered) older than `before` or newer than `after`."""
-    partitions = _partitions(user, compound)
-    if after is not None and before is None:
-        rows = _fetch(qs, partitions, after, descending=False, limit=per_page + 1)
-        if len(rows) > per_page:
-            items = rows[:per_page][::-1]
-            return KeysetPage(items, older=Cursor.of(items[-1]), newer=Cursor.of(items[0]))
-        before = None  # fewer than a page is newer: that is the first page
-    rows = _fetch(qs, partitions, before, descending=True, limit=per_page + 1)
-    items = rows[:per_page]
-    older = Cursor.of(items[-1]) if len(rows) > per_page else None
-    newer = None
-    if before is not None:
-        newer = Cursor.of(items[0]) if items else before
-    return KeysetPage(items, older=older, newer=newer)
+    return keyset_page(
+        qs,
+        key="created_at",
+        descending=True,
+        onward=before,
+        back=after,
+        partitions=_partitions(user, compound),
+        per_page=per_page,
+    )
 
 
 # --- Rows ---------------------------------------------------------------------------------------
@@ -278,10 +306,9 @@ def _room_address(r: Request) -> str:
 
 
 def request_name(r: Request) -> str:
-    """The resident's name; else their household's room address; else the address given."""
-    if r.resident is not None:
-        return r.resident.name
-    return _room_address(r) or r.address_text
+    """The resident's name, or "" when the request names no resident (a room is an address, and
+    has its own column: under Name it would read as a person's)."""
+    return r.resident.name if r.resident is not None else ""
 
 
 def request_address(r: Request) -> str:
@@ -389,8 +416,8 @@ def ledger(request: AuthedRequest) -> HttpResponse:
             "filters": filters,
             "f": filters.values,
             "query": filters.query(),
-            "older_query": filters.query(before=str(page.older)) if page.older else "",
-            "newer_query": filters.query(after=str(page.newer)) if page.newer else "",
+            "older_query": filters.query(before=str(page.onward)) if page.onward else "",
+            "newer_query": filters.query(after=str(page.back)) if page.back else "",
             "several_communities": several,
             "statuses": Request.Status.choices,
             "urgencies": Urgency.choices,
@@ -578,20 +605,29 @@ def worklist(request: AuthedRequest, which: str) -> HttpResponse:
     qs = selectors.worklist(user, which, now).select_related("resident")
     if several or grouped:
         qs = qs.select_related("community")
+    # Paged by keyset on (deadline, id), the order of the open-request indexes: any page of a
+    # long late list costs what the first does.
+    page = keyset_page(
+        qs,
+        key="deadline",
+        descending=False,
+        onward=Cursor.parse(request.GET.get("after")),
+        back=Cursor.parse(request.GET.get("before")),
+        per_page=WORKLIST_ROWS,
+    )
     can_claim = user.can(Cap.HANDLE_REQUESTS)
     # Lists show phones masked to everyone: a full number is one logged click on the request.
     full_phones = False
-    rows = [
-        make_row(r, now, full_phones=full_phones, can_claim=can_claim) for r in qs[:WORKLIST_ROWS]
-    ]
+    rows = [make_row(r, now, full_phones=full_phones, can_claim=can_claim) for r in page.items]
     context = {
         "which": which,
         "tabs": [(w, label, counts[w]) for w, label in tabs.items()],
         "title": tabs[which],
         "rows": rows,
         "groups": group_by_community(rows) if grouped else None,
-        "shown": len(rows),
-        "total": counts[which],
+        "page": page,
+        "next_query": urlencode({"after": str(page.onward)}) if page.onward else "",
+        "previous_query": urlencode({"before": str(page.back)}) if page.back else "",
         "several_communities": several,
         "now": now,
     }

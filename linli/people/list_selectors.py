@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.core.models import Building, Community, Compound, Room, Unit, User
 from linli.core.scoping import scoped
+from linli.lib.names import language_name
 from linli.people.models import Household, Resident, Vulnerability
 from linli.people.selectors import residents_for, years_ago
 
@@ -407,11 +408,17 @@ def _person_flags(resident: Resident, born_group: str, lives_alone: bool) -> lis
         flags.append(str(Vulnerability.Kind.LIVES_ALONE.label))
     if resident.mobility != Resident.Mobility.INDEPENDENT:
         flags.append(resident.get_mobility_display())
-    flags.extend(
-        str(Vulnerability.Kind(kind).label)
-        for kind in dict.fromkeys(tags)
-        if kind != Vulnerability.Kind.LIVES_ALONE
-    )
+    first_of_kind: dict[str, Vulnerability] = {}
+    for v in resident.vulnerabilities.all():
+        first_of_kind.setdefault(v.kind, v)
+    for kind, v in first_of_kind.items():
+        if kind == Vulnerability.Kind.LIVES_ALONE:
+            continue
+        flag = str(Vulnerability.Kind(kind).label)
+        # The volunteer at the door needs to know which language, not only that one is needed.
+        if kind == Vulnerability.Kind.LANGUAGE and v.details.get("languages"):
+            flag += f" ({', '.join(language_name(x) for x in v.details['languages'])})"
+        flags.append(flag)
     return flags
 
 

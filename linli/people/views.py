@@ -26,7 +26,17 @@ from linli.people.models import ResidentImport
 def resident_list(request: AuthedRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     page = selectors.register_page(request.user, q, request.GET.get("page"))
-    return render(request, "people/resident_list.html", {"page": page, "q": q})
+    return render(
+        request,
+        "people/resident_list.html",
+        {
+            "page": page,
+            "q": q,
+            # Full numbers only for one community's own staff, as the export gives them.
+            "can_view_pii": request.user.can(Cap.VIEW_PII)
+            and request.user.community_id is not None,
+        },
+    )
 
 
 @capability_required(Cap.VIEW_REGISTER)
@@ -51,6 +61,11 @@ def resident_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "can_see_health": request.user.can(Cap.VIEW_HEALTH),
             "age": resident.age(timezone.localdate()),
             "vulnerabilities": resident.vulnerabilities.filter(until__isnull=True),
+            "household_members": (
+                resident.household.members.filter(is_active=True).exclude(pk=resident.pk)
+                if resident.household_id
+                else []
+            ),
         },
     )
 

@@ -62,7 +62,11 @@ QUARANTINE_CHOICES = [
 class VisitForm(forms.Form):
     """The quick form of one household's row: the result, and what was corrected at the door."""
 
-    result = forms.ChoiceField(label=gettext_lazy("Result"), choices=SurveyVisit.Result.choices)
+    # No result is chosen in advance: one careless tap must not record a household as verified.
+    result = forms.ChoiceField(
+        label=gettext_lazy("Result"),
+        choices=[("", gettext_lazy("choose the result")), *SurveyVisit.Result.choices],
+    )
     notes = forms.CharField(
         label=gettext_lazy("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -63,3 +63,19 @@ def test_resident_changes_keep_history(community_a: Community) -> None:
     resident.save(update_fields=["phone"])
     phones = list(resident.history.order_by("history_id").values_list("phone", flat=True))
     assert phones == ["13812345678", "13900000000"]
+
+
+def test_access_log_names_what_was_seen(
+    client: Client, community_a: Community, worker_a: User
+) -> None:
+    resident = make_resident(community_a)
+    client.force_login(worker_a)
+    client.post(reverse("people:resident-detail", args=[resident.pk]))
+    community_a.head = worker_a
+    community_a.save(update_fields=["head"])
+    client.cookies["django_language"] = "en"
+
+    body = client.get(reverse("core:pii-log")).content.decode()
+
+    assert "phone, identity number" in body
+    assert "phone,id_number" not in body

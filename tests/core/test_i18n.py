@@ -6,6 +6,8 @@ from pathlib import Path
 import polib
 import pytest
 from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
 
 LOCALE = Path(__file__).resolve().parents[2] / "linli" / "locale"
 
@@ -48,3 +50,11 @@ def test_compiled_catalogues_match_their_sources() -> None:
         po = polib.pofile(str(LOCALE / lang / "LC_MESSAGES/django.po"))
         mo = polib.mofile(str(LOCALE / lang / "LC_MESSAGES/django.mo"))
         assert entries(mo) == entries(po), lang
+
+
+@pytest.mark.django_db
+def test_chinese_form_labels_end_in_full_width_punctuation(client: Client) -> None:
+    body = client.get(reverse("public:track")).content.decode()
+
+    assert "查询码：" in body
+    assert "查询码:" not in body

@@ -101,6 +101,20 @@ def test_volunteer_home_fits_a_cheap_phone(page: Page) -> None:
     expect(page.get_by_role("link", name=re.compile("居民底册"))).to_have_count(0)
 
 
+@pytest.mark.parametrize("page", [{"width": 360, "height": 640}], indirect=True)
+def test_on_a_phone_the_menu_folds_behind_one_button(page: Page) -> None:
+    log_in(page, make_user(Role.WORKER, make_area()).username, PASSWORD)
+    register = page.locator("#main-nav").get_by_role("link", name="居民底册", exact=True)
+    expect(register).to_be_hidden()
+
+    page.get_by_test_id("nav-toggle").click()
+
+    expect(register).to_be_visible()
+    expect(page.get_by_test_id("nav-toggle")).to_have_attribute("aria-expanded", "true")
+    register.click()
+    expect(page).to_have_url(re.compile("/people/residents/"))
+
+
 def test_other_communitys_resident_is_not_found(page: Page, console_errors: list[str]) -> None:
     community = make_area()
     theirs = make_resident(make_area("华山居民区", street=community.street), "李四")

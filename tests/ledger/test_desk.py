@@ -169,3 +169,71 @@ def test_contact_phone_is_masked_until_a_logged_reveal(
     assert "13812345678" in page
     assert PiiAccess.objects.get().fields == "contact_phone"
     assert "13812345678" not in client.get(reverse("ledger:ledger")).content.decode()
+
+
+def test_a_caller_number_that_is_no_phone_number_is_refused_by_its_field(
+    client: Client, community_a: Community, operator: User
+) -> None:
+    client.force_login(operator)
+    response = post_call(client, "12ab", [("groceries", "买菜")])
+    assert response.status_code == 200
+    assert response.context["form"].errors["caller_number"] == ["12ab is not a phone number"]
+    assert 'data-testid="error-caller_number"' in response.content.decode()
+    assert not Call.objects.exists()
+    assert not Request.objects.exists()
+
+
+def test_a_caller_number_is_kept_in_its_national_form(
+    client: Client, community_a: Community, operator: User
+) -> None:
+    client.force_login(operator)
+    assert post_call(client, "+86 138-1234-5678", [("groceries", "买菜")]).status_code == 302
+    assert Call.objects.get().caller_number == "13812345678"
+
+
+def test_a_local_landline_without_its_area_code_is_taken_as_dialled(
+    client: Client, community_a: Community, operator: User
+) -> None:
+    client.force_login(operator)
+    assert post_call(client, "62345678", [("groceries", "买菜")]).status_code == 302
+    assert Call.objects.get().caller_number == "62345678"
+
+
+def test_a_request_call_with_every_row_empty_is_refused(
+    client: Client, community_a: Community, operator: User
+) -> None:
+    client.force_login(operator)
+    response = post_call(client, "13812345678", [], notes="问了问核酸时间")
+    assert response.status_code == 200
+    assert response.context["form"].errors["kind"] == [
+        "A call of kind Request needs at least one request: fill in a request below, or choose "
+        "another kind of call."
+    ]
+    assert "Kind of call: A call of kind Request needs" in response.content.decode()
+    assert not Call.objects.exists()
+    # The same call as an enquiry is saved as it is.
+    assert post_call(client, "13812345678", [], kind="enquiry").status_code == 302
+    assert Call.objects.get().kind == "enquiry"
+
+
+def test_an_urgency_changed_without_a_reason_is_shown_by_its_row(
+    client: Client, community_a: Community, operator: User
+) -> None:
+    client.force_login(operator)
+    # Row 0 left empty: the draft refused is the second one, typed in the third row.
+    response = post_call(
+        client,
+        "13812345678",
+        [("", ""), ("groceries", "买菜"), ("groceries", "买米")],
+        **{"r-2-urgency": "urgent"},
+    )
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    assert rows.forms[2].errors["urgency_reason"] == ["say why the urgency differs"]
+    assert not rows.forms[1].errors
+    assert not response.context["form"].errors
+    html = response.content.decode()
+    assert "Why this urgency: say why the urgency differs" in html
+    assert "urgency_reason:" not in html  # no field name of the code on the page
+    assert not Call.objects.exists()
+    assert not Request.objects.exists()

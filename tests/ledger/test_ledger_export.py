@@ -14,10 +14,16 @@ from django.utils import translation
 from linli.core.models import Community, PiiAccess, User
 from linli.core.roles import Role
 from linli.ledger import views_lists
-from linli.ledger.actions import do_assign, do_claim, do_complete, do_record_callback
-from linli.ledger.models import Request
+from linli.ledger.actions import (
+    do_assign,
+    do_claim,
+    do_complete,
+    do_open_request,
+    do_record_callback,
+)
+from linli.ledger.models import Channel, Request
 from tests.factories import make_resident, make_room, make_user
-from tests.ledger_factories import open_request
+from tests.ledger_factories import category, open_request
 from tests.people.list_factories import in_english
 from tests.xlsx import sheet_rows
 
@@ -129,6 +135,27 @@ def test_export_rows_hold_times_in_local_time_owners_results_and_callbacks(
     assert found["买菜"]["Result"] is None
     assert found["买菜"]["Callback"] is None
     assert found["买菜"]["Name"] is None  # no resident, no household, no address given
+
+
+def test_a_request_naming_no_resident_has_no_name_only_its_address(
+    client: Client, community_a: Community, worker_a: User
+) -> None:
+    resident = make_resident(community_a, "王奶奶", phone="13912345678")
+    do_open_request(
+        community_a, actor=None, channel=Channel.ONLINE, category=category(),
+        description="网上来的", address_text="Building 3, room 502",
+    )  # fmt: skip
+    do_open_request(
+        community_a, actor=worker_a, channel=Channel.HOTLINE, category=category(),
+        description="户里来的", household=resident.household,
+    )  # fmt: skip
+    client.force_login(worker_a)
+    in_english(client)
+    found = by_content(sheet_rows(client.get(URL)))
+    assert found["网上来的"]["Name"] is None
+    assert found["网上来的"]["Address"] == "Building 3, room 502"
+    assert found["户里来的"]["Name"] is None
+    assert found["户里来的"]["Address"] == resident.household.room.address()
 
 
 def test_the_latest_callback_wins(

@@ -311,17 +311,31 @@ def test_a_done_request_is_never_late(
     assert (row.late, row.escalation) == ("", 0)
 
 
-def test_name_falls_back_to_the_room_address(
+def test_the_name_is_the_residents_and_never_a_room(
     client: Client, community_a: Community, worker_a: User
 ) -> None:
     resident = make_resident(community_a, "王奶奶", phone="13912345678")
     opened_at(community_a, worker_a, NOON, resident=resident)
     opened_at(community_a, worker_a, NOON + timedelta(minutes=1), household=resident.household)
+    # The public form: a room typed by the resident, no one of the register named.
+    opened_at(
+        community_a, None, NOON + timedelta(minutes=2), channel=Channel.ONLINE, address_text="3-502"
+    )
     client.force_login(worker_a)
-    by_household, by_resident = client.get(URL).context["rows"]
+    response = client.get(URL)
+    online, by_household, by_resident = response.context["rows"]
     assert by_resident.name == "王奶奶"
-    assert by_household.name == resident.household.room.address()
+    assert by_household.name == online.name == ""
     assert by_household.address == by_resident.address == resident.household.room.address()
+    assert online.address == "3-502"
+    html = response.content.decode()
+    assert html.count(">3-502<") == 1  # under Address only; Name shows a dash
+    work = client.get(reverse("ledger:worklist", args=["unassigned"]))
+    assert {row.request.pk: row.name for row in work.context["rows"]} == {
+        online.request.pk: "",
+        by_household.request.pk: "",
+        by_resident.request.pk: "王奶奶",
+    }
 
 
 def test_phones_are_masked_in_the_list_for_every_role(

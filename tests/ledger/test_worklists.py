@@ -238,3 +238,70 @@ def test_a_worklist_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(9):
         response = client.get(url("unassigned"))
     assert len(response.context["rows"]) == 30
+
+
+def walk(client: Client, which: str) -> list[list[int]]:
+    """Every page of a worklist, following its "Next" links from the first."""
+    pages = []
+    address = url(which)
+    while True:
+        response = client.get(address)
+        assert response.status_code == 200
+        pages.append([row.request.pk for row in response.context["rows"]])
+        following = response.context["next_query"]
+        if not following:
+            return pages
+        assert 'data-testid="next"' in response.content.decode()
+        address = url(which) + "?" + following
+
+
+def test_every_late_request_is_on_exactly_one_page_of_the_street_late_list(
+    client: Client, community_a: Community, community_b: Community
+) -> None:
+    with time_machine.travel(NOON, tick=False):  # equal deadlines: ties are settled by id
+        made = [open_request(community_a, None).request.pk for _ in range(40)]
+        made += [open_request(community_b, None).request.pk for _ in range(41)]
+    with time_machine.travel(NOON + timedelta(minutes=1), tick=False):
+        made += [open_request(community_a, None).request.pk for _ in range(20)]
+    client.force_login(make_user(Role.OFFICIAL, street=community_a.street))
+    with time_machine.travel(NOON + timedelta(days=2), tick=False):
+        got = walk(client, "late")
+        assert [len(page) for page in got] == [50, 50, 1]
+        flat = [pk for page in got for pk in page]
+        assert len(flat) == len(set(flat)) == 101
+        assert flat == made  # by deadline, then id
+        assert counts(client, "late")["late"] == 101
+        second = client.get(url("late") + "?" + client.get(url("late")).context["next_query"])
+        html = second.content.decode()
+        assert 'data-testid="previous"' in html
+        assert "Showing the first" not in html
+
+
+def test_previous_links_walk_back_to_the_first_page_of_a_worklist(
+    client: Client, community_a: Community, worker_a: User
+) -> None:
+    with time_machine.travel(NOON, tick=False):
+        made = [open_request(community_a, worker_a).request.pk for _ in range(120)]
+    client.force_login(worker_a)
+    first = client.get(url("unassigned"))
+    assert first.context["previous_query"] == ""
+    second = client.get(url("unassigned") + "?" + first.context["next_query"])
+    third = client.get(url("unassigned") + "?" + second.context["next_query"])
+    assert [row.request.pk for row in third.context["rows"]] == made[100:]
+    back = client.get(url("unassigned") + "?" + third.context["previous_query"])
+    assert [row.request.pk for row in back.context["rows"]] == made[50:100]
+    top = client.get(url("unassigned") + "?" + back.context["previous_query"])
+    assert [row.request.pk for row in top.context["rows"]] == made[:50]
+    assert top.context["previous_query"] == ""
+
+
+def test_a_later_page_refreshes_itself_not_the_first(
+    client: Client, community_a: Community, worker_a: User
+) -> None:
+    with time_machine.travel(NOON, tick=False):
+        for _ in range(51):
+            open_request(community_a, worker_a)
+    client.force_login(worker_a)
+    following = client.get(url("unassigned")).context["next_query"]
+    html = client.get(url("unassigned") + "?" + following).content.decode()
+    assert f'hx-get="{url("unassigned")}?{following}"' in html

@@ -117,6 +117,21 @@ def test_official_gets_masked_phones_and_no_identity_numbers_logged_per_communit
     }
 
 
+def test_register_page_says_which_export_has_full_numbers_and_is_logged(
+    client: Client, community_a: Community, worker_a: User
+) -> None:
+    in_english(client)
+    client.force_login(worker_a)
+    worker_page = client.get(reverse("people:resident-list")).content.decode()
+    client.force_login(make_user(Role.OFFICIAL, street=community_a.street))
+    official_page = client.get(reverse("people:resident-list")).content.decode()
+
+    assert "Export the register (.xlsx, full numbers, logged)" in worker_page
+    assert f'href="{reverse("people:export-register")}?masked=1"' in worker_page
+    assert "full numbers" not in official_page  # the street's export is masked anyway
+    assert "Export the register (.xlsx)" in official_page
+
+
 @pytest.mark.usefixtures("register")
 def test_worker_may_ask_for_a_masked_export_which_is_logged_as_masked(
     client: Client, worker_a: User

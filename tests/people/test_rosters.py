@@ -193,3 +193,24 @@ def test_hotel_staff_have_no_rosters(
 ) -> None:
     client.force_login(make_user(Role.HOTEL, street=community_a.street))
     assert client.get(roster_url(block)).status_code == 403
+
+
+def test_roster_names_the_language_a_foreign_resident_needs(
+    client: Client, block: Building, worker_a: User
+) -> None:
+    visitor = person(household(room(block, "301")), "Tanaka Yuki", born=aged(70))
+    Vulnerability.objects.create(
+        community=visitor.community,
+        resident=visitor,
+        kind=Kind.LANGUAGE,
+        since=visitor.date_of_birth,
+        details={"languages": ["ja", "en"]},
+    )
+    client.force_login(worker_a)
+    in_english(client)
+
+    lines = person_lines(client.get(roster_url(block)).context["rosters"][0])
+
+    line = lines["Tanaka Yuki"].person
+    assert line is not None
+    assert line.flags == ["Lives alone", "Foreign resident needing a language (Japanese, English)"]

@@ -485,3 +485,22 @@ def test_closed_round_page_offers_no_visit_form(
     assert 'data-testid="close-round"' not in body
     assert "2 visits" in body
     assert 'data-testid="survey-upload"' not in upload
+
+
+def test_a_visit_needs_its_result_chosen_and_the_page_returns_to_its_form(
+    client: Client, community_a: Community, worker_a: User
+) -> None:
+    b = building(community_a)
+    (home,) = households(b, "502")
+    survey_round = open_round(b, worker_a)
+    client.force_login(worker_a)
+
+    form_page = client.get(reverse("people:survey-round", args=[survey_round.pk])).content.decode()
+    response = client.post(visit_url(survey_round, home), {f"h{home.pk}-notes": "敲了门"})
+
+    assert f'action="{visit_url(survey_round, home)}#h{home.pk}"' in form_page
+    assert '<option value="" selected>' in form_page
+    assert response.status_code == 200
+    forms = {row.household.pk: form for row, form in response.context["table"]}
+    assert forms[home.pk].errors["result"]
+    assert not SurveyVisit.objects.exists()
