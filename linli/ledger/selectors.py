@@ -13,9 +13,13 @@ from linli.core.models import User
 from linli.core.roles import Cap
 from linli.core.scoping import get_for_user, scoped
 from linli.ledger.models import Category, Request, Team
+from linli.people.models import Resident
+from linli.people.search import search
+from linli.people.selectors import MAX_MATCHES
 
 OPEN = Request.OPEN_STATUSES
 TRACKING_CODE = re.compile(r"[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}")
+PHONE = re.compile(r"\d{7,15}")
 
 
 def requests_for(user: User | AnonymousUser) -> QuerySet[Request]:
@@ -115,10 +119,27 @@ def ledger(user: User, f: LedgerFilters, now: datetime | None = None) -> QuerySe
             # it would make the database read every request of the area.
             qs = qs.filter(tracking_code=code)
         else:
-            qs = qs.filter(description__contains=f.q)
+            # Words that name people of the register find their requests through the
+            # households' index; only words that name nobody are looked for in the texts.
+            qs = qs.filter(asked_by(user, f.q) or Q(description__contains=f.q))
     return qs.select_related(
         "category", "household__room__unit__building__compound", "resident", "assignee", "team"
     ).order_by("-created_at", "-pk")
+
+
+def asked_by(user: User, query: str) -> Q | None:
+    """Requests of the people the query names as the register's search reads it (a name, its
+    pinyin or initials, a phone or its last four digits, a room, an ID number): their
+    households' requests, and those left with that phone number by someone not registered.
+    None when the query names nobody."""
+    people = search(scoped(user, Resident.objects.all()), query)
+    households = set(people.values_list("household_id", flat=True)[:MAX_MATCHES]) - {None}
+    found = Q(household_id__in=households) if households else None
+    digits = query.replace(" ", "").replace("-", "").lstrip("+")
+    if PHONE.fullmatch(digits):
+        by_phone = Q(contact_phone__endswith=digits[-11:])
+        found = by_phone if found is None else found | by_phone
+    return found
 
 
 def categories() -> QuerySet[Category]:

@@ -161,6 +161,32 @@ def test_the_tracking_code_finds_its_request(
     assert shown(client, q=code.lower()) == [varied["medicine"].pk]
 
 
+@pytest.mark.parametrize("q", ["王奶奶", "5678", "13912345678", "139 1234 5678", "3-502"])
+def test_a_person_named_as_the_register_is_searched_finds_their_households_requests(
+    client: Client, varied: dict[str, Request], worker_a: User, q: str
+) -> None:
+    client.force_login(worker_a)
+    assert shown(client, q=q) == [varied["resident"].pk]
+
+
+def test_a_phone_left_on_the_public_form_finds_its_request(
+    client: Client, community_a: Community, worker_a: User
+) -> None:
+    theirs = opened_at(community_a, None, NOON, channel=Channel.ONLINE, contact_phone="13700001111")
+    opened_at(community_a, None, NOON, channel=Channel.ONLINE, contact_phone="13700002222")
+    client.force_login(worker_a)
+    assert shown(client, q="137 0000 1111") == [theirs.pk]
+
+
+def test_a_name_of_another_community_finds_nothing(
+    client: Client, community_a: Community, community_b: Community, worker_a: User
+) -> None:
+    elsewhere = make_resident(community_b, "李四", phone="13600001234")
+    opened_at(community_b, None, NOON, resident=elsewhere)
+    client.force_login(worker_a)
+    assert shown(client, q="李四") == []
+
+
 def test_another_communitys_compound_is_404(
     client: Client, community_a: Community, community_b: Community, worker_a: User
 ) -> None:
