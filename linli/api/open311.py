@@ -34,13 +34,13 @@ from linli.api.selectors import (
     with_details,
 )
 from linli.ledger.models import ApiClient, Category, Request
+from linli.lib.numbers import digits_only, whole_number
 
 Value = str | bool | int | None
 Record = dict[str, Any]
 FORMATS = ("xml", "json")
 WINDOW = timedelta(days=90)  # the spec's default and largest span of GET requests
 MAX_REQUESTS = 1000  # the spec's default volume of GET requests
-MAX_ID = 2**63 - 1  # the databases' largest integer: no request has a larger id
 CLOSED = ("done", "confirmed", "cancelled", "merged")
 
 
@@ -358,18 +358,6 @@ def _codes(request: HttpRequest, name: str) -> list[str]:
     return [part.strip() for part in request.GET.get(name, "").split(",") if part.strip()]
 
 
-def _number(raw: str) -> bool:
-    """Digits 0-9 only (str.isdigit also takes '²' and other digits int() refuses)."""
-    return raw.isascii() and raw.isdigit()
-
-
-def _id(digits: str) -> int | None:
-    """The id these digits give; None past the databases' largest integer, which no request
-    has (and int() refuses to read numbers of more than 4300 digits)."""
-    digits = digits.lstrip("0") or "0"
-    return int(digits) if len(digits) <= len(str(MAX_ID)) and int(digits) <= MAX_ID else None
-
-
 def _search(request: HttpRequest, client: ApiClient) -> QuerySet[Request]:
     qs = client_requests(client)
     jurisdiction = request.GET.get("jurisdiction_id", "").strip()
@@ -377,9 +365,9 @@ def _search(request: HttpRequest, client: ApiClient) -> QuerySet[Request]:
         qs = qs.filter(community=resolve_community(client, jurisdiction, "jurisdiction_id"))
     ids = _codes(request, "service_request_id")
     if ids:  # "This overrides all other arguments."
-        if not all(_number(part) for part in ids):
+        if not all(digits_only(part) for part in ids):
             raise ValidationError({"service_request_id": _("a comma-separated list of numbers")})
-        return qs.filter(pk__in=[pk for pk in map(_id, ids) if pk is not None])
+        return qs.filter(pk__in=[pk for pk in map(whole_number, ids) if pk is not None])
     service_codes = _codes(request, "service_code")
     if service_codes:  # a code holding NUL names nothing
         qs = qs.filter(category__code__in=[code for code in service_codes if can_name(code)])
@@ -404,7 +392,7 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def _pk(raw: str) -> int:
-    pk = _id(raw) if _number(raw) else None
+    pk = whole_number(raw)
     if pk is None:
         raise NotFoundError({"service_request_id": _("no such request")})
     return pk

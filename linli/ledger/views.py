@@ -22,6 +22,7 @@ from linli.ledger.forms import CallForm, RequestRows
 from linli.ledger.models import Call, Request, RequestEvent, Team, Urgency
 from linli.ledger.selectors import can_see_ledger, get_request_for_user
 from linli.ledger.triage import explain
+from linli.lib.numbers import whole_number
 from linli.people.models import Vulnerability
 
 
@@ -180,15 +181,15 @@ def request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-def _is_id(raw: str) -> bool:
-    """Digits a primary key can be: a hand-edited form must get its field's error, not a 500."""
-    return raw.isascii() and raw.isdigit()
-
-
 def _user(pk: str, item: Request) -> User | None:
     if not pk:
         return None
-    found = User.objects.filter(pk=pk, community=item.community_id).first() if _is_id(pk) else None
+    number = whole_number(pk)
+    found = (
+        User.objects.filter(pk=number, community=item.community_id).first()
+        if number is not None
+        else None
+    )
     if found is None:
         raise ValidationError({"assignee": _("not found in this community")})
     return found
@@ -197,7 +198,12 @@ def _user(pk: str, item: Request) -> User | None:
 def _team(pk: str, item: Request) -> Team | None:
     if not pk:
         return None
-    found = Team.objects.filter(pk=pk, community=item.community_id).first() if _is_id(pk) else None
+    number = whole_number(pk)
+    found = (
+        Team.objects.filter(pk=number, community=item.community_id).first()
+        if number is not None
+        else None
+    )
     if found is None:
         raise ValidationError({"team": _("not found in this community")})
     return found

@@ -40,6 +40,7 @@ from linli.core.scoping import get_for_user, scoped
 from linli.ledger import selectors
 from linli.ledger.models import Request, RequestEvent, Urgency
 from linli.lib.masking import mask_phone
+from linli.lib.numbers import whole_number
 from linli.lib.xlsx import xlsx_response
 
 PER_PAGE = 50
@@ -70,11 +71,6 @@ def ledger_access(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRe
 # --- Filters ------------------------------------------------------------------------------------
 
 
-def _int(raw: str) -> int | None:
-    raw = raw.strip()
-    return int(raw) if raw.isascii() and raw.isdigit() else None  # isdigit() alone admits "²"
-
-
 def _day(raw: str) -> date | None:
     try:
         day = date.fromisoformat(raw.strip())
@@ -95,14 +91,14 @@ class Filters:
         status = get.get("status", "")
         urgency = get.get("urgency", "")
         self.compound: Compound | None = None
-        if (pk := _int(get.get("compound", ""))) is not None:
+        if (pk := whole_number(get.get("compound", ""))) is not None:
             self.compound = get_for_user(user, Compound.objects.select_related("community"), pk=pk)
         self.values = selectors.LedgerFilters(
             status=status if status in Request.Status.values else "",
             category=get.get("category", "").strip()[:30],
             urgency=urgency if urgency in Urgency.values else "",
             compound=self.compound.pk if self.compound else None,
-            assignee=_int(get.get("assignee", "")),
+            assignee=whole_number(get.get("assignee", "")),
             day_from=_day(get.get("from", "")),
             day_to=_day(get.get("to", "")),
             late=get.get("late") == "1",
@@ -165,7 +161,8 @@ class Cursor:
         if not raw:
             return None
         at_text, _sep, pk_text = raw.strip().rpartition(",")
-        if not (pk_text.isascii() and pk_text.isdigit()) or len(pk_text) > 18:
+        pk = whole_number(pk_text)
+        if pk is None:
             return None
         try:
             at = datetime.fromisoformat(at_text)
@@ -173,7 +170,7 @@ class Cursor:
             return None
         if timezone.is_naive(at):
             at = at.replace(tzinfo=UTC)
-        return cls(at, int(pk_text))
+        return cls(at, pk)
 
     def __str__(self) -> str:
         return f"{self.at.astimezone(UTC).isoformat()},{self.pk}"

@@ -31,6 +31,7 @@ from linli.core.models import Building, Community, Compound, Unit
 from linli.core.roles import Cap
 from linli.core.scoping import get_for_user, scoped
 from linli.lib.masking import mask_id_number, mask_phone
+from linli.lib.numbers import whole_number
 from linli.lib.xlsx import xlsx_response
 from linli.people import list_selectors as ls
 from linli.people.models import Resident
@@ -41,8 +42,7 @@ BOLD = Font(bold=True)
 
 
 def _int_param(request: AuthedRequest, name: str) -> int | None:
-    raw = request.GET.get(name, "").strip()
-    return int(raw) if raw.isdigit() else None
+    return whole_number(request.GET.get(name, ""))
 
 
 # --- Filters ------------------------------------------------------------------------------------

@@ -162,3 +162,11 @@ def test_pages_keep_the_filters(client: Client, community_a: Community, worker_a
 def test_volunteer_may_not_see_the_list(client: Client, community_a: Community) -> None:
     client.force_login(make_user(Role.VOLUNTEER, community_a))
     assert client.get(URL).status_code == 403
+
+
+@pytest.mark.parametrize("odd", ["²", "３", "99999999999999999999999"])
+def test_a_place_filter_that_is_no_number_gives_the_list_not_an_error(
+    client: Client, worker_a: User, odd: str
+) -> None:
+    client.force_login(worker_a)
+    assert client.get(URL, {"compound": odd, "building": odd}).status_code == 200
