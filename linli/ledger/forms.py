@@ -60,11 +60,11 @@ class CallForm(forms.Form):
         self.rows = rows
 
     def clean_caller_number(self) -> str:
-        number = self.cleaned_data["caller_number"]
+        number: str = self.cleaned_data["caller_number"]
         # A local landline shows without its area code (62345678): it is dialled as it is, and
         # match_caller tries it with the city's code.
         if LOCAL_LANDLINE.fullmatch(number.strip()):
-            return str(number.strip())
+            return number.strip()
         try:
             return normalize_phone(number)
         except Invalid as exc:

@@ -52,6 +52,10 @@ def language_name(code: str) -> str:
         return code
 
 
+def language_names(codes: list[str] | None) -> str:
+    return ", ".join(language_name(c) for c in codes or [])
+
+
 # What a look at personal data saw, as the PII access log names it.
 PII_FIELDS: dict[str, Promise] = {
     "name": _("name"),

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.core.models import Building, Community, Compound, Room, Unit, User
 from linli.core.scoping import scoped
-from linli.lib.names import language_name
+from linli.lib.names import language_names
 from linli.people.models import Household, Resident, Vulnerability
 from linli.people.selectors import residents_for, years_ago
 
@@ -403,21 +403,20 @@ def building_rosters(
 
 def _person_flags(resident: Resident, born_group: str, lives_alone: bool) -> list[str]:
     flags = [born_group] if born_group else []
-    tags = [v.kind for v in resident.vulnerabilities.all()]
-    if lives_alone or Vulnerability.Kind.LIVES_ALONE in tags:
-        flags.append(str(Vulnerability.Kind.LIVES_ALONE.label))
-    if resident.mobility != Resident.Mobility.INDEPENDENT:
-        flags.append(resident.get_mobility_display())
     first_of_kind: dict[str, Vulnerability] = {}
     for v in resident.vulnerabilities.all():
         first_of_kind.setdefault(v.kind, v)
+    if lives_alone or Vulnerability.Kind.LIVES_ALONE in first_of_kind:
+        flags.append(str(Vulnerability.Kind.LIVES_ALONE.label))
+    if resident.mobility != Resident.Mobility.INDEPENDENT:
+        flags.append(resident.get_mobility_display())
     for kind, v in first_of_kind.items():
         if kind == Vulnerability.Kind.LIVES_ALONE:
             continue
         flag = str(Vulnerability.Kind(kind).label)
         # The volunteer at the door needs to know which language, not only that one is needed.
         if kind == Vulnerability.Kind.LANGUAGE and v.details.get("languages"):
-            flag += f" ({', '.join(language_name(x) for x in v.details['languages'])})"
+            flag += f" ({language_names(v.details['languages'])})"
         flags.append(flag)
     return flags
 

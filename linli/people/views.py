@@ -10,7 +10,7 @@ from linli.core.decorators import capability_required
 from linli.core.http import AuthedRequest
 from linli.core.roles import Cap
 from linli.core.scoping import get_for_user, scoped
-from linli.people import selectors
+from linli.people import list_selectors, selectors
 from linli.people.actions.imports import (
     do_confirm_resident_import,
     do_give_up_stalled_imports,
@@ -32,9 +32,9 @@ def resident_list(request: AuthedRequest) -> HttpResponse:
         {
             "page": page,
             "q": q,
-            # Full numbers only for one community's own staff, as the export gives them.
+            # Whether the export button gives full numbers, by the export's own rule.
             "can_view_pii": request.user.can(Cap.VIEW_PII)
-            and request.user.community_id is not None,
+            and list_selectors.export_community(request.user) is not None,
         },
     )
 
@@ -62,7 +62,9 @@ def resident_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "age": resident.age(timezone.localdate()),
             "vulnerabilities": resident.vulnerabilities.filter(until__isnull=True),
             "household_members": (
-                resident.household.members.filter(is_active=True).exclude(pk=resident.pk)
+                selectors.residents_for(request.user)
+                .filter(household=resident.household_id)
+                .exclude(pk=resident.pk)
                 if resident.household_id
                 else []
             ),

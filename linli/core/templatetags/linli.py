@@ -1,7 +1,7 @@
 from django import template
 
 from linli.lib.masking import mask_id_number, mask_phone
-from linli.lib.names import country_name, language_name, pii_field_names
+from linli.lib.names import country_name, language_names, pii_field_names
 
 register = template.Library()
 
@@ -21,9 +21,7 @@ def country(value: str) -> str:
     return country_name(value)
 
 
-@register.filter
-def language_names(values: list[str] | None) -> str:
-    return ", ".join(language_name(v) for v in values or [])
+register.filter("language_names", language_names)
 
 
 @register.filter
