@@ -5,11 +5,13 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from ninja import Field, Schema
 from pydantic import AfterValidator, BeforeValidator
 from pydantic_core import PydanticCustomError
 
-from linli.ledger.models import Request
+from linli.ledger.models import Request, Urgency
+from linli.ledger.triage import advice_for, explain
 from linli.lib.masking import mask_phone
 
 
@@ -56,11 +58,19 @@ class RequestOut(Schema):
     household_matched: bool
     contact_phone: str = Field(description="masked: 138****5678")
     address: str
+    triage_reasons: list[str] = Field(
+        description="why this urgency, in the language asked for (Accept-Language): the "
+        "clinical signs matched and the words that matched them, what the register added"
+    )
 
 
 class RequestCreated(RequestOut):
     possible_duplicates: list[int] = Field(
         description="open requests of the same household and category from the last 24 hours"
+    )
+    emergency_advice: list[str] = Field(
+        description="for an emergency, what to tell the caller now (ring 120, and for some "
+        "signs more); empty otherwise"
     )
 
 
@@ -146,10 +156,21 @@ def request_out(item: Request) -> RequestOut:
         household_matched=item.household_id is not None,
         contact_phone=mask_phone(item.contact_phone),
         address=item.address_text,
+        triage_reasons=[explain(r) for r in item.triage_reasons if r.get("code") != "category"],
     )
+
+
+EMERGENCY_CALL = gettext_lazy("Emergency: tell the caller to ring 120 now, or ring 120 yourself.")
 
 
 def created_body(item: Request, duplicates: list[int]) -> dict[str, Any]:
     """The JSON body of 201 Created, as stored for replays."""
-    out = RequestCreated(**request_out(item).model_dump(), possible_duplicates=duplicates)
+    emergency = item.urgency == Urgency.EMERGENCY
+    out = RequestCreated(
+        **request_out(item).model_dump(),
+        possible_duplicates=duplicates,
+        emergency_advice=[str(EMERGENCY_CALL), *advice_for(item.triage_reasons)]
+        if emergency
+        else [],
+    )
     return out.model_dump(mode="json")

@@ -44,11 +44,22 @@ class PublicRequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, live_triage: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["category"]
         assert isinstance(field, CategoryChoiceField)  # noqa: S101 (declared just above)
         field.queryset = categories()
+        if live_triage:
+            # As the resident types, the page says at once when what they describe is an
+            # emergency (the form is read by staff, not by an ambulance).
+            self.fields["description"].widget.attrs.update(
+                {
+                    "hx-post": live_triage,
+                    "hx-trigger": "input changed delay:400ms",
+                    "hx-target": "#live-triage",
+                    "hx-swap": "innerHTML",
+                }
+            )
 
     def clean_phone(self) -> str:
         try:

@@ -94,6 +94,11 @@ def category_by_code(code: str) -> "Category | None":
     return found
 
 
+def category_by_pk(pk: int) -> "Category | None":
+    """The category with this primary key, or None."""
+    return next((c for c in _tables()["categories"].values() if c.pk == pk), None)
+
+
 def rule_hours(category_id: int, urgency: str) -> "Decimal | None":
     """The hours of the deadline rule for this category and urgency, or None."""
     found: Decimal | None = _tables()["hours"].get((category_id, urgency))

@@ -6,6 +6,7 @@ app_name = "ledger"
 urlpatterns = [
     path("desk/", views.desk, name="desk"),
     path("desk/household/", views.desk_household, name="desk-household"),
+    path("desk/triage/", views.desk_triage, name="desk-triage"),
     path("calls/<int:pk>/", views.call_detail, name="call-detail"),
     path("requests/<int:pk>/", views.request_detail, name="request-detail"),
     path("", include("linli.ledger.urls_pass")),

@@ -11,6 +11,11 @@ urlpatterns: list[URLPattern] = [
     path("pass/<str:code>/", views_public.verify_pass, name="pass-verify"),
     path("<str:community_code>/", views_public.request_form, name="request-form"),
     path(
+        "<str:community_code>/triage/",
+        views_public.request_triage,
+        name="request-triage",
+    ),
+    path(
         "<str:community_code>/done/",
         views_public.request_submitted,
         name="request-submitted",

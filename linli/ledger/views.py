@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from linli.core.access import REQUEST_PARTY, access, needs
 from linli.core.actions import do_record_pii_access
@@ -19,9 +19,10 @@ from linli.core.roles import Cap
 from linli.core.scoping import get_for_user, scoped
 from linli.ledger import actions
 from linli.ledger.forms import CallForm, RequestRows
-from linli.ledger.models import Call, Request, RequestEvent, Team, Urgency
+from linli.ledger.models import Call, Category, Request, RequestEvent, Team, Urgency
 from linli.ledger.selectors import can_see_ledger, get_request_for_user
-from linli.ledger.triage import explain
+from linli.ledger.taxonomy import category_by_code, category_by_pk
+from linli.ledger.triage import advice, explain, triage
 from linli.lib.numbers import whole_number
 from linli.people.models import Vulnerability
 
@@ -113,7 +114,53 @@ def desk_household(request: AuthedRequest) -> HttpResponse:
     """The household card alone, for htmx as the number is typed."""
     phone = request.GET.get("caller_number", "").strip()
     card = _household_card(request.user, phone) if len(phone) >= 7 else None
-    return render(request, "ledger/_household_card.html", {"card": card})
+    response = render(request, "ledger/_household_card.html", {"card": card})
+    # The rows triaged so far are triaged again against the caller now known (or no longer).
+    response["HX-Trigger"] = "linli:caller"
+    return response
+
+
+def _row_category(value: str) -> Category | None:
+    number = whole_number(value)
+    found = category_by_pk(number) if number is not None else None
+    return found if found is not None and found.active else None
+
+
+@capability_required(Cap.TAKE_CALLS)
+@require_POST
+def desk_triage(request: AuthedRequest) -> HttpResponse:
+    """Triage of one request row as the operator types it, before the call is saved: the
+    suggested urgency, its reasons and the 120 banner (htmx, debounced in the page)."""
+    row = whole_number(request.POST.get("row", "")) or 0
+    prefix = f"r-{min(row, 9)}-"
+    description = request.POST.get(prefix + "description", "").strip()
+    if not description:
+        return render(request, "ledger/_triage_live.html", {"result": None})
+    category = _row_category(request.POST.get(prefix + "category", "")) or category_by_code("other")
+    assert category is not None  # noqa: S101 - the seeded taxonomy always has "other"
+    household = resident = None
+    phone = request.POST.get("caller_number", "")
+    if request.user.community is not None and sum(ch.isdigit() for ch in phone) >= 7:
+        household, resident = actions.match_caller(request.user.community, phone)
+    result = triage(
+        description,
+        category,
+        resident=resident,
+        household=household,
+        today=timezone.localdate(),
+    )
+    return render(
+        request,
+        "ledger/_triage_live.html",
+        {
+            "result": result,
+            "row": row,
+            "reasons": [explain(r) for r in result.reasons if r.get("code") != "category"],
+            "emergency": result.urgency == Urgency.EMERGENCY,
+            "advice": advice(result),
+            "urgency_label": Urgency(result.urgency).label,
+        },
+    )
 
 
 @capability_required(Cap.TAKE_CALLS)

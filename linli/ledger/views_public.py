@@ -22,11 +22,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from linli.core.access import PUBLIC, access
 from linli.core.actions import client_ip
@@ -34,6 +35,8 @@ from linli.core.models import Community
 from linli.ledger.actions import do_open_request, match_caller
 from linli.ledger.forms_public import PublicRequestForm, TrackForm
 from linli.ledger.models import Channel, Request, Urgency, VisitPass
+from linli.ledger.taxonomy import category_by_code
+from linli.ledger.triage import SIGNS, advice, assess
 from linli.lib import ratelimit
 
 # name → (hits allowed, per how many seconds). Override any of them in settings with
@@ -45,6 +48,8 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     # Unknown pass codes tried from one IP address: a checkpoint checks many real passes, but
     # only someone guessing codes keeps missing.
     "pass_miss_ip": (30, 3600),
+    # Live triage of the form's description, asked as the resident types (debounced).
+    "triage_ip": (600, 3600),
 }
 SUBMITTED_KEY = "linli_public_submitted"
 
@@ -118,7 +123,10 @@ def _render_in(
 @require_http_methods(["GET", "POST"])
 def request_form(request: HttpRequest, community_code: str) -> HttpResponse:
     community = get_object_or_404(Community, code=community_code)
-    form = PublicRequestForm(request.POST or None)
+    form = PublicRequestForm(
+        request.POST or None,
+        live_triage=reverse("public:request-triage", args=[community.code]),
+    )
     if request.method == "POST" and form.is_valid():
         phone: str = form.cleaned_data["phone"]
         if not _allowed("ip", visitor_address(request)):
@@ -152,6 +160,41 @@ def request_form(request: HttpRequest, community_code: str) -> HttpResponse:
         request,
         "ledger/public/request_form.html",
         {"community": community, "form": form},
+    )
+
+
+EMERGENCY_HINT = _(
+    "This sounds like an emergency. Call 120 now: this form is read by community staff, "
+    "not by an ambulance."
+)
+
+
+@access(PUBLIC)
+@never_cache
+@require_POST
+def request_triage(request: HttpRequest, community_code: str) -> HttpResponse:
+    """Whether the description typed so far is an emergency, from its words alone: the
+    register is not read for an anonymous visitor, and nothing is stored."""
+    community = get_object_or_404(Community, code=community_code)
+    if not _allowed("triage_ip", visitor_address(request)):
+        return HttpResponse(status=429)
+    category = category_by_code(request.POST.get("category", "")) or category_by_code("other")
+    assert category is not None  # noqa: S101 - the seeded taxonomy always has "other"
+    result = assess(
+        request.POST.get("description", "")[:1000], category.code, category.default_urgency, []
+    )
+    emergency = result.urgency == Urgency.EMERGENCY
+    signs = dict.fromkeys(str(SIGNS[s]) for s in result.emergency_signs if s in SIGNS)
+    return _render_in(
+        community.time_zone,
+        request,
+        "ledger/public/_triage_hint.html",
+        {
+            "emergency": emergency,
+            "signs": list(signs),
+            "messages_both": in_both_languages(EMERGENCY_HINT) if emergency else [],
+            "advice": advice(result) if emergency else [],
+        },
     )
 
 

@@ -108,6 +108,7 @@ OBJECTS: dict[str, dict[str, str]] = {
     "public:pass-verify": {"code": "pass_code"},
     "public:request-form": {"community_code": "community_code"},
     "public:request-submitted": {"community_code": "community_code"},
+    "public:request-triage": {"community_code": "community_code"},
     "api-v1:get_request": {"id": "request"},
     "api-v1:transition": {"id": "request"},
     "open311-services": {"fmt": "=json"},
@@ -277,6 +278,7 @@ def body(response: HttpResponseBase) -> str:
 POST_ONLY = {"ledger:request-action", "people:import-confirm", "people:survey-visit"}
 POST_ONLY |= {"core:pii-alert-review"}
 POST_ONLY |= {"people:survey-round-close", "logout"}
+POST_ONLY |= {"ledger:desk-triage", "public:request-triage"}
 
 
 def web_routes(routes: list[Route]) -> list[Route]:

@@ -6,7 +6,8 @@ from playwright.sync_api import Page, expect
 
 from linli.core.roles import Role
 from linli.ledger.actions import do_escalate_late, do_open_request
-from linli.ledger.models import Request
+from linli.ledger.models import Call, Request
+from linli.people.models import Vulnerability
 from tests.e2e.test_login_e2e import log_in
 from tests.factories import PASSWORD, make_area, make_resident, make_user
 from tests.ledger_factories import category
@@ -68,3 +69,33 @@ def test_call_to_callback_and_a_late_request_escalates(page: Page) -> None:
     expect(page.get_by_test_id("late")).to_be_visible()
     expect(page.get_by_test_id("escalation")).to_contain_text("居委")
     expect(page.get_by_test_id("timeline")).to_contain_text("已升级")
+
+
+def test_the_120_banner_shows_on_the_desk_before_the_call_is_saved(page: Page) -> None:
+    community = make_area()
+    patient = make_resident(community, "李透析", phone="13812345678")
+    Vulnerability.objects.create(
+        community=community, resident=patient, kind="dialysis", since=timezone.localdate()
+    )
+    operator = make_user(Role.OPERATOR, community)
+    log_in(page, operator.username, PASSWORD)
+    page.goto("/ledger/desk/")
+
+    # Typed key by key, as an operator writes down what a relative says.
+    page.locator("select[name=r-0-category]").select_option(label="其他")
+    page.locator("textarea[name=r-0-description]").press_sequentially("老人胸口痛，出冷汗")
+    expect(page.get_by_test_id("live-emergency-banner")).to_be_visible()
+    expect(page.get_by_test_id("live-triage-0")).to_contain_text("胸口痛 + 出冷汗")
+    assert Call.objects.count() == 0
+
+    # Words that are an emergency only for this caller: the banner comes once the number is in.
+    row = page.locator("textarea[name=r-1-description]")
+    page.locator("select[name=r-1-category]").select_option(label="其他")
+    row.press_sequentially("这两天没去，喘得慌")
+    expect(page.get_by_test_id("live-triage-1").get_by_test_id("live-urgency")).to_have_text("加急")
+    page.get_by_test_id("caller-number").fill("13812345678")
+    expect(page.get_by_test_id("household-card")).to_contain_text("李透析")
+    live_row = page.get_by_test_id("live-triage-1")
+    expect(live_row.get_by_test_id("live-emergency-banner")).to_be_visible()
+    expect(live_row).to_contain_text("李透析")
+    assert Call.objects.count() == 0

@@ -63,7 +63,7 @@ def test_a_call_with_two_requests_shows_triage_and_emergency_banner(
     assert response["Location"] == reverse("ledger:call-detail", args=[call.pk])
     page = client.get(response["Location"]).content.decode()
     assert 'data-testid="emergency-banner"' in page
-    assert "matched “心绞痛”" in page
+    assert "matched 心绞痛: chest pain or a heart problem" in page
     assert Request.objects.filter(call=call).count() == 2
 
 

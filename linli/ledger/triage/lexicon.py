@@ -1,0 +1,196 @@
+"""What callers say, by clinical finding: the colloquial Chinese and the English of each, as
+patterns (variants and word orders), not as a flat list of words.
+
+A finding is one observation ("chest pain", "can't get up", "missed dialysis"); `rules.py`
+combines the findings that stand (after `context.py` has set aside the negated, past,
+figurative and hypothetical ones) into clinical signs, grouped as dispatch protocols group
+chief complaints (MPDS, the Manchester Triage System, 院前急救分级).
+"""
+
+import re
+from dataclasses import dataclass
+
+# Between a body part and what it does, up to four characters, none of them a negation or a
+# clause break: 胸口有点疼, 胸口这里疼, but not 胸口不疼.
+G = r"[^不没无未非,，。;；!！?？\n]{0,4}?"
+# In English, up to three words, none of them a negation.
+GE = r"(?:(?!not\b|no\b|never\b)[\w']+\W+){0,3}?"
+PERSON = r"(?:his|her|my|the|their|your|our|mum's|mom's|dad's)"
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    pattern: re.Pattern[str]
+    # A disease's name rather than a symptom: "…后", "有…", "…的老人" make it a standing condition.
+    disease: bool = False
+    # Worry and hypotheticals ("怕他想不开") do not set it aside: a relative's fear is the sign.
+    worry_counts: bool = False
+
+
+def _f(code: str, *alternatives: str, disease: bool = False, worry_counts: bool = False) -> Finding:
+    return Finding(code, re.compile("|".join(alternatives)), disease, worry_counts)
+
+
+CHEST = r"(?:胸口|胸前|胸部|前胸|左胸|胸|心口|心窝|心脏|心前区)"
+ACHE = r"(?:痛|疼|闷|憋|紧|压着|压得|绞|刺|揪|堵|难受|不舒服|发紧|发闷)"
+LIMB = r"(?:手|脚|胳膊|胳臂|腿|身子|身体|脸|边)"
+WEAK = r"(?:冇晒力|冇力|郁唔到|唔郁得|动不了|不能动|没劲|没有劲|没力气?|没有力气?|无力|麻|发麻|抬不起来?|不听使唤|没知觉|没有知觉|使不上劲)"
+DRUGS = r"(?:药|胰岛素|降压药|降糖药|药片|药物|喷雾|吸入剂|喷剂|针剂|氧气|华法林|阿司匹林|二甲双胍|硝苯地平|氨氯地平|倍他乐克|硝酸甘油|速效救心丸|抗凝药|激素|泼尼松|优甲乐|丙戊酸|卡马西平|美多芭|左旋多巴)"
+PREGNANT = r"(?:(?:i'?m|she'?s|she is|i am|at|now) \d{1,2} weeks\b(?! old| ago)|孕?\d{1,2}周(?!岁)|怀孕|孕妇|孕期|孕晚期|孕早期|孕\d+周|怀了|怀着|有孕|身孕|pregnan\w*|expecting a baby|weeks pregnant|due date|预产期)"
+
+FINDINGS: list[Finding] = [
+    # Chest pain and the heart.
+    _f("chest_pain",
+       CHEST + G + ACHE, r"(?:痛|疼)(?:在|到)" + CHEST, r"心绞痛|压榨样|憋得慌|憋得难受",
+       CHEST + r"(?:像|好像|跟)[^,，。]{0,8}(?:压|堵|绑|勒|捏|揪|攥|扎)", r"(?:疼|痛)(?:得)?(?:牵扯|放射|窜|连|到|向|往)(?:到)?(?:左)?(?:胳膊|手臂|下巴|下颌|后背|肩)",
+       r"heart\W+" + GE + r"(?:hurt\w*|pain\w*|aching)|pain\W+" + GE + r"(?:go(?:es|ing)?|spread\w*|radiat\w*|mov\w*) (?:up |down )?(?:to|into) (?:his|her|my|the) (?:jaw|left arm|arm|neck)", r"chest\W+" + GE + r"(?:pain|pains|pian|hurt\w*|ache\w*|aching|tight\w*|pressure|heav\w+|squeez\w*|crush\w*|burning)",
+       r"(?:pain|pressure|tightness|squeezing|heaviness|ache)\s+(?:in|on|across)\s+" + PERSON + r"?\s*chest",
+       r"\bangina\b|cardiac pain"),
+    _f("heart_event", r"心梗|心肌梗(?:死|塞)?|心脏病(?:犯|发作|又犯)|心脏(?:骤停|停跳)|heart attack|\bmi\b", disease=True),
+    _f("radiating", r"(?:左臂|左胳膊|左手臂|胳膊|下巴|下颌|后背|左肩|肩膀)" + G + r"(?:麻|痛|疼|酸)",
+       r"(?:left arm|jaw)\W+" + GE + r"(?:pain|hurt\w*|numb|ache\w*)", r"(?:pain|ache)\W+" + GE + r"(?:arm|jaw)"),
+    _f("sweating", r"(?:出|冒|一身|满头|浑身)(?:冷)?汗|大汗|冷汗|cold sweat|sweat\w*|clammy"),
+    _f("palpitations", r"心慌|心悸|心跳" + G + r"(?:快|乱|厉害|不齐|咚咚|漏跳|停跳)|脉(?:搏)?(?:也)?不齐|palpitation\w*|heart\W+" + GE + r"(?:racing|pounding|fluttering|beating fast)|irregular heart ?beat"),
+    # Breathing.
+    _f("breath_severe",
+       r"喘不(?:上|过|动|了)(?:气|来)?|(?:气|呼吸)\S{0,2}喘不(?:上|过)来?|上不来气|气上不来|喘不上来|透不过气|出不来气|喘不过来",
+       r"呼吸(?:很|非常|特别|好)?(?:困难|急促|费劲|费力|不上来|急|快|粗)|喘气\S{0,2}(?:费劲|费力|困难|吃力)|躺不下|不能平躺|没法躺|一躺(?:下)?就喘|坐着(?:才能)?(?:喘|呼吸)|(?:呛|噎|卡)(?:到|住)(?:了)?\S{0,6}(?:紫|青|咳不出|说不出|喘不)|咳不出(?:声|来)|卡(?:在)?(?:喉咙|嗓子)|噎住|没法呼吸|不能呼吸|无法呼吸|憋气|憋得(?:慌|难受|不行|受不了)|憋醒|憋死",
+       r"嘴唇" + G + r"(?:发)?(?:紫|青|乌)|脸\S{0,2}(?:发)?(?:紫|青)|憋得\S{0,3}(?:青|紫)|喘得(?:厉害|不行|说不出话|受不了|很厉害|很凶)|大口(?:大口)?喘气|张(?:着)?嘴喘|哮喘(?:发作|犯了|又犯)|喘鸣|喘个不停|一直(?:在)?喘",
+       r"(?:cant|could not|unable to|struggling to|struggles to|hard to|trouble|difficulty|difficult to)\s+(?:\w+\s+)?(?:breath\w*|catch\s+\w+\s+breath|get\s+(?:any\s+)?air)",
+       r"fighting for (?:air|breath)|inhaler\W+" + GE + r"(?:not helping|not working|does not help|useless)|sitting up to breathe|wheez\w* (?:loudly|badly|a lot|very)|breathing\W+" + GE + r"(?:hard|fast|heavily|rapid\w*|noisy)|(?:cant|unable to) lie (?:down|flat)|gasping|struggling for (?:breath|air)|lips\W+" + GE + r"(?:blue|purple|grey|gray)|turning blue|asthma attack|(?:very|really|badly|severely) (?:short of breath|breathless)|choking|fighting for breath|labou?red breathing"),
+    _f("breath_mild", r"(?<!哮)喘(?!不)|气短|气急|气促|呼吸不(?:畅|顺)|短气|上气不接下气",
+       r"short(?:ness)? of breath|breathless\w*|out of breath|wheez\w*|(?:hard|harder) to breathe"),
+    _f("oxygen_down",
+       r"(?:制氧机|氧气机|吸氧机|氧气瓶|氧气罐|氧气|呼吸机)" + G + r"(?:坏|停|没电|用完|没了|没氧|故障|报警|出气(?:很|太)?小|流量(?:很|太)?(?:小|低))|(?:制氧机|氧气机|吸氧机|氧气瓶|呼吸机)\S{0,2}(?:不工作|不转|不出氧|不能用|没法用|用不了|不出气)",
+       r"停电\S{0,8}(?:制氧机|氧气|呼吸机)|(?:制氧机|氧气|呼吸机)\S{0,8}停电",
+       r"oxygen (?:machine|concentrator|tank|cylinder|bottle|supply)\W+" + GE + r"(?:broke\w*|not working|stopped|ran out|run out|empty|died|failed|faulty|alarm\w*|beep\w*|flow is (?:very )?low|low flow)",
+       r"(?:concentrator|oxygen machine)\b[^.;,]{0,40}\b(?:flow is (?:very )?low|low flow|alarm\w*|beep\w*)",
+       r"(?:broke\w*|faulty|no)\W+" + GE + r"oxygen (?:machine|concentrator)|(?:power cut|no power|power outage)\W+" + GE + r"oxygen"),
+    _f("ventilator_down", r"呼吸机" + G + r"(?:坏|不工作|停|没电|故障)|(?:ventilator|bipap|cpap)\W+" + GE + r"(?:broke\w*|not working|stopped|no power)"),
+    # Stroke.
+    _f("stroke_sign",
+       r"嘴(?:巴|角)?" + G + r"歪|(?:脸|嘴角|嘴|眼皮)" + G + r"耷拉|一边高一边低|口角(?:歪|斜|流)|(?:腿|脚)(?:也)?拖着|往一边(?:倒|歪|偏)|(?:看东西)?(?:突然)?重影|口眼歪斜|脸(?:也)?歪|面部歪斜|半边(?:身子|身体|脸|手|腿)" + G + WEAK,
+       r"一边(?:的)?" + LIMB + G + WEAK, r"(?:左|右)(?:半?边)?" + LIMB + r"(?:突然)?" + G + WEAK,
+       r"讲(?:嘢|话)[^,，。]{0,3}(?:唔清|含糊|唔到|唔出)|半边(?:身|面)" + G + WEAK + r"|说话[^,，。]{0,3}(?:不清|含糊|含含糊糊|大舌头|说不清|不利索|不利落|不对劲|不太清|不灵|费劲|说不出)|口齿不清|吐字不清|舌头(?:发)?(?:硬|大)|大舌头|说不出(?:话|来)|讲不出(?:话|来)|不会说话了?|话都说不(?:清|出)",
+       r"拿不住(?:筷子|碗|东西|杯子)|突然(?:看不见|看不清|站不稳|走不稳|糊涂|说胡话|认不出人|不认人|不会说话)|突然\S{0,2}头(?:痛|疼)\S{0,3}(?:厉害|剧烈|欲裂|要炸|受不了)|头痛欲裂|剧烈头(?:痛|疼)|最(?:厉害|严重|疼)的(?:一次)?头(?:痛|疼)",
+       r"face\W+" + GE + r"(?:droop\w*|fallen|lopsided|twisted|crooked)|droop\w*\s+(?:face|mouth|side)|mouth\W+" + GE + r"(?:crooked|twisted|droop\w*)",
+       r"slur\w*|dropp?(?:ed|s|ing)? (?:his|her) (?:cup|glass|spoon|chopsticks|fork|phone)|(?:cant|could not|unable to) (?:speak|talk|get (?:her|his|the) words out|find (?:her|his) words)|speech\W+" + GE + r"(?:strange|garbled|slurred|jumbled|funny)",
+       r"(?:cant|could not|unable to) (?:move|lift|feel|use) (?:his|her|my|the)? ?(?:left|right|one)|one side of (?:his|her|the)? ?(?:mouth|face)\W+" + GE + r"(?:down|droop\w*)|suddenly (?:confused|cant speak|cant talk|cant see)|one side\W+" + GE + r"(?:weak|numb|paraly\w+|not working|not moving|dead|limp)|(?:left|right) (?:arm|leg|side|hand)\W+" + GE + r"(?:weak|numb|limp|wont move|not moving|dead|paraly\w+|useless)",
+       r"worst headache|thunderclap|sudden (?:severe )?headache"),
+    _f("stroke_name", r"中风|脑梗(?:塞|死)?|脑卒中|卒中|脑溢血|脑出血|脑血栓|\bstroke\b(?! of)|\bcva\b|\btia\b|mini-stroke", disease=True),
+    _f("confusion", r"迷糊|迷迷糊糊|神志不清|意识模糊|说胡话|胡言乱语|颠三倒四|语无伦次|认不出(?:来|人|我)|嗜睡|(?:有点|很|人)?糊涂|一直想睡|昏昏欲睡|昏昏沉沉|昏睡|反应(?:很)?(?:迟钝|慢)|不认人|认不出人|糊里糊涂",
+       r"(?:does|did) not (?:know|recogni[sz]e) (?:where|me|us|who)|confus\w+|drowsy|delirious|disorient\w+|not making sense|very sleepy|hard to wake|out of it|talking nonsense"),
+    # Unconscious, not breathing, collapse.
+    _f("unresponsive",
+       r"(?:叫|喊|推|拍|摇)(?:他|她|了)?(?:也|都)?(?:叫|喊)?不(?:醒|应)|(?:叫|喊|推|拍)(?:他|她)?(?:也|都)?没(?:有)?(?:了)?(?:反应|动静)|没(?:有)?(?:了)?(?:反应|意识|知觉)|毫无反应|不省人事|人事不省|昏迷|昏过去|晕过去|晕死过去|醒不过来|醒不来|没醒过来|晕咗|昏咗|(?:点|点样)?叫(?:都)?唔(?:应|醒)|唔醒|冇(?:反应|知觉)|叫不太醒|叫了半天才醒|怎么(?:叫|喊)都不醒|叫不醒",
+       r"unconscious|unresponsive|not responding|(?:wont|will not|does not|did not) (?:answer|respond)\W+" + GE + r"(?:me|us|when)|snoring (?:noises|sounds)|making snoring|gurgling|agonal|wont wake|cant wake|not waking|(?:no one|nobody) can wake|(?:passed|blacked|conked) out|out cold|lifeless|not moving and|keeled over"),
+    _f("not_breathing", r"没(?:有)?(?:了)?(?:呼吸|气息)|没气了|没有气了|不(?:呼吸|喘气)了|停止呼吸|呼吸(?:停|没)了|心跳(?:停|没)了|摸不到(?:脉|心跳)|没(?:有)?心跳",
+       r"冇(?:气|呼吸)|not breathing|stopped breathing|no pulse|no heartbeat|cardiac arrest|heart (?:has )?stopped|do not think (?:he|she)(?:'s| is) breathing"),
+    _f("fainted", r"晕倒|昏倒|晕厥|晕了过去|休克|栽倒|瘫倒|倒(?:在)?地(?:上)?(?:不动|不起|没反应)|一头栽", r"faint\w*|collapsed?|collapsing|syncope|\bshock\b(?! absorber)"),
+    # Bleeding.
+    _f("bleed_heavy",
+       r"(?:流|出|拉|吐|咳|尿|便)(?:了)?(?:很多|好多|大量|一地|一大滩|一滩|一摊|一大摊|满地|一盆|不少|一马桶)(?:的)?血|血[^,，。]{0,10}(?:止不住|止不了|停不下来|不止|流个不停|一直流|一直在流|哗哗|喷|一直(?:在)?冒)|一直在冒血?|往外(?:冒|涌|喷)(?:血)?|冒血|(?:都|全)是血|(?:便血|拉血|咯血|咳血|尿血)\S{0,2}(?:很多|好多|大量|不止)",
+       r"大出血|大量出血|(?:流|出)血不止|血流不止|血流(?:了)?一地|喷血|满(?:身|脸|地|手)(?:都)?是血|吐血|呕血|大口(?:吐|咳|咯)血|(?:吐|呕)(?:了|咗)?[^,，。]{0,5}血(?!压|糖)|一大(?:口|啖)血|血崩",
+       r"(?:nose ?bleed|bleed\w*)[^.;]{0,40}\b(?:wont stop|will not stop|not stopping|for (?:over |more than )?(?:an|one|two|\d) hours?|soak\w* through)|soak\w* (?:through )?(?:the )?(?:towels?|pads?|sheets?)|(?:bleeding|blood)\W+" + GE + r"(?:wont stop|will not stop|does not stop|not stopping|keeps coming|everywhere)|bleeding (?:heavily|a lot|badly|profusely|non-stop)|heavy bleeding|lots of blood|so much blood|blood everywhere|pool of blood",
+       r"(?:vomit\w*|throwing up|threw up|coughing up|coughed up|spitting)\W+" + GE + r"blood|spurting|(?:lost|losing) (?:a lot of|lots of) blood|ha?emorrhag\w+"),
+    _f("bleed_gi", r"便血|拉血|黑便|大便(?:发)?黑|柏油样|咯血|咳血|尿血|black (?:stool|poo|poop)|blood in\W+" + GE + r"(?:stool|poo|poop|urine)|coughing (?:up )?blood"),
+    _f("bleed_any", r"(?:流|出)(?:了)?\S{0,2}血|出血|血(?:流)?出来|bleed\w*|blood(?! pressure| sugar| test| glucose| oxygen| donation| level)"),
+    _f("dizzy", r"头晕|晕得|站不住|站都站不稳|脸(?:色)?白|头昏|眼前发黑|眼发黑|站不稳|脸色(?:苍白|发白|煞白)|dizz\w+|lightheaded|light-headed|pale|woozy|(?:face|skin)\W+" + GE + r"(?:grey|gray|white|ashen)"),
+    # Convulsions.
+    _f("seizure", r"抽(?:了|得)?[^,，。]{0,5}(?:分钟|停不下来|没停|不停|还在抽)|又抽(?:上|起来)?了?|抽上了|连着抽|抽了(?:两|三|好几)次|抽搐|抽风|抽起来|抽个不停|浑身抽|全身抽|四肢抽|手脚抽|一直抽|口吐白沫|吐白沫|翻白眼|惊厥|羊角风(?:发作|犯)|癫痫(?:又)?(?:发作|犯了|大发作)",
+       r"seizur\w*|seizing|having a fit|fitting|convuls\w+|epileptic (?:fit|attack)|foaming at the mouth|\bfits?\b(?= again| now)"),
+    # Pregnancy.
+    _f("labour", r"要生了|快生了|快要生|马上(?:就)?要生|生了(?=\S{0,2}(?:在家|在路上))|阵痛|宫缩|肚子一阵(?:一阵|阵)(?:地|的)?(?:疼|痛|紧|发硬)|见红|羊水(?:破|流|出|漏)|破水|临产|早产|胎动" + G + r"(?:少|减少|变少|没了|不动|停|弱|几乎没)|胎儿不动|孩子不动了|产后大出血|要分娩",
+       r"baby (?:has not|have not|did not|does not|is not|not) (?:moved|moving|kicked|kicking)|(?:moving|kicking|moves|kicks) (?:much |a lot |far )?less|less movement|fewer (?:kicks|movements)|(?:in|into|going into|gone into|started) labou?r(?! (?:talks?|dispute|union|day|market|party|law|shortage|costs?|strike))|contractions|waters? (?:broke|broken|has broken|have broken|breaking)|baby (?:is|was) coming|about to give birth|giving birth|baby\W+" + GE + r"(?:not moving|stopped moving|not kicking|moving less)|(?:reduced|less|no) (?:fetal|foetal|baby) movement\w*"),
+    _f("pregnant", PREGNANT, disease=True),
+    _f("abdominal_pain", r"肚子" + G + r"(?:疼|痛|绞|坠)|腹(?:部)?" + G + r"(?:痛|疼)|小腹" + G + r"(?:疼|痛|坠)|下腹" + G + r"(?:疼|痛)|肚子发硬",
+       r"(?:stomach|belly|tummy|abdomen|abdominal|lower belly)\W+" + GE + r"(?:pain|ache|hurt\w*|cramp\w*)|(?:pain|cramp\w*)\W+" + GE + r"(?:stomach|belly|tummy|abdomen)|cramping"),
+    _f("headache", r"头(?:很|特别|有点|好)?(?:痛|疼)|头(?:痛|疼)", r"headache|head\W+" + GE + r"(?:hurts|pain|pounding)"),
+    _f("headache_severe", r"头(?:痛|疼)(?:得)?(?:厉害|很厉害|受不了|不行|要命|欲裂|要炸)|(?:剧烈|特别|非常)头(?:痛|疼)", r"(?:severe|terrible|bad|splitting|worst|awful) headache|headache\W+" + GE + r"(?:severe|terrible|unbearable)"),
+    _f("vision", r"眼花|看不清|视物模糊|看东西模糊|眼前(?:发)?黑|冒金星", r"blurr\w+ vision|vision\W+" + GE + r"(?:blurr\w*|funny|spots)|seeing (?:spots|stars)"),
+    _f("swelling", r"(?:腿|脚|脸|眼皮|全身|身上|浑身|下肢|脚踝)" + G + r"(?:肿|浮肿|水肿)|浮肿|水肿", r"swell\w*|swollen|puffy|oedema|edema"),
+    # Diabetes.
+    _f("hypo", r"低血糖|血糖(?:很|太|特别|非常|有点)?低|血糖(?:测)?不出|出(?:冷)?汗" + G + r"(?:发抖|手抖|哆嗦|心慌)|(?:发抖|手抖|哆嗦)" + G + r"出(?:冷)?汗",
+       r"(?:meter|glucometer|血糖仪|仪器)\W+" + GE + r"\blo\b|显示\s*lo\b|\bhypo\b|hypoglyc\w+|low (?:blood )?sugar|sugar\W+" + GE + r"(?:low|dropped|crashed)|(?:sweaty|sweating) and (?:shaky|shaking|trembling)|(?:shaky|shaking|trembling) and (?:sweaty|sweating)"),
+    _f("hyper", r"酮症|酸中毒|血糖(?:很|太|特别|非常)高|血糖(?:爆|飙)|(?:血糖|血糖仪|仪器)\S{0,4}(?:显示|测出|是)?\s*(?:hi|high)\b", r"(?:meter|glucometer)\W+" + GE + r"(?:hi|high)\b|ketoacidosis|\bdka\b|(?:very|really|extremely) high (?:blood )?sugar|sugar\W+" + GE + r"(?:very high|through the roof|off the chart)"),
+    _f("diabetic", r"糖尿病|胰岛素|降糖药|二甲双胍|[一1]型糖|\bdiabet\w+|insulin|metformin|\btype ?[12]\b|\bt1d\b", disease=True),
+    _f("tremble", r"哆嗦|发抖|手抖|打颤|shak(?:y|ing)|trembl\w+|shiver\w*"),
+    _f("vomiting", r"(?:呕)?吐了?(?:好几次|很多次|不停|个不停|一直)|吐了(?:两|几|三|好几)(?:回|次)|呕咗|一直(?:在)?吐|上吐下泻|呕吐|恶心", r"vomit\w*|throwing up|threw up|being sick"),
+    # Poisoning and overdose.
+    _f("overdose",
+       r"(?:吃|吞|喝|服)(?:了|下|掉)(?:一|整|半|大半|一整)(?:整)?(?:瓶|盒|板|把|大把)|(?:吃|吞|喝|服)(?:了|下|掉)?(?:好多|很多|一堆|几十|十几|二十|三十|好几十|\d\d+|一大把|一把)(?:片|粒|颗|瓶|盒)?",
+       r"当(?:成)?(?:糖|饭|零食|糖豆|水|维生素|钙片|糖果)(?:吃|喝|了)|误(?:吞|服|食|喝|吃)|(?:多吃|重复吃|吃重)了?(?:一|两|几)?(?:次|遍|顿)",
+       r"吃了(?:很多|好多|大量|过量|一大堆)(?:的)?(?:药|安眠药|安定)|(?:安眠药|安定|药|止痛药|降压药)" + G + r"(?:吃多了|吃了很多|吃了好多|过量|全吃了|都吃了)|过量服药|服药过量|药物?中毒|误服|误食|误喝|吞了?(?:电池|纽扣电池)",
+       r"(?:took|taken|given|gave)\W+" + GE + r"(?:pills|tablets|meds|medicine|dose)\W+" + GE + r"(?:twice|again|double)|(?:took|taken|gave)[^.;]{0,60}(?:again|twice)[^.;]{0,30}by mistake|double dose|extra dose|overdos\w+|took\W+" + GE + r"(?:bottle|box|packet|pack|handful|strip) of|swallowed\W+" + GE + r"(?:pills|tablets|bleach|battery|batteries|poison)|too many\W+" + GE + r"(?:pills|tablets|meds|sleeping)"),
+    _f("poison", r"(?:洗衣凝珠|洗衣液|消毒液|消毒水|84|漂白|清洁剂|农药|纽扣电池|电池|干燥剂|老鼠药|杀虫剂|洁厕)(?:[^,，。]{0,8}(?:吞|喝|咽)|\S{0,3}(?:咬破|咬开|舔|吃))|(?:吞|喝|咽)[^,，。]{0,6}(?:洗衣凝珠|洗衣液|消毒液|消毒水|漂白|清洁剂|农药|纽扣电池|电池|干燥剂|老鼠药|杀虫剂|洁厕)|野(?:生)?蘑菇|毒蘑菇|毒菌|喝了?(?:农药|敌敌畏|百草枯|老鼠药|消毒液|消毒水|84|洗洁精|漂白|除草剂|杀虫剂|汽油|洁厕)|吃了?(?:老鼠药|毒蘑菇|野蘑菇|农药|干燥剂)|煤气中毒|一氧化碳|蘑菇中毒",
+       r"drank\W+" + GE + r"(?:bleach|pesticide|poison|antifreeze|cleaner|disinfectant|detergent|weedkiller)|poison\w*|carbon monoxide|\bco alarm|rat poison|wild mushrooms"),
+    _f("toxic_source", r"烧炭|炭盆|炭火|煤炉|蜂窝煤|煤球炉|烤火炉|charcoal|coal (?:stove|fire|burner)|brazier|generator indoors",
+       r"(?:喷|打|洒)(?:了)?(?:农药|杀虫剂|敌敌畏|除草剂)|(?:spray\w*|used)\W+" + GE + r"(?:pesticide|insecticide|weedkiller|bug spray)|(?:bleach|chemical|paint) fumes|(?:mixed|mixing) bleach"),
+    _f("toxic_signs", r"流口水|瞳孔(?:很|特别)?小|pupils\W+" + GE + r"(?:tiny|small|pinpoint)|drooling"),
+    _f("poisoned", r"(?<!食物)中毒"),
+    _f("food_poisoning", r"食物中毒|吃坏(?:了)?肚子|food poisoning"),
+    # Gas and fire.
+    _f("gas", r"(?:煤气|燃气|天然气|液化气|瓦斯)" + G + r"(?:味|泄漏|泄露|漏了|漏气|在漏|漏)|(?:漏|泄漏|泄露)(?:了)?(?:煤气|燃气|天然气)|闻到(?:一股)?(?:煤气|燃气)|臭鸡蛋味|(?:燃气|煤气|天然气|液化气)[^,，。]{0,8}(?:裂|破|断了|嘶嘶|漏)|嘶嘶(?:响|声)|屋里全是(?:煤气)?味|(?:楼下|楼道|家里|厨房|单元)\S{0,3}漏气",
+       r"gas\W+" + GE + r"(?:leak\w*|smell\w*)|smell\w*\W+" + GE + r"(?:of )?gas\b"),
+    _f("fire", r"(?<!打不)(?<!点不)(?<!打得)着火|起火|失火|火灾|冒烟(?:了)?(?=\S{0,3}(?:屋|家|楼|房))|烧起来了|on fire|fire in|house fire|flat is burning|smoke (?:everywhere|coming)"),
+    # Falls.
+    _f("fall", r"(?<!把)(?<!手机)(?:摔|跌)(?:倒|跤|了一跤|了一下|伤|在地上|地上|下来|下去|了)(?!坏|碎|烂)|滑倒|绊倒|滑了(?:一)?(?:下|跤)|跌咗|(?:从|在)[^,，。]{0,6}(?:摔|掉|跌)下来|坠落|倒在地上|(?:躺|倒|坐)(?:在)?地(?:上|下)?|跌咗落地",
+       r"lying (?:on|by|at|in) (?:the|her|his) (?:floor|door|ground|bathroom|kitchen)|\bfell\b|\bfallen\b|\bfalls?\b (?:down|over)|slipped|tripped|had a (?:little |small |bad |nasty |minor )?fall|on the floor|lying on the ground"),
+    _f("cant_get_up", r"起不来|爬不起来|站不起来|扶不起来|动不了|不能动|不敢动|没法动|一动就疼|疼得(?:动不了|不能动|站不起来|起不来)",
+       r"(?:cant|unable to|could not) (?:get up|stand|move|get off the floor)|stuck on the floor|(?:cant|could not) get (?:him|her) up"),
+    _f("fall_injury", r"(?:后脑勺|后脑|脑袋|脑门|额头|头)(?:上)?" + G + r"(?:磕|撞|摔|碰)|(?:磕|撞|碰|摔)(?:到|了|着|在|破)?(?:了)?(?:后脑勺|后脑|脑袋|脑门|额头|头)|磕破|头破|(?:额头|头|脑袋|后脑勺|脸)(?:上)?(?:也)?(?:在)?(?:流|出|冒)(?:了)?血|(?:后脑勺|后脑|脑袋|头)(?:先)?着(?:的)?地|骨折|(?:腿|手|胳膊|髋|胯|手腕|脚踝|骨头)(?:骨)?" + G + r"(?:断|折|裂)|变形|畸形|往外歪|骨头(?:露|戳)|髋(?:关节|部)?" + G + r"(?:疼|痛)|胯(?:骨)?" + G + r"(?:疼|痛)|大腿根" + G + r"(?:疼|痛)",
+       r"deformed|(?:strange|funny|weird|odd) angle|bone (?:sticking|showing)|hit\W+" + GE + r"head|head (?:injury|wound|is bleeding|cut)|cut (?:his|her) head|broken (?:hip|leg|arm|bone|wrist)|(?:hip|leg)\W+" + GE + r"(?:hurts|pain|twisted|wrong angle)"),
+    _f("height", r"从(?:楼梯|楼上|梯子|高处|阳台|二楼|三楼|屋顶|房顶|脚手架)" + r"[^,，。]{0,4}(?:摔|掉|跌|滚)", r"(?:down|off|from) (?:the )?(?:stairs|ladder|roof|balcony|scaffold\w*)"),
+    _f("ok_after", r"(?:自己)?(?:已经)?(?:爬|站|扶)?起来了|没(?:有)?(?:受伤|摔伤|大碍|什么事)|没事|不要紧|问题不大|擦破(?:了)?(?:点|一点)?皮|轻微", r"got (?:back )?up|seems (?:fine|ok|okay)|not hurt|no injur\w+|is fine|is ok\b|is okay|just a bruise|only a bruise|minor"),
+    # Suicide.
+    _f("suicidal",
+       r"不想活|活不下去|活着(?:也)?(?:没|没有)(?:意思|意义|劲|盼头)|活够了|(?<!热)(?<!笑)(?<!累)想死(?!你|您|他|她|我们|咱|了你|我了|啦你|人了)|自杀|轻生|寻死|寻短见|想不开|一了百了|了结(?:自己|生命|此生)|结束(?:自己的)?生命|结束(?:这一切|一切|自己)|怎么(?:去)?死|(?:要|想|准备)(?:从)?[^,，。]{0,4}跳下去|想跟着(?:他|她)?(?:一起)?(?:去|走)|(?:要|想)跳(?:下去|楼|河|江|桥)|爬(?:上|到)(?:了)?(?:楼顶|天台|窗台)|站在[^,，。]{0,4}(?:窗台|楼顶|天台|栏杆)(?:外|上)|(?<!看)跳楼(?!价|甩卖|大甩卖)|跳河|跳江|跳湖|割腕|上吊|喝药(?:死)?|不如死了|死了算了|死了(?:就)?(?:好|干净)|还不如死|活着(?:是|就是)?(?:拖累|累赘)|写(?:了)?遗书",
+       r"suicid\w*|kill (?:my|him|her|them)sel(?:f|ves)|end(?:ing)? (?:my|his|her|their) (?:own )?life|end(?:ing)? it all|i have a plan|(?:want|wish)\w* (?:to )?(?:disappear|never wake up|not wake up|fall asleep and not wake)|(?:thinking about|think about|going to|want to|wants to) end(?:ing)? it\b|pills ready|hurt (?:him|her|my|them)sel(?:f|ves)|harm (?:him|her|my|them)sel(?:f|ves)|self-harm|texted\W+" + GE + r"goodbye|cut (?:my|his|her) wrists?|take (?:my|his|her) own life|want(?:s|ed)? to die|wanna die|(?:do|does) not want to (?:live|be alive|go on|wake up)|better off dead|no reason to (?:live|go on)|no point (?:in )?(?:living|going on)|jump off|slit (?:my|his|her) wrists|hang (?:my|him|her)self|goodbye (?:note|letter)",
+       worry_counts=True),
+    # Allergy.
+    _f("allergy", r"过敏|被(?:蜜蜂|马蜂|黄蜂|蜂|虫子?|蝎子)(?:蛰|蜇|叮|咬)|(?:蜜蜂|马蜂|黄蜂)(?:蛰|蜇)", r"allerg\w+|stung by|bee sting|wasp sting|\bsting\b"),
+    _f("exposure", r"吃了[^,，。]{0,8}(?:以后|之后|后)|(?:打|输)完[^,，。]{0,6}(?:针|液|青霉素|疫苗|头孢)?|(?:打|输)了[^,，。]{0,4}(?:针|液|青霉素|头孢)|吃了新(?:开)?的药|吃了[^,，。]{0,8}(?:虾|海鲜|花生|芒果|坚果|螃蟹|芝麻)",
+       r"after (?:eating|taking|the injection|a bee|the jab|the shot|(?:a |the |his |her |my )?(?:new )?(?:antibiotic|injection|jab|shot|medicine|drug|pill|tablet|vaccine|infusion|drip))|\bate\b[^.;]{0,30}\b(?:peanut|nut|shrimp|prawn|shellfish|seafood|sesame|crab)"),
+    _f("airway_swelling", r"(?:喉咙|嗓子|咽喉|嘴唇|舌头|嘴巴|脸|眼皮|脖子)" + G + r"(?:肿|发肿|发紧|堵|痒得喘)|过敏性休克|严重过敏",
+       r"(?:hard|difficult|difficulty|trouble|cant|unable) (?:to )?swallow\w*|咽不下|吞不下|(?:throat|tongue|lips?|face|mouth)\W+" + GE + r"(?:swell\w*|swollen|closing|tight\w*|puff\w*|big|huge|fat)|swelling (?:of|in|on) (?:the |his |her |my )?(?:throat|face|lips|tongue|mouth)|anaphyla\w+|epi-?pen"),
+    _f("rash_all", r"(?:全身|浑身|满身|身上到处)\S{0,3}(?:起|长|出|都是)?\S{0,2}(?:疹子|风团|红疹|红点|包|荨麻疹|疙瘩)", r"(?:全身|浑身)(?:发)?痒|(?:hives|rash|itch\w*) (?:all over|everywhere)|(?:whole|entire) body\W+" + GE + r"(?:rash|hives)|covered in (?:a )?(?:rash|hives)"),
+    # Burns.
+    _f("burn", r"(?:开水|热水|热汤|热油|热粥|滚水)(?:壶|瓶|锅|杯)?[^,，。]{0,4}(?:碰翻|打翻|洒|泼|倒|溅)|烫了(?!头|发)|烫伤|烧伤|灼伤|(?:被|让)\S{0,4}(?:烫|烧)(?:伤|到|着|了)|烫(?:到|着|起|出|得|红|破)|摸了?(?:插座|电线|电门)|烧黑|烧焦|开水\S{0,3}(?:烫|浇)|热油\S{0,3}(?:烫|溅)|触电|电击|被电(?:到|了)|电打",
+       r"(?:grabbed|touched|knocked|fell on|leaned on)\W+" + GE + r"(?:iron|stove|oven|hob|kettle|hot pan|radiator|heater)|(?:spill\w*|poured|knocked)\W+" + GE + r"(?:hot|boiling)|(?:hot|boiling) (?:water|oil|soup|tea|coffee|milk)\W+" + GE + r"(?:on|over)|boiling (?:water|oil)|\bburn(?:ed|t|s)?\b\W+" + GE + r"(?:hand|arm|leg|face|chest|back|foot|skin|body|fingers?|himself|herself|myself)|(?:got|was|been|badly|severely) (?:burn(?:ed|t)|scalded)|scald\w*|electric shock|electrocut\w+|burns? (?:on|to) (?:his|her|my|the)"),
+    _f("burn_severe", r"大面积|一大片|(?:全是|好多|很多|一片)水泡|整个(?:手臂|胳膊|腿|背|胸|后背|肚子)|脸上|面部|起(?:了)?(?:很多|好多|一大片|大)?(?:水)?泡|皮(?:都)?(?:掉|烂|脱)了?|衣服(?:烧|着)",
+       r"large|big area|whole (?:arm|leg|back|hand|chest)|blister\w*|skin\W+" + GE + r"(?:peeling|coming off|white|charred)|on (?:his|her|the) face|clothes (?:caught )?(?:on )?fire"),
+    _f("child", r"小孩|孩子|宝宝|婴儿|儿子|女儿|孙子|孙女|外孙|娃|小朋友|幼儿", r"\bchild\b|\bkid\b|\bbaby\b|toddler|\binfant\b|\bson\b|\bdaughter\b|little (?:boy|girl)"),
+    _f("minor", r"一点点|一小块|小口子|小伤口|手指|指头|一下下|有点红|擦伤|蹭破", r"\bsmall\b|\btiny\b|\bminor\b|\blittle\b|a bit|finger"),
+    # Fever and infection.
+    _f("fever", r"有点烧|(?:在)?发(?:着)?烧|发烧|发热|高烧|高热|低烧|烧(?:到|得|了)\S{0,3}(?:度|°)|体温(?:很|有点)?高|烧不退|浑身(?:发)?烫|额头(?:很)?烫|(?<!没)烧起来了",
+       r"浑身(?:发)?(?:烫|热)|feels? (?:very )?hot|body\W+" + GE + r"(?:very )?hot|fever\w*|high temp\w*|(?:running|has|had|with) a temp\w*|temperature\W+" + GE + r"(?:high|up|of)|burning up|hot to the touch"),
+    _f("rigors", r"寒战|打寒战|打摆子|冷得(?:直)?发抖|浑身发抖|全身发抖|直哆嗦", r"rigou?rs|shaking (?:with )?chills|chills|shivering (?:uncontrollably|badly|a lot)|violent shivering"),
+    _f("sepsis_skin", r"皮肤[^,，。]{0,6}(?:发紫|发青|发花|紫|花)|手脚冰凉|四肢冰凉|花斑|身上(?:发)?(?:紫|青)|出血点|瘀点|皮疹(?:压|按)(?:了)?不(?:褪|退)|脖子(?:发)?硬|脖子僵",
+       r"mottled|blotchy|purple (?:spots|rash|skin)|rash\W+" + GE + r"(?:does not fade|not fade|will not fade)|stiff neck|neck\W+" + GE + r"stiff"),
+    _f("low_bp", r"血压(?:也|很|特别|有点)?(?:低|下降|掉)|blood pressure\W+" + GE + r"(?:low|dropp\w+)|low blood pressure"),
+    _f("infection", r"感染|发炎|肺炎|infection|pneumonia|\buti\b"),
+    _f("weak", r"没(?:有)?力气|浑身(?:无力|没劲)|全身(?:无力|没劲)|没劲|乏力|虚弱|人(?:很|特别)?虚|软绵绵|软得|(?:人|浑身|全身)(?:都)?软了?|瘫软|站都站不住|起不了床", r"\bweak\b|weakness|no energy|exhausted|very tired|floppy|limp\b"),
+    _f("chemo", r"化疗|放疗|放化疗|靶向|肿瘤|癌症|chemo\w*|radiotherapy|radiation therapy|cancer", disease=True),
+    # Dialysis.
+    _f("missed_dialysis",
+       r"(?:没|没有|没能|没法|没办法|不能|去不了|没去成|错过了?|耽误了?|停了?)(?:去|做|能去|能做|上)?(?:了)?(?:医院)?(?:血)?透(?:析)?|透析" + G + r"(?:没|没有|没能|断了|停了|耽误|去不了|没去成|没做|取消)|该透析(?:了)?\S{0,3}(?:没|还没)|(?:几|两|三|四|\d+)天没(?:做|去)?(?:血)?透",
+       r"(?:missed|skipped)\W+" + GE + r"dialysis|(?:could not|cant|did not|unable to|have not|has not) (?:get to|go to|have|do|make it to|had)\W+" + GE + r"dialysis|no dialysis|dialysis\W+" + GE + r"(?:cancelled|canceled|missed|skipped|postponed)"),
+    _f("dialysis", r"透析|血透|腹透|dialysis", disease=True),
+    # Amber flags.
+    _f("medicine_out",
+       DRUGS + r"[^,，。]{0,4}(?:吃完|用完|没了|断了|没有了|吃光|用光|已经完|没剩|一粒不剩|一颗都没)|断药|没药(?:了|吃)|药没(?:了|有了)|最后一(?:片|粒|顿|支)|只剩(?:今天|一天|一顿|最后)",
+       r"(?:ran|run|running|has run|have run) out of\W+" + GE + r"(?:medicine|medication|meds|pills|tablets|insulin|drugs|inhaler)|out of\W+" + GE + r"(?:insulin|medicine|meds|pills|tablets|medication)|no more\W+" + GE + r"(?:insulin|medicine|meds|pills|tablets|medication)|no (?:more )?(?:\w+ )?(?:insulin|medicine|meds|pills|tablets|medication) left|(?:insulin|medicine|meds|pills|tablets|medication|inhaler|pen)\W+" + GE + r"(?:ran out|run out|finished|gone|used up|ran empty|is empty|empty)|last (?:dose|pill|tablet|injection)"),
+    _f("unreachable",
+       r"(?:电话|手机)\S{0,4}(?:没人接|打不通|无人接听|关机|不接|没有人接)|没(?:有)?(?:人)?接(?:电话)?|不接电话|(?:几|两|三|\d+)天(?:都)?(?:没|不)(?:接|回)|(?:联系|找)不(?:上|到)|敲门\S{0,4}(?:没人|没有人|无人|没|不)(?:应|开|回|答|反应)?|没人(?:应|开门|回应)|(?:失联|没有音讯|没消息)|没(?:见|看到|看见)(?:她|他|人)?(?:出门|出来)|报纸(?:也)?没(?:拿|收)|(?:牛奶|快递|外卖)(?:也)?没(?:拿|取|收)",
+       r"(?:nobody|no one) answers\b|newspapers?\b[^.;]{0,30}\b(?:still|piling|not taken)|no answer|not answering|(?:cant|could not|unable to) (?:reach|contact|get hold of|get through)|has not answered|not picking up|(?:no one|nobody) (?:answers|answered|opens|came to) the door|no response|have not heard from|has not been seen|not seen (?:him|her)|newspapers? (?:piling|not taken|still)|milk (?:not taken|still outside)"),
+    _f("alone", r"独居|一个人(?:住|在家|生活)|孤寡|空巢|孤老|无人照顾|没人照顾", r"lives? (?:on (?:his|her) own|alone|by (?:him|her)self)|alone|on (?:his|her) own"),
+    _f("elderly", r"老人|老太|老头|老伴|奶奶|爷爷|外婆|外公|姥姥|姥爷|大爷|大妈|婆婆|老爷子|老太太|老奶奶|老母亲|老父亲|老妈|老爸|阿婆|阿公|老先生|老大娘|老大爷",
+       r"elderly|old (?:man|lady|woman|mother|father|neighbou?r)|grand(?:ma|pa|mother|father|mum|mom|dad)|granny|pensioner|in (?:his|her) (?:70|80|90)s"),
+    _f("infant", r"婴儿|新生儿|宝宝|小宝|奶娃|月子里|刚满月|满月", r"\bbaby\b|\binfant\b|newborn|new-born"),
+    _f("slow_pulse", r"心跳(?:很|特别|非常)?慢|脉(?:搏)?(?:很|特别)?慢", r"pulse\W+" + GE + r"(?:very |really |so )?slow|slow (?:pulse|heart ?beat)"),
+    _f("severe_pain", r"(?:疼|痛)得(?:受不了|不行|打滚|直叫|要命|厉害|满头大汗|直哭)|剧(?:烈)?(?:疼|痛)|(?:疼|痛)死了", r"severe pain|unbearable|excruciating|agony|screaming (?:in|with) pain|terrible pain"),
+    _f("help_cry", r"喊救命|呼救|叫救命|救命", r"(?:calling|shouting|screaming|crying|cries|cried|yelling) (?:out )?for help|heard (?:him|her|someone) (?:shout|call|cry|scream)\w* (?:for )?help", worry_counts=True),
+]  # fmt: skip
+
+BY_CODE = {f.code: f for f in FINDINGS}
