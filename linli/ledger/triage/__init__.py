@@ -51,7 +51,8 @@ SIGNS: dict[str, Promise] = {
     "unreachable": gettext_lazy("someone who cannot be reached"),
     "pain": gettext_lazy("severe pain"),
     "confusion": gettext_lazy("confusion"),
-    "vomiting": gettext_lazy("vomiting"),
+    "vomiting": gettext_lazy("vomiting or diarrhoea"),
+    "leg_clot": gettext_lazy("a painful swollen leg: a clot?"),
     "fever": gettext_lazy("fever"),
     "group": gettext_lazy("a vulnerable group is mentioned"),
 }

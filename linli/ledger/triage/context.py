@@ -101,19 +101,19 @@ _FIGURE_EN = re.compile(
     r"(?:giv\w*|give)\s+(?:me|you|him|her|us|everyone|them)\s+(?:a\s+)?$|(?:nearly|almost)\s+(?:had|have|gave\s+\w+)\s+(?:a\s+)?$|"
     r"\b(?:killing|kill) me\b|\bdying (?:for|to)\b|\bto death\b|\bscared\b.{0,20}$|\bwould die\b|\bjoke\b"
 )
-_LAUGH = re.compile(r"哈哈|呵呵|嘿嘿|笑死|\bha(?:ha)+\b|\blol\b|\bhehe\b|\blmao\b|😂|🤣")
+_LAUGH = re.compile(r"哈哈|呵呵|嘿嘿|笑死|\bha(?:ha)+\b|\blol\b|\bhehe\b|\blmao\b|😂|🤣|💀|😅|😆")
 _IDIOM_ZH = re.compile(r"股市|股票|基金|大盘|开门红|生意")
 # Shops "bleed" prices: 超市今天大出血, 便宜得想吐血.
 _COMMERCE = re.compile(
-    r"便宜|打折|促销|特价|甩卖|降价|涨价|价格|价钱|费(?:又)?涨|优惠|\bsale\b|discount|price"
+    r"双十一|双11|购物|剁手|团购|💸|便宜|打折|促销|特价|甩卖|降价|涨价|价格|价钱|费(?:又)?涨|优惠|\bsale\b|discount|price"
 )
 _COMMERCE_FINDINGS = frozenset({"bleed_heavy", "bleed_any"})
-_BUSY_ZH = re.compile(r"(?:忙|压力大|烦)(?:得|到)[^,，。]{0,2}$|(?:让人|令人|叫人)$")
+_BUSY_ZH = re.compile(r"(?:忙|压力大|烦|吵)(?:得|到)(?:人|我)?[^,，。]{0,2}$|(?:让人|令人|叫人)$")
 _LIFE_ZH = re.compile(
     r"工作|学习|生活|压力|房贷|作业|事情多|忙|\bwork\b|\bjob\b|stress|deadline|exam"
 )
 _SIMILE_EN = re.compile(
-    r"(?<!feel )(?<!feels )(?<!felt )(?<!feeling )\b(?:like|as if|as though)\b(?:\W+[\w']+){0,3}?\W*$"
+    r"(?<!smell )(?<!smells )(?<!looks )(?<!sounds )(?<!seems )(?<!feel )(?<!feels )(?<!felt )(?<!feeling )\b(?:like|as if|as though)\b(?:\W+[\w']+){0,3}?\W*$"
 )
 _SIMILE_ZH = re.compile(r"(?<!好)像(?!是)[^,，。]{0,4}$")
 _SIMILE_AFTER_ZH = re.compile(r"^[^,，。]{0,4}(?:一样|似的|一般)")
@@ -124,6 +124,9 @@ _THING = re.compile(
 )
 _PERSON = re.compile(
     r"他|她|人|老|爸|妈|爷|奶|婆|公|孩|娃|宝|\bhe\b|\bshe\b|\bhim\b|\bher\b|\bdad\b|\bmum\b|\bmom\b|\bfather\b|\bmother\b|grand|\bson\b|daughter|neighbou?r|husband|wife|friend|baby|child"
+)
+_PET = re.compile(
+    r"狗|猫|宠物|兽医|鹦鹉|兔子|\bdog\b|\bcat\b|\bpet\b|puppy|kitten|\bvet\b|parrot|rabbit|hamster"
 )
 _THING_FINDINGS = frozenset({"unresponsive", "not_breathing", "fainted", "seizure"})
 _NEAR_ZH = re.compile(r"(?:差点|差一点|险些|几乎)(?:就)?[^,，。]{0,2}$")
@@ -140,7 +143,7 @@ _HYPO_EN = re.compile(
     r"\bprevent\w*\b|\bto avoid\b|\brisk of\b|\bmight\b|\bcould\b|\bmay\b|\bwould\b|\bin the future\b|\bnext time\b|\bwatch out for\b|\bsigns of\b|\bprone to\b)(?:\W+[\w']+){0,6}?\W*$"
 )
 _TOPIC = re.compile(
-    r"讲座|宣传|科普|知识|培训|演练|课程|有什么症状|什么症状|症状有哪些|怎么预防|如何预防|怎么判断|什么是|电视上|电视剧|新闻|小说|电影|视频里|报纸|"
+    r"预防|防治|\bprevent(?:ion|ing)\b|讲座|宣传|科普|知识|培训|演练|课程|有什么症状|什么症状|症状有哪些|怎么预防|如何预防|怎么判断|什么是|电视上|电视剧|新闻|小说|电影|视频里|报纸|"
     r"\blecture\b|\btraining\b|\bworkshop\b|\bawareness\b|\bleaflet\b|\bbrochure\b|\binformation (?:about|on)\b|\bhow to (?:prevent|recogni[sz]e|spot)\b|\bsymptoms of\b|\bfirst aid (?:course|class)\b|\bpoison (?:information|control|centre|center|hotline|number|line)\b|\bon tv\b|\bin the news\b|\bmovie\b|\bfilm\b|\bnovel\b"
 )
 _CLEARED = re.compile(
@@ -152,7 +155,7 @@ _RESOLVED_ZH = re.compile(
 )
 _AGAIN = re.compile(r"又|还是|还在|仍|再次|但|可是|\bagain\b|\bstill\b|\bbut\b")
 _RESOLVED_NEXT_ZH = re.compile(
-    r"^\s*(?:现在|已经|后来|然后|这会儿|过了一会儿?|一会儿)?[^,，。]{0,4}?(?:好了|好多了|好些了|缓解了|缓过来了|消失了|没事了|过去了|停了|止住了|不疼了|不痛了|醒了|醒过来了|恢复了)"
+    r"^\s*(?:现在|已经|后来|然后|这会儿|过了一会儿?|一会儿)?[^,，。]{0,8}?(?:好了|好多了|好些了|缓解了|缓过来了|消失了|没事了|过去了|停了|止住了|不疼了|不痛了|醒了|醒过来了|恢复了)"
 )
 _RESOLVED_EN = re.compile(
     r"^\W*(?:[\w']+\W+){0,4}?(?:passed|went away|gone|resolved|settled|stopped|better now|is fine|fine now|okay now|ok now|came round|came to|woke up|recovered)\b"
@@ -216,6 +219,12 @@ def status(
         )
         if figure:
             return Status("figure", figure.group(0).strip())
+    # A pet named earlier, and no person in this clause: the clause is still about the pet.
+    pet = _PET.search(before) or (
+        None if _PERSON.search(before) else _PET.search(text, 0, clause[0])
+    )
+    if pet:
+        return Status("thing", pet.group(0))
     if code in _THING_FINDINGS:
         thing = _THING.search(before) or (
             None if _PERSON.search(before) else _THING.search(previous_clause)

@@ -373,13 +373,16 @@ def signs(x: Facts) -> list[Hit]:
         if sudden := [f for f in confused if re.search(r"突然|suddenly|all of a sudden", f.clause)]:
             hit("stroke", sudden)
         hit("confusion", confused, level=URGENT)
-    if (vomit := x.stands("vomiting")) and (elderly or infant_days):
+    if (vomit := x.stands("vomiting", "diarrhoea")) and (elderly or infant_days):
         hit("vomiting", vomit, level=URGENT)
+    if clot := x.stands("leg_clot"):
+        hit("leg_clot", clot, level=URGENT)
     groups = x.known("pregnant", "infant", "dialysis", "chemo") + [
         f for f in x.known("diabetic") if re.search(r"胰岛素|insulin", f.words)
     ]
-    if groups:
-        hit("group", groups, level=URGENT)
+    babies = [m.words for m in x.values("infant_days") if m.value <= 365]
+    if groups or babies:
+        hit("group", groups, level=URGENT, extra=babies)
     return hits
 
 

@@ -77,7 +77,11 @@ def clauses(text: str) -> list[tuple[int, int]]:
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
            "七": 7, "八": 8, "九": 9}  # fmt: skip
 CN = "零〇一二两三四五六七八九十百"
-NUM = rf"\d+(?:\.\d+)?|[{CN}]+(?:点[零〇一二三四五六七八九]+)?|\d+点\d+"
+# A number in Chinese characters only where a figure can end: "问一下" and "一点都" hold none.
+NUM = (
+    rf"\d+(?:\.\d+)?|[{CN}]+点[零〇一二三四五六七八九]+|\d+点\d+"
+    rf"|[{CN}]+(?=[度%/／\s,，。;；!！?？、个周天岁月年斤几]|$|毫|mmol|以下|以上|多|了|左右|的|啊|呀|吧)"
+)
 
 
 def _cn_integer(s: str) -> int | None:
@@ -147,6 +151,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("temperature", re.compile(rf"({NUM})\s*(?:°\s*c?|degrees?(?: c)?)?\s*(?:fever|temp)")),
     # A bare reading ("测了一下才二点五"): rules read it by what the caller is (a diabetic).
     ("reading", re.compile(rf"(?:测|量)(?:了|出|得)?(?:一下)?[^,，。\d{CN}]{{0,3}}?({NUM})")),
+    ("age_years", re.compile(rf"(?:我爸|我妈|爸爸|妈妈|老人|老伴|奶奶|爷爷|外婆|外公|父亲|母亲|婆婆)(?:今年|都|已经)?({NUM})(?:岁|了|多岁)")),
     ("age_years", re.compile(rf"({NUM})\s*(?:岁|周岁|years? old|-year-old|yo\b|y/o)")),
 ]  # fmt: skip
 
