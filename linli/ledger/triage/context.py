@@ -64,7 +64,7 @@ _NOW_EN = re.compile(
     r"\bnow\b|\btoday\b|\btonight\b|\bjust\b|\bsuddenly\b|\bagain\b|\bstill\b|\bright now\b|\bsince\b|\bkeeps?\b|\bstarted\b|\bgetting worse\b|\bcurrently\b"
 )
 _PAST_AFTER_EN = re.compile(
-    r"^\W*(?:[\w']+\W+){0,4}?(?:in (?:19|20)\d\d|(?:(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|few|several|many|some) )?(?:years?|months?|weeks?) ago|long ago|last (?:year|month|week)|years back)\b"
+    r"^\W*(?:[\w']+\W+){0,4}?(?:last (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|in (?:19|20)\d\d|(?:(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|few|several|many|some) )?(?:years?|months?|weeks?) ago|long ago|last (?:year|month|week)|years back)\b"
 )
 _EXPERIENCED = re.compile(r"^(?:了)?过(?!来|去|气|敏|后|头|度|分)|^[^,，。]{0,2}(?:病史|的病史|史)")
 
@@ -110,7 +110,7 @@ _COMMERCE = re.compile(
 _COMMERCE_FINDINGS = frozenset({"bleed_heavy", "bleed_any"})
 _BUSY_ZH = re.compile(r"(?:忙|压力大|烦|吵)(?:得|到)(?:人|我)?[^,，。]{0,2}$|(?:让人|令人|叫人)$")
 _LIFE_ZH = re.compile(
-    r"工作|学习|生活|压力|房贷|作业|事情多|忙|\bwork\b|\bjob\b|stress|deadline|exam"
+    r"暖气|屋里闷|房间闷|stuffy|heating|工作|学习|生活|压力|房贷|作业|事情多|忙|\bwork\b|\bjob\b|stress|deadline|exam"
 )
 _SIMILE_EN = re.compile(
     r"(?<!smell )(?<!smells )(?<!looks )(?<!sounds )(?<!seems )(?<!feel )(?<!feels )(?<!felt )(?<!feeling )\b(?:like|as if|as though)\b(?:\W+[\w']+){0,3}?\W*$"
@@ -143,12 +143,12 @@ _HYPO_EN = re.compile(
     r"\bprevent\w*\b|\bto avoid\b|\brisk of\b|\bmight\b|\bcould\b|\bmay\b|\bwould\b|\bin the future\b|\bnext time\b|\bwatch out for\b|\bsigns of\b|\bprone to\b)(?:\W+[\w']+){0,6}?\W*$"
 )
 _TOPIC = re.compile(
-    r"预防|防治|\bprevent(?:ion|ing)\b|讲座|宣传|科普|知识|培训|演练|课程|有什么症状|什么症状|症状有哪些|怎么预防|如何预防|怎么判断|什么是|电视上|电视剧|新闻|小说|电影|视频里|报纸|"
+    r"\bwhat(?:'s| is) (?:a )?normal\b|正常(?:值|是多少)|多少算正常|预防|防治|\bprevent(?:ion|ing)\b|讲座|宣传|科普|知识|培训|演练|课程|有什么症状|什么症状|症状有哪些|怎么预防|如何预防|怎么判断|什么是|电视上|电视剧|新闻|小说|电影|视频里|报纸|"
     r"\blecture\b|\btraining\b|\bworkshop\b|\bawareness\b|\bleaflet\b|\bbrochure\b|\binformation (?:about|on)\b|\bhow to (?:prevent|recogni[sz]e|spot)\b|\bsymptoms of\b|\bfirst aid (?:course|class)\b|\bpoison (?:information|control|centre|center|hotline|number|line)\b|\bon tv\b|\bin the news\b|\bmovie\b|\bfilm\b|\bnovel\b"
 )
 _CLEARED = re.compile(
     r"(?:医院|医生|大夫|120|社区医生|急诊)[^,，。]{0,6}(?:查|看|检查)(?:过|了)[^,，。]{0,4}(?:没事|没问题|正常|没大碍)|(?:查|检查|看)(?:过|了)[^,，。]{0,3}(?:没事|没问题|都正常|正常)|已经(?:处理|治疗|看)(?:好|过)了|"
-    r"\bdoctor (?:said|says|checked)\b[^.,;]{0,20}(?:fine|ok|okay|nothing|normal)|\bchecked\b[^.,;]{0,12}(?:fine|ok|okay|normal)|\ball clear\b|\bgiven the all clear\b"
+    r"\bdoctor (?:said|says|checked)\b[^.,;]{0,20}(?:fine|ok|okay|nothing|normal)|\bchecked\b[^.,;]{0,12}(?:fine|ok|okay|normal)|医生说[^,，。]{0,8}(?:就好|没事|没问题|正常)|(?:因为|是)[^,，。]{0,6}(?:拔牙|麻药|麻醉|补牙)|\b(?:a&e|er|hospital|gp|clinic|doctors?|nurse) (?:said|says|told|checked)\b[^.;]{0,30}(?:fine|ok|okay|nothing|normal|muscle)|\ball clear\b|\bgiven the all clear\b"
 )
 _RESOLVED_ZH = re.compile(
     r"^[^,，。]{0,6}?(?:好了|好多了|好些了|缓解了|缓过来了|消失了|没事了|过去了|停了|止住了|不疼了|不痛了|醒了|醒过来了|恢复了)"

@@ -33,9 +33,10 @@ def _f(code: str, *alternatives: str, disease: bool = False, worry_counts: bool 
 
 
 CHEST = r"(?:胸口|胸前|胸部|前胸|左胸|胸|心口|心窝|心脏|心前区)"
-ACHE = r"(?:痛|疼|闷|憋|紧|压着|压得|绞|刺|揪|堵|难受|不舒服|发紧|发闷)"
+# 同 and 通 for 痛: what voice input writes.
+ACHE = r"(?:同(?=\s|$|[,，。])|通(?=\s|$|[,，。])|痛|疼|闷|憋|紧|压着|压得|绞|刺|揪|堵|难受|不舒服|发紧|发闷)"
 LIMB = r"(?:手|脚|胳膊|胳臂|腿|身子|身体|脸|边)"
-WEAK = r"(?:冇晒力|冇力|郁唔到|唔郁得|动不了|不能动|没劲|没有劲|没力气?|没有力气?|无力|麻|发麻|抬不起来?|不听使唤|没知觉|没有知觉|使不上劲)"
+WEAK = r"(?:冇晒力|冇得力气|没得力气|冇力气|冇力|郁唔到|唔郁得|动不了|不能动|没劲|没有劲|没力气?|没有力气?|无力|麻|发麻|抬不起来?|不听使唤|没知觉|没有知觉|使不上劲)"
 DRUGS = r"(?:药|胰岛素|降压药|降糖药|药片|药物|喷雾|吸入剂|喷剂|针剂|氧气|华法林|阿司匹林|二甲双胍|硝苯地平|氨氯地平|倍他乐克|硝酸甘油|速效救心丸|抗凝药|激素|泼尼松|优甲乐|丙戊酸|卡马西平|美多芭|左旋多巴)"
 PREGNANT = r"(?:(?:i'?m|she'?s|she is|i am|at|now) \d{1,2} weeks\b(?! old| ago)|孕?\d{1,2}周(?!岁)|怀孕|孕妇|孕期|孕晚期|孕早期|孕\d+周|怀了|怀着|有孕|身孕|pregnan\w*|expecting a baby|weeks pregnant|due date|预产期)"
 
@@ -43,7 +44,7 @@ FINDINGS: list[Finding] = [
     # Chest pain and the heart.
     _f("chest_pain",
        CHEST + G + ACHE, r"(?:痛|疼)(?:在|到)" + CHEST, r"心绞痛|压榨样|憋得慌|憋得难受",
-       CHEST + r"(?:像|好像|跟)[^,，。]{0,8}(?:压|堵|绑|勒|捏|揪|攥|扎)", r"(?:疼|痛)(?:得)?(?:牵扯|放射|窜|连|到|向|往)(?:到)?(?:左)?(?:胳膊|手臂|下巴|下颌|后背|肩)",
+       CHEST + r"[^,，。]{0,4}(?:像|好像|跟)[^,，。]{0,8}(?:压|堵|绑|勒|捏|揪|攥|扎)", r"(?:疼|痛)(?:得)?(?:牵扯|放射|窜|连|到|向|往)(?:到)?(?:左)?(?:胳膊|手臂|下巴|下颌|后背|肩)",
        r"heart\W+" + GE + r"(?:hurt\w*|pain\w*|aching)|pain\W+" + GE + r"(?:go(?:es|ing)?|spread\w*|radiat\w*|mov\w*) (?:up |down )?(?:to|into) (?:his|her|my|the) (?:jaw|left arm|arm|neck)", r"chest\W+" + GE + r"(?:pain|pains|pian|hurt\w*|ache\w*|aching|tight\w*|pressure|heav\w+|squeez\w*|crush\w*|burning)",
        r"(?:pain|pressure|tightness|squeezing|heaviness|ache)\s+(?:in|on|across)\s+" + PERSON + r"?\s*chest",
        r"\bangina\b|cardiac pain"),
@@ -72,18 +73,18 @@ FINDINGS: list[Finding] = [
     _f("stroke_sign",
        r"嘴(?:巴|角)?" + G + r"歪|(?:脸|嘴角|嘴|眼皮)" + G + r"耷拉|一边高一边低|口角(?:歪|斜|流)|(?:腿|脚)(?:也)?拖着|往一边(?:倒|歪|偏)|(?:看东西)?(?:突然)?重影|口眼歪斜|脸(?:也)?歪|面部歪斜|半边(?:身子|身体|脸|手|腿)" + G + WEAK,
        r"一边(?:的)?" + LIMB + G + WEAK, r"(?:左|右)(?:半?边)?" + LIMB + r"(?:突然)?" + G + WEAK,
-       r"讲(?:嘢|话)[^,，。]{0,3}(?:唔清|含糊|唔到|唔出)|半边(?:身|面)" + G + WEAK + r"|说话[^,，。]{0,3}(?:不清|含糊|含含糊糊|大舌头|说不清|不利索|不利落|不对劲|不太清|不灵|费劲|说不出)|口齿不清|吐字不清|舌头(?:发)?(?:硬|大)|大舌头|说不出(?:话|来)|讲不出(?:话|来)|不会说话了?|话都说不(?:清|出)",
+       r"讲(?:嘢|话)[^,，。]{0,3}(?:唔清|含糊|唔到|唔出|不清|讲不清)|(?:端|拿|握)(?:碗|筷子|杯子|东西)\S{0,2}(?:端|拿|握)?不(?:稳|住)|半边(?:身|面)" + G + WEAK + r"|说话[^,，。]{0,3}(?:不清|含糊|含含糊糊|大舌头|说不清|不利索|不利落|不对劲|不太清|不灵|费劲|说不出)|口齿不清|吐字不清|舌头(?:发)?(?:硬|大)|大舌头|说不出(?:话|来)|讲不出(?:话|来)|不会说话了?|话都说不(?:清|出)",
        r"拿不住(?:筷子|碗|东西|杯子)|突然(?:看不见|看不清|站不稳|走不稳|糊涂|说胡话|认不出人|不认人|不会说话)|突然\S{0,2}头(?:痛|疼)\S{0,3}(?:厉害|剧烈|欲裂|要炸|受不了)|头痛欲裂|剧烈头(?:痛|疼)|最(?:厉害|严重|疼)的(?:一次)?头(?:痛|疼)",
        r"face\W+" + GE + r"(?:droop\w*|drop\w*|fallen|lopsided|twisted|crooked)|droop\w*\s+(?:face|mouth|side)|mouth\W+" + GE + r"(?:crooked|twisted|droop\w*)",
        r"(?:cant|could not|unable to) (?:hold|grip|lift)\W+" + GE + r"(?:spoon|cup|chopsticks|glass|pen|phone|fork|bowl)|slur\w*|dropp?(?:ed|s|ing)? (?:his|her) (?:cup|glass|spoon|chopsticks|fork|phone)|(?:cant|could not|unable to) (?:speak|talk|get (?:her|his|the) words out|find (?:her|his) words)|speech\W+" + GE + r"(?:strange|garbled|slurred|jumbled|funny)",
        r"(?:cant|could not|unable to) (?:move|lift|feel|use) (?:his|her|my|the)? ?(?:left|right|one)|one side of (?:his|her|the)? ?(?:mouth|face)\W+" + GE + r"(?:down|droop\w*)|suddenly (?:confused|cant speak|cant talk|cant see)|one side\W+" + GE + r"(?:weak|numb|paraly\w+|not working|not moving|dead|limp)|(?:left|right) (?:arm|leg|side|hand)\W+" + GE + r"(?:weak|numb|limp|wont move|not moving|dead|paraly\w+|useless)",
        r"worst headache|thunderclap|sudden (?:severe )?headache"),
-    _f("stroke_name", r"中风|脑梗(?:塞|死)?|脑卒中|卒中|脑溢血|脑出血|脑血栓|(?<!swimming )(?<!breast)(?<!back)(?<!brush )\bstroke\b(?! of| lessons?| class\w*| technique| count)|\bcva\b|\btia\b|mini-stroke", disease=True),
+    _f("stroke_name", r"中风|脑梗(?:塞|死)?|脑卒中|卒中|脑溢血|脑出血|脑血栓|(?<!swimming )(?<!breast)(?<!back)(?<!brush )\bstroke\b(?! of| lessons?| class\w*| technique| count|-)|\bcva\b|\btia\b|mini-stroke", disease=True),
     _f("confusion", r"迷糊|迷迷糊糊|神志不清|意识模糊|说胡话|胡言乱语|(?:好|很)?眼瞓|颠三倒四|语无伦次|认不出(?:来|人|我)|嗜睡|(?:有点|很|人)?糊涂|一直想睡|昏昏欲睡|昏昏沉沉|昏睡|反应(?:很)?(?:迟钝|慢)|不认人|认不出人|糊里糊涂",
        r"(?:does|did) not (?:know|recogni[sz]e) (?:where|me|us|who)|confus\w+|drowsy|delirious|disorient\w+|not making sense|very sleepy|hard to wake|out of it|talking nonsense"),
     # Unconscious, not breathing, collapse.
     _f("unresponsive",
-       r"(?:叫|喊|推|拍|摇)(?:他|她|了)?(?:也|都)?(?:叫|喊)?不(?:醒|应)|(?:叫|喊|推|拍)(?:他|她)?(?:也|都)?没(?:有)?(?:了)?(?:反应|动静)|没(?:有)?(?:了)?(?:反应|意识|知觉)|毫无反应|不省人事|人事不省|昏迷|昏过去|晕过去|晕死过去|醒不过来|醒不来|没醒过来|晕咗|昏咗|(?:点|点样)?叫(?:都)?唔(?:应|醒)|唔醒|冇(?:反应|知觉)|叫不太醒|叫了半天才醒|怎么(?:叫|喊)都不醒|叫不醒",
+       r"(?:叫|喊|推|拍|摇)(?:他|她|了)?(?:也|都)?(?:叫|喊)?不(?:醒|应)|(?:叫|喊|推|拍)(?:他|她)?(?:也|都)?没(?:有)?(?:了)?(?:反应|动静)|没(?:有)?(?:了)?(?:反应|意识|知觉)|毫无反应|不省人事|人事不省|昏迷|昏过去|晕过去|晕死过去|醒不过来|醒不来|没醒过来|昏(?:去|过去)|叫(?:拢|都|也)?(?:无|没|冇)(?:应|反应)|晕咗|昏咗|(?:点|点样)?叫(?:都)?唔(?:应|醒)|唔醒|冇(?:反应|知觉)|叫不太醒|叫了半天才醒|怎么(?:叫|喊)都不醒|叫不醒",
        r"unconscious|unresponsive|not responding|(?:wont|will not|does not|did not) (?:answer|respond)\W+" + GE + r"(?:me|us|when)|snoring (?:noises|sounds)|making snoring|gurgling|agonal|wont wake|cant wake|not waking|(?:no one|nobody) can wake|(?:passed|blacked|conked) out|out cold|lifeless|not moving and|keeled over"),
     _f("not_breathing", r"没(?:有)?(?:了)?(?:呼吸|气息)|没气了|没有气了|不(?:呼吸|喘气)了|停止呼吸|呼吸(?:停|没)了|心跳(?:停|没)了|摸不到(?:脉|心跳)|没(?:有)?心跳",
        r"冇(?:气|呼吸)|not breathing|stopped breathing|no pulse|no heartbeat|cardiac arrest|heart (?:has )?stopped|do not think (?:he|she)(?:'s| is) breathing"),
@@ -92,7 +93,7 @@ FINDINGS: list[Finding] = [
     _f("bleed_heavy",
        r"血流(?:到|得)?成地|成地(?:都)?(?:系|是)血|(?:止|按)(?:都)?唔(?:到|住)|(?:流|出|拉|吐|咳|尿|便)(?:了)?(?:很多|好多|大量|一地|一大滩|一滩|一摊|一大摊|满地|一盆|不少|一马桶)(?:的)?血|血[^,，。]{0,10}(?:止不住|止不了|停不下来|不止|流个不停|一直流|一直在流|哗哗|喷|一直(?:在)?冒)|一直在冒血?|往外(?:冒|涌|喷)(?:血)?|冒血|(?:都|全)是血|(?:便血|拉血|咯血|咳血|尿血)\S{0,2}(?:很多|好多|大量|不止)",
        r"大出血|大量出血|(?:流|出)血不止|血流不止|血流(?:了)?一地|喷血|满(?:身|脸|地|手)(?:都)?是血|吐血|呕血|大口(?:吐|咳|咯)血|(?:吐|呕)(?:了|咗)?[^,，。]{0,5}血(?!压|糖)|一大(?:口|啖)血|血崩",
-       r"(?:nose ?bleed|bleed\w*)[^.;]{0,40}\b(?:wont stop|will not stop|not stopping|for (?:over |more than )?(?:an|one|two|\d) hours?|soak\w* through)|soak\w* (?:through )?(?:the )?(?:towels?|pads?|sheets?)|(?:bleeding|blood)\W+" + GE + r"(?:wont stop|will not stop|does not stop|not stopping|keeps coming|everywhere)|bleeding (?:heavily|a lot|badly|profusely|non-stop)|heavy bleeding|lots of blood|so much blood|blood everywhere|pool of blood",
+       r"(?:nose ?blood|blood|bleed\w*)\s+(?:does |is |will |did )?(?:not|no) stop\w*|(?:nose ?bleed|bleed\w*)[^.;]{0,40}\b(?:wont stop|will not stop|not stopping|for (?:over |more than )?(?:an|one|two|\d) hours?|soak\w* through)|soak\w* (?:through )?(?:the )?(?:towels?|pads?|sheets?)|(?:bleeding|blood)\W+" + GE + r"(?:wont stop|will not stop|does not stop|not stopping|keeps coming|everywhere)|bleeding (?:heavily|a lot|badly|profusely|non-stop)|heavy bleeding|lots of blood|so much blood|blood everywhere|pool of blood",
        r"(?:vomit\w*|throwing up|threw up|coughing up|coughed up|spitting)\W+" + GE + r"blood|spurting|(?:lost|losing) (?:a lot of|lots of) blood|ha?emorrhag\w+"),
     _f("bleed_gi", r"便血|拉血|黑便|大便(?:发)?黑|柏油样|咯血|咳血|尿血|black (?:stool|poo|poop)|blood in\W+" + GE + r"(?:stool|poo|poop|urine)|coughing (?:up )?blood"),
     _f("bleed_any", r"(?:流|出)(?:了)?\S{0,2}血|出血|血(?:流)?出来|bleed\w*|blood(?! pressure| sugar| test| glucose| oxygen| donation| level)"),
@@ -146,7 +147,7 @@ FINDINGS: list[Finding] = [
     # Suicide.
     _f("suicidal",
        r"不想活|活不下去|活着(?:也)?(?:没|没有)(?:意思|意义|劲|盼头)|活够了|(?<!热)(?<!笑)(?<!累)想死(?!你|您|他|她|我们|咱|了你|我了|啦你|人了)|自杀|轻生|寻死|寻短见|想不开|一了百了|死咗(?:算|好)|唔想(?:再)?活|(?:不想|唔想)(?:再)?拖累|活着(?:也)?(?:是)?(?:多余|没用)|跟(?:着)?(?:他|她)?(?:一起)?(?:去|走)了?算了|了结(?:自己|生命|此生)|结束(?:自己的)?生命|结束(?:这一切|一切|自己)|怎么(?:去)?死|(?:要|想|准备)(?:从)?[^,，。]{0,4}跳下去|想跟着(?:他|她)?(?:一起)?(?:去|走)|(?:要|想)跳(?:下去|楼|河|江|桥)|爬(?:上|到)(?:了)?(?:楼顶|天台|窗台)|站在[^,，。]{0,4}(?:窗台|楼顶|天台|栏杆)(?:外|上)|(?<!看)跳楼(?!价|甩卖|大甩卖)|跳河|跳江|跳湖|割腕|上吊|喝药(?:死)?|不如死了|死了算了|死了(?:就)?(?:好|干净)|还不如死|活着(?:是|就是)?(?:拖累|累赘)|写(?:了)?遗书",
-       r"suicid\w*|kill (?:my|him|her|them)sel(?:f|ves)|end(?:ing)? (?:my|his|her|their) (?:own )?life|end(?:ing)? it all|i have a plan|(?:want|wish)\w* (?:to )?(?:disappear|never wake up|not wake up|fall asleep and not wake)|(?:thinking about|think about|going to|want to|wants to) end(?:ing)? it\b|pills ready|hurt (?:him|her|my|them)sel(?:f|ves)|harm (?:him|her|my|them)sel(?:f|ves)|self-harm|texted\W+" + GE + r"goodbye|cut (?:my|his|her) wrists?|take (?:my|his|her) own life|want(?:s|ed)? to die|wanna die|(?:do|does) not want to (?:live|be alive|go on|wake up)|better off dead|no reason to (?:live|go on)|no point (?:in )?(?:living|going on)|jump off|slit (?:my|his|her) wrists|hang (?:my|him|her)self|goodbye (?:note|letter)",
+       r"suicid\w*|kill (?:my|him|her|them)sel(?:f|ves)|end(?:ing)? (?:my|his|her|their) (?:own )?life|end(?:ing)? it all|i have a plan|(?:do|does) not want to be (?:here|around)|written\W+" + GE + r"(?:letters?|notes?) to (?:my|his|her|the) (?:kids|children|family|son|daughter)|(?:want|wish)\w* (?:to )?(?:disappear|never wake up|not wake up|fall asleep and not wake)|(?:thinking about|think about|going to|want to|wants to) end(?:ing)? it\b|pills ready|hurt (?:him|her|my|them)sel(?:f|ves)|harm (?:him|her|my|them)sel(?:f|ves)|self-harm|texted\W+" + GE + r"goodbye|cut (?:my|his|her) wrists?|take (?:my|his|her) own life|want(?:s|ed)? to die|wanna die|(?:do|does) not want to (?:live|be alive|go on|wake up)|better off dead|no reason to (?:live|go on)|no point (?:in )?(?:living|going on)|jump off|slit (?:my|his|her) wrists|hang (?:my|him|her)self|goodbye (?:note|letter)",
        worry_counts=True),
     # Allergy.
     _f("allergy", r"过敏|被(?:蜜蜂|马蜂|黄蜂|蜂|虫子?|蝎子)(?:蛰|蜇|叮|咬)|(?:蜜蜂|马蜂|黄蜂)(?:蛰|蜇)", r"allerg\w+|stung by|bee sting|wasp sting|\bsting\b"),
@@ -165,7 +166,7 @@ FINDINGS: list[Finding] = [
     # Fever and infection.
     _f("fever", r"有点烧|(?:在)?发(?:着)?烧|发烧|发热|高烧|高热|低烧|烧(?:到|得|了)\S{0,3}(?:度|°)|体温(?:很|有点)?高|烧不退|浑身(?:发)?烫|额头(?:很)?烫|(?<!没)烧起来了",
        r"浑身(?:发)?(?:烫|热)|feels? (?:very )?hot|body\W+" + GE + r"(?:very )?hot|fever\w*|high temp\w*|(?:running|has|had|with) a temp\w*|temperature\W+" + GE + r"(?:high|up|of)|burning up|hot to the touch"),
-    _f("rigors", r"寒战|打寒战|打摆子|冷得(?:直)?发抖|浑身发抖|全身发抖|直哆嗦", r"rigou?rs|shaking (?:with )?chills|chills|shivering (?:uncontrollably|badly|a lot)|violent shivering"),
+    _f("rigors", r"寒颤|打寒颤|牙齿(?:直)?打架|寒战|打寒战|打摆子|冷得(?:直)?发抖|浑身发抖|全身发抖|直哆嗦", r"rigou?rs|shaking (?:with )?chills|chills|shivering (?:uncontrollably|badly|a lot)|violent shivering"),
     _f("sepsis_skin", r"皮肤[^,，。]{0,6}(?:发紫|发青|发花|紫|花)|手脚冰凉|四肢冰凉|花斑|身上(?:发)?(?:紫|青)|出血点|瘀点|皮疹(?:压|按)(?:了)?不(?:褪|退)|脖子(?:发)?硬|脖子僵",
        r"mottled|blotchy|purple (?:spots|rash|skin)|rash\W+" + GE + r"(?:does not fade|not fade|will not fade)|stiff neck|neck\W+" + GE + r"stiff"),
     _f("low_bp", r"血压(?:也|很|特别|有点)?(?:低|下降|掉)|blood pressure\W+" + GE + r"(?:low|dropp\w+)|low blood pressure"),

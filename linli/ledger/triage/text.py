@@ -127,10 +127,12 @@ class Measure:
 
 
 _GAP = r"[^,，。;；!！?？\d" + CN + r"]{0,8}?"
+# A figure followed by an age or a span of time is not a reading: "oxygen saturation for a 70 year old".
+_NOT_AGE = r"(?!\s*(?:years?|岁|-year|yo\b|周岁|个月|天|weeks?|days?|months?))"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("spo2", re.compile(
         r"(?:血氧(?:饱和度)?|氧饱和度?|指脉氧|氧饱|spo2|sp02|o2 ?sats?|oxygen(?: saturation| level| sat)?s?|"
-        r"\bsats?\b|saturation)" + _GAP + rf"({NUM})")),
+        r"\bsats?\b|saturation)" + _GAP + rf"({NUM})" + _NOT_AGE)),
     ("glucose", re.compile(
         r"(?:血糖|blood sugar|\bsugar\b|glucose|\bbg\b)" + _GAP + rf"({NUM})\s*(mg)?")),
     ("bp", re.compile(
