@@ -234,3 +234,18 @@ def test_gas_advice_is_to_leave_and_ring_119() -> None:
 
 def test_requests_triaged_before_the_signs_still_explain() -> None:
     assert explain({"code": "phrase", "phrase": "胸痛", "level": "emergency"}) == "matched “胸痛”"
+
+
+def test_gating_the_patterns_never_changes_what_is_read() -> None:
+    """Patterns whose every match needs a piece the text lacks are not run: on every text of
+    the corpus that leaves the findings and the figures exactly as running them all."""
+    from linli.ledger.triage import read_findings
+    from linli.ledger.triage.text import measures, normalise
+    from tests.ledger.triage_cases import HERE, load
+
+    texts = [c.text for path in sorted(HERE.glob("triage_*.tsv")) for c in load(path.name)]
+    assert len(texts) > 1000
+    for text in texts:
+        n = normalise(text)
+        assert read_findings(n) == read_findings(n, gated=False), text
+        assert measures(n) == measures(n, gated=False), text

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from linli.ledger.models import URGENCY_RANK, Category, Urgency
 from linli.ledger.triage.context import STANDS, status
+from linli.ledger.triage.gate import pieces
 from linli.ledger.triage.lexicon import FINDINGS
 from linli.ledger.triage.rules import EMERGENCY, Facts, Found, Hit, Person, signs
 from linli.ledger.triage.text import clauses, measures, normalise
@@ -124,11 +125,15 @@ def raise_one(level: str) -> str:
     return order[min(index + 1, 2 if index < 2 else index)]  # rules raise to urgent at most
 
 
-def read_findings(text: str) -> list[Found]:
-    """Every finding in normalised `text`, with what its context makes of it."""
+def read_findings(text: str, chars: set[str] | None = None, *, gated: bool = True) -> list[Found]:
+    """Every finding in normalised `text` (whose characters are `chars`), with what its context
+    makes of it. `gated=False` searches every pattern, for the test that gating changes nothing."""
     bounds = clauses(text)
+    chars = pieces(text) if chars is None else chars
     found: list[Found] = []
     for finding in FINDINGS:
+        if gated and finding.gate is not None and chars.isdisjoint(finding.gate):
+            continue
         for m in finding.pattern.finditer(text):
             if m.end() == m.start():
                 continue
@@ -243,8 +248,9 @@ def assess(description: str, category: str, usual: str, people: list[Person]) ->
     result = Triage(urgency=usual)
     result.reasons.append({"code": "category", "category": category})
     text = normalise(description[:MAX_TEXT])
-    found = read_findings(text)
-    hits = signs(Facts(found, measures(text), people, category))
+    chars = pieces(text)
+    found = read_findings(text, chars)
+    hits = signs(Facts(found, measures(text, chars), people, category))
     for hit in _merged(hits):
         result.raise_to(hit.level, _sign_reason(hit))
     shown = {w for h in hits for w in h.words}

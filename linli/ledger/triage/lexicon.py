@@ -8,7 +8,9 @@ chief complaints (MPDS, the Manchester Triage System, 院前急救分级).
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from linli.ledger.triage.gate import required_pieces
 
 # Between a body part and what it does, up to four characters, none of them a negation or a
 # clause break: 胸口有点疼, 胸口这里疼, but not 胸口不疼.
@@ -26,6 +28,11 @@ class Finding:
     disease: bool = False
     # Worry and hypotheticals ("怕他想不开") do not set it aside: a relative's fear is the sign.
     worry_counts: bool = False
+    # Pieces of which any match holds one (`gate.pieces`): a text with none is not searched.
+    gate: frozenset[str] | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "gate", required_pieces(self.pattern))
 
 
 def _f(code: str, *alternatives: str, disease: bool = False, worry_counts: bool = False) -> Finding:

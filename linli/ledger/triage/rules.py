@@ -119,6 +119,8 @@ SERVICES = re.compile(
 
 def signs(x: Facts) -> list[Hit]:
     hits: list[Hit] = []
+    if not x.found and not x.measures:
+        return hits  # every rule below needs a finding or a figure (most requests: "买菜")
 
     def hit(
         sign: str,

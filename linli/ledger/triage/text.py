@@ -6,6 +6,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from linli.ledger.triage.gate import pieces, required_pieces
+
 # Contractions become words the patterns can name: "can't" → "cant", "doesn't" → "does not".
 _CONTRACTIONS = [
     (re.compile(r"\b(can ?not|can't)\b"), "cant"),
@@ -158,10 +160,19 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]  # fmt: skip
 
 
-def measures(text: str) -> list[Measure]:
-    """The red-flag figures of normalised `text`, each with the words it was read from."""
+_GATES = [required_pieces(pattern) for _kind, pattern in _PATTERNS]
+
+
+def measures(
+    text: str, chars: frozenset[str] | set[str] | None = None, *, gated: bool = True
+) -> list[Measure]:
+    """The red-flag figures of normalised `text` (whose `gate.pieces` are `chars`), each with the
+    words it was read from. `gated=False` reads with every pattern, for the gate's own test."""
+    chars = pieces(text) if chars is None else chars
     found: list[Measure] = []
-    for kind, pattern in _PATTERNS:
+    for (kind, pattern), gate in zip(_PATTERNS, _GATES, strict=True):
+        if gated and gate is not None and chars.isdisjoint(gate):
+            continue
         for m in pattern.finditer(text):
             value = to_number(m.group(1))
             if value is None:
