@@ -144,16 +144,20 @@ def test_the_residents_form_asks_for_live_triage(client: Client, community_a: Co
 # The API's answer -------------------------------------------------------------------------------
 
 
+def api_open(client: Client, token: str, category: str, description: str) -> Any:
+    return client.post(
+        "/api/v1/requests",
+        {"category": category, "description": description},
+        content_type="application/json",
+        headers={**bearer(token), "Accept-Language": "en"},
+    )
+
+
 def test_the_apis_answer_carries_the_reasons_and_what_to_tell_the_caller(
     client: Client, community_a: Community
 ) -> None:
     _api_client, token = make_client(community_a)
-    response = client.post(
-        "/api/v1/requests",
-        {"category": "other", "description": "厨房里一股煤气味，老人头晕"},
-        content_type="application/json",
-        headers={**bearer(token), "Accept-Language": "en"},
-    )
+    response = api_open(client, token, "other", "厨房里一股煤气味，老人头晕")
     assert response.status_code == 201
     body = response.json()
     assert body["urgency"] == "emergency"
@@ -168,10 +172,4 @@ def test_an_ordinary_api_request_has_no_emergency_advice(
     client: Client, community_a: Community
 ) -> None:
     _api_client, token = make_client(community_a)
-    response = client.post(
-        "/api/v1/requests",
-        {"category": "groceries", "description": "买菜"},
-        content_type="application/json",
-        headers=bearer(token),
-    )
-    assert response.json()["emergency_advice"] == []
+    assert api_open(client, token, "groceries", "买菜").json()["emergency_advice"] == []
