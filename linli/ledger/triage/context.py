@@ -165,6 +165,9 @@ _RESOLVED_NEXT_EN = re.compile(
 )
 
 
+REACH = 60
+
+
 def _negation_zh(text: str, clause_start: int, start: int) -> str:
     """The negation cue that ends at most four characters before `start`, if any."""
     found = ""
@@ -193,9 +196,11 @@ def status(
 ) -> Status:
     """What the context of the finding at `span` (inside `clause`) makes of it."""
     start, end = span
-    before = text[clause[0] : start]
-    after = text[end : clause[1]]
-    whole = text[clause[0] : clause[1]]
+    # Cues are looked for in the clause, at most REACH characters either side: a clause of a
+    # 4,000-character text without punctuation stays linear to read.
+    before = text[max(clause[0], start - REACH) : start]
+    after = text[end : min(clause[1], end + REACH)]
+    whole = text[max(clause[0], start - REACH) : min(clause[1], end + REACH)]
 
     if m := _TOPIC.search(whole):
         return Status("topic", m.group(0))
@@ -221,7 +226,7 @@ def status(
             return Status("figure", figure.group(0).strip())
     # A pet named earlier, and no person in this clause: the clause is still about the pet.
     pet = _PET.search(before) or (
-        None if _PERSON.search(before) else _PET.search(text, 0, clause[0])
+        None if _PERSON.search(before) else _PET.search(text, max(0, start - 3 * REACH), clause[0])
     )
     if pet:
         return Status("thing", pet.group(0))
@@ -231,7 +236,7 @@ def status(
         )
         if thing:
             return Status("thing", thing.group(0))
-    cleared = _CLEARED.search(text, end)
+    cleared = _CLEARED.search(text, end, end + 3 * REACH)
     if cleared and not (
         _NOW_ZH.search(text, end, cleared.start()) or _NOW_EN.search(text, end, cleared.start())
     ):
