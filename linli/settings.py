@@ -125,34 +125,39 @@ TEMPLATES = [
 ]
 
 # Embedded default: one SQLite file in var/, in WAL mode so readers never wait for the writer.
-# Production: PostgreSQL through DATABASE_URL.
+# Production: PostgreSQL through DATABASE_URL. A sqlite:/// URL gets the same options as the
+# default file (WAL, IMMEDIATE transactions), and PostgreSQL's options only go to PostgreSQL.
+SQLITE_OPTIONS = {
+    # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of one failing with
+    # "database is locked" halfway through its transaction.
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": (
+        "PRAGMA journal_mode=WAL;"
+        "PRAGMA synchronous=NORMAL;"
+        "PRAGMA foreign_keys=ON;"
+        # Prefix searches (LIKE 'zs%') then use the register's indexes.
+        "PRAGMA case_sensitive_like=ON;"
+        "PRAGMA busy_timeout=20000;"
+    ),
+}
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Lets linli.lib.sql.hot_cursor prepare the intake's own statements; Django's own bind on the
     # client side and are never prepared. Off behind PgBouncer in transaction mode before 1.21,
     # which cannot keep a prepared statement across transactions.
-    if env_bool("LINLI_PG_PREPARE", True):
+    elif env_bool("LINLI_PG_PREPARE", True):
         DATABASES["default"]["OPTIONS"] = {"prepare_threshold": 1}
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(VAR_DIR / "linli.sqlite3"),
-            "OPTIONS": {
-                # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of one
-                # failing with "database is locked" halfway through its transaction.
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": (
-                    "PRAGMA journal_mode=WAL;"
-                    "PRAGMA synchronous=NORMAL;"
-                    "PRAGMA foreign_keys=ON;"
-                    # Prefix searches (LIKE 'zs%') then use the register's indexes.
-                    "PRAGMA case_sensitive_like=ON;"
-                    "PRAGMA busy_timeout=20000;"
-                ),
-            },
+            "OPTIONS": dict(SQLITE_OPTIONS),
             "TEST": {"NAME": env_str("LINLI_TEST_SQLITE", "") or None},
         }
     }

@@ -12,8 +12,8 @@ from linli.core.roles import Cap
 from linli.core.scoping import get_for_user, scoped
 from linli.people import list_selectors, selectors
 from linli.people.actions.imports import (
+    as_seen,
     do_confirm_resident_import,
-    do_give_up_stalled_imports,
     do_start_resident_import,
     rows_done,
 )
@@ -104,9 +104,7 @@ def _get_import(request: AuthedRequest, pk: int) -> ResidentImport:
 
 @capability_required(Cap.EDIT_REGISTER)
 def import_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    record = _get_import(request, pk)
-    if record.status == ResidentImport.Status.RUNNING and do_give_up_stalled_imports(record):
-        record.refresh_from_db()
+    record = as_seen(_get_import(request, pk))
     template = "people/_import_status.html" if request.htmx else "people/import_detail.html"
     return render(request, template, {"record": record, "done_rows": rows_done(record)})
 

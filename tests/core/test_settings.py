@@ -48,3 +48,27 @@ def test_embedded_default_is_a_sqlite_file_in_wal_mode(tmp_path: Path) -> None:
     mode, name = run_with_settings(code, tmp_path).split()
     assert mode == "wal"
     assert Path(name) == tmp_path / "linli.sqlite3"
+
+
+def test_a_sqlite_url_starts_and_keeps_wal_and_immediate_transactions(tmp_path: Path) -> None:
+    """DATABASE_URL=sqlite:///… gets the embedded default's options, not PostgreSQL's."""
+    env = {k: v for k, v in os.environ.items() if k != "LINLI_SECRET_KEY"}
+    env["LINLI_VAR_DIR"] = str(tmp_path)
+    env["DJANGO_SETTINGS_MODULE"] = "linli.settings"
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'elsewhere.sqlite3'}"
+    code = (
+        "import django; django.setup(); from django.db import connection; "
+        "from django.core.management import call_command; call_command('check'); "
+        "c = connection.cursor(); c.execute('PRAGMA journal_mode'); "
+        "print(c.fetchone()[0], connection.settings_dict['OPTIONS']['transaction_mode'], "
+        "connection.settings_dict['NAME'])"
+    )
+    out = (
+        subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+        .stdout.splitlines()[-1]
+        .split()
+    )
+    assert out[:2] == ["wal", "IMMEDIATE"]
+    assert Path(out[2]) == tmp_path / "elsewhere.sqlite3"

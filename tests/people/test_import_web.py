@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from linli.core.models import Community, User
 from linli.core.roles import Role
-from linli.people.actions.imports import report_progress
+from linli.people.actions.imports import do_give_up_stalled_imports, report_progress
 from linli.people.models import Resident, ResidentImport
 from tests.factories import make_user
 from tests.people.rosters import GOOD, make_compound, write_xlsx
@@ -155,6 +155,8 @@ def test_staff_outside_a_community_are_told_imports_belong_to_a_community(
 def test_an_import_whose_worker_died_is_reported_as_stopped_not_left_spinning(
     client: Client, community_a: Community, worker_a: User
 ) -> None:
+    """The page shows a stalled import as stopped at once, writing nothing; the worker's
+    every-minute round writes it down."""
     client.force_login(worker_a)
     started = timezone.now()
     alive, dead = (
@@ -168,11 +170,41 @@ def test_an_import_whose_worker_died_is_reported_as_stopped_not_left_spinning(
     )
     with time_machine.travel(started + timedelta(minutes=12), tick=False):
         report_progress(alive.pk, 4000)  # still reporting progress
-        for record in (alive, dead):
-            client.get(reverse("people:import-detail", args=[record.pk]))
+        pages = {
+            record.pk: client.get(reverse("people:import-detail", args=[record.pk]))
+            for record in (alive, dead)
+        }
+        assert 'data-testid="nothing-imported"' in pages[dead.pk].content.decode()
+        assert 'data-testid="nothing-imported"' not in pages[alive.pk].content.decode()
+        # A page read writes nothing.
+        assert set(ResidentImport.objects.values_list("status", flat=True)) == {"running"}
+        assert do_give_up_stalled_imports() == 1
     alive.refresh_from_db()
     dead.refresh_from_db()
     assert alive.status == ResidentImport.Status.RUNNING
     assert dead.status == ResidentImport.Status.CRASHED
     page = client.get(reverse("people:import-detail", args=[dead.pk])).content.decode()
     assert 'data-testid="nothing-imported"' in page
+
+
+def test_reading_an_import_page_writes_nothing(
+    client: Client,
+    community_a: Community,
+    worker_a: User,
+    django_assert_max_num_queries: Any,
+) -> None:
+    record = ResidentImport.objects.create(
+        community=community_a,
+        uploaded_by=worker_a,
+        file_name="stalled.xlsx",
+        status=ResidentImport.Status.RUNNING,
+    )
+    client.force_login(worker_a)
+    before = list(ResidentImport.objects.values())
+    with time_machine.travel(timezone.now() + timedelta(hours=1), tick=False):
+        for _ in range(2):
+            client.get(reverse("people:import-detail", args=[record.pk]))
+            client.get(
+                reverse("people:import-detail", args=[record.pk]), headers={"HX-Request": "true"}
+            )
+    assert list(ResidentImport.objects.values()) == before

@@ -2,6 +2,7 @@
 
 import shutil
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -41,26 +42,44 @@ def report_progress(record_id: int, rows: int) -> None:
     )
 
 
+STALLED_MESSAGE = _("The import stopped (its worker was stopped); nothing was imported.")
+
+
+def is_stalled(record: ResidentImport) -> bool:
+    """Whether a running import's worker has gone quiet (a read: nothing is written)."""
+    if record.status != ResidentImport.Status.RUNNING:
+        return False
+    beat = cache.get(heartbeat_key(record.pk))
+    last = float(beat) if beat is not None else record.created_at.timestamp()
+    return timezone.now().timestamp() - last >= STALLED_AFTER.total_seconds()
+
+
+def as_seen(record: ResidentImport) -> ResidentImport:
+    """The record as its page shows it: a stalled import already as stopped, although only the
+    worker's every-minute round writes that down (a page read writes nothing)."""
+    if is_stalled(record):
+        record.status = ResidentImport.Status.CRASHED
+        record.message = str(STALLED_MESSAGE)
+    return record
+
+
 def do_give_up_stalled_imports(only: ResidentImport | None = None) -> int:
     """Mark as crashed the running imports (all of them, or `only` this one) whose worker has
     gone quiet. Their rows were never committed (an import is one transaction), so the page can
     say so instead of spinning."""
-    now = timezone.now()
     running = ResidentImport.objects.filter(status=ResidentImport.Status.RUNNING)
     if only is not None:
         running = running.filter(pk=only.pk)
     given_up = 0
     for record in running:
-        beat = cache.get(heartbeat_key(record.pk))
-        last = float(beat) if beat is not None else record.created_at.timestamp()
-        if now.timestamp() - last < STALLED_AFTER.total_seconds():
+        if not is_stalled(record):
             continue
         given_up += ResidentImport.objects.filter(
             pk=record.pk, status=ResidentImport.Status.RUNNING
         ).update(
             status=ResidentImport.Status.CRASHED,
-            message=_("The import stopped (its worker was stopped); nothing was imported."),
-            finished_at=now,
+            message=STALLED_MESSAGE,
+            finished_at=timezone.now(),
         )
     return given_up
 
@@ -140,7 +159,45 @@ def _enqueue_on_commit(record: ResidentImport) -> None:
     transaction.on_commit(lambda: run_resident_import.enqueue(pk))
 
 
-def do_run_resident_import(record: ResidentImport) -> ResidentImport:
+def do_import_file(
+    community: Community,
+    *,
+    actor: User,
+    path: Path,
+    dry_run: bool,
+    language: str = "zh-hans",
+    progress: Callable[[int], None] | None = None,
+) -> ResidentImport:
+    """Import a roster file at once (the command line's way): it leaves an import record as
+    an upload does, and runs through the same steps, all or nothing."""
+    if path.suffix.lower() not in SUFFIXES:
+        raise ValidationError({"file": _("a roster is an .xlsx or .csv file")})
+    if not path.is_file():
+        raise ValidationError({"file": _("no such file")})
+    record = ResidentImport.objects.create(
+        community=community,
+        uploaded_by=actor,
+        file_name=path.name[:255],
+        dry_run=dry_run,
+        language=language,
+        stored_path=str(path.resolve()),
+    )
+    # No count beforehand: a second pass over a million rows, for a progress bar nobody sees.
+    return do_run_resident_import(record, progress=progress, count_first=False)
+
+
+def _progress(record_id: int, rows: int, also: Callable[[int], None] | None) -> None:
+    report_progress(record_id, rows)
+    if also is not None:
+        also(rows)
+
+
+def do_run_resident_import(
+    record: ResidentImport,
+    *,
+    progress: Callable[[int], None] | None = None,
+    count_first: bool = True,
+) -> ResidentImport:
     """Run a queued import. The rows are written in one transaction of their own (all or
     nothing); the record's status is kept outside it so that it survives a rollback."""
     claimed = ResidentImport.objects.filter(
@@ -152,14 +209,15 @@ def do_run_resident_import(record: ResidentImport) -> ResidentImport:
     record.status = ResidentImport.Status.RUNNING
     path = Path(record.stored_path)
     report_progress(record.pk, 0)
-    record.rows_total = count_file_rows(path) or 0
-    record.save(update_fields=["rows_total"])
+    if count_first:
+        record.rows_total = count_file_rows(path) or 0
+        record.save(update_fields=["rows_total"])
     importer = Importer(
         record.community,
         record.uploaded_by,
         dry_run=record.dry_run,
         record=record,
-        progress=lambda n: report_progress(record.pk, n),
+        progress=lambda n: _progress(record.pk, n, progress),
     )
     try:
         with translation.override(record.language):

@@ -3,10 +3,14 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from linli.core.models import Community, User
-from linli.people.importer import Importer
+from linli.people.actions.imports import do_import_file
+from linli.people.models import ResidentImport
+
+SHOWN_ERRORS = 200
 
 
 class Command(BaseCommand):
@@ -33,18 +37,24 @@ class Command(BaseCommand):
             raise CommandError(f"no user {opts['user']}") from None
 
         def progress(rows: int) -> None:
-            if rows % 100_000 == 0:
+            if rows and rows % 100_000 == 0:
                 self.stderr.write(f"  {rows} rows checked")
 
-        outcome = Importer(community, actor, dry_run=opts["dry_run"], progress=progress).run(path)
-        for error in outcome.errors[:200]:
-            self.stdout.write(f"row {error.row}, {error.column}: {error.reason}")
-        if outcome.error_count > 200:
-            self.stdout.write(f"… and {outcome.error_count - 200} more errors")
-        verb = "imported" if outcome.committed else "nothing imported"
+        try:
+            record = do_import_file(
+                community, actor=actor, path=path, dry_run=opts["dry_run"], progress=progress
+            )
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from None
+        for row, column, reason in record.errors[:SHOWN_ERRORS]:
+            self.stdout.write(f"row {row}, {column}: {reason}")
+        if record.error_count > SHOWN_ERRORS:
+            self.stdout.write(f"… and {record.error_count - SHOWN_ERRORS} more errors")
+        verb = "imported" if record.status == ResidentImport.Status.DONE else "nothing imported"
         self.stdout.write(
-            f"{outcome.rows} rows: {outcome.created} new, {outcome.updated} updated, "
-            f"{outcome.unchanged} unchanged, {outcome.error_count} errors; {verb}."
+            f"{record.rows_done} rows: {record.created} new, {record.updated} updated, "
+            f"{record.unchanged} unchanged, {record.error_count} errors; {verb} "
+            f"(import #{record.pk})."
         )
-        if outcome.error_count:
+        if record.error_count:
             sys.exit(1)
