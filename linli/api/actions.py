@@ -29,6 +29,7 @@ from linli.core.roles import Cap
 from linli.core.scoping import scoped
 from linli.ledger import actions as ledger
 from linli.ledger.models import ApiClient, Channel, IdempotentResponse, Request
+from linli.ledger.policy import REQUESTS
 
 MAX_DESCRIPTION = 4000  # Open311's limit, kept by both APIs
 MAX_KEY = 200  # IdempotentResponse.key
@@ -260,9 +261,6 @@ def do_open311_request(
 # Transitions -------------------------------------------------------------------------------
 
 TransitionName = Literal["start", "complete", "cancel", "confirm", "reopen"]
-# Transitions that handle the request itself, as on the ledger's own pages: they need the
-# handle_requests capability, or the request handed to the client's user.
-HANDLING = ("start", "complete", "cancel")
 
 
 @transaction.atomic
@@ -281,7 +279,7 @@ def do_api_transition(
     item = get_client_request(client, pk)
     if not can_read(user):
         raise PermissionDenied(_("this client's user does not work the ledger"))
-    if action in HANDLING and not (user.can(Cap.HANDLE_REQUESTS) or item.assignee_id == user.pk):
+    if not REQUESTS.may(user, item, action):  # the ledger's one policy, as on its own pages
         raise PermissionDenied(_("this client's user cannot handle requests"))
     if action == "start":
         ledger.do_start(item, actor=user)

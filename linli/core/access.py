@@ -1,10 +1,11 @@
-"""Who may reach each route: every URL pattern has one declared access policy.
+"""Who may reach each route: every URL pattern has one access policy, enforced where it is declared.
 
-Linli's own views declare theirs with `@access(...)` (`capability_required` and the ledger's
-decorators declare it for them); routes that come from Django or a library are declared here by
-URL name. The access-matrix test (tests/core/test_access_matrix.py) walks every URL pattern and
-fails on one without a policy, then tries each route as every role, as nobody, and with objects
-of other communities. So a new route is covered by construction: it cannot land undeclared.
+Linli's own views declare theirs with `@access(...)`, which also enforces it: sign-in first (the
+login page for a page, 401 for htmx), then the capability and, where the policy says so, a
+community of one's own (403). Views do not check again. Routes that come from Django or a
+library are declared here by URL name. The access-matrix test (tests/core/test_access_matrix.py)
+walks every URL pattern and fails on one without a policy, then tries each route as every role,
+as nobody, and with objects of other communities. So a new route is covered by construction: it cannot land undeclared.
 
 The policy says who may reach the route at all. Which objects they then see is the business of
 `linli.core.scoping` (another community's object is always a 404).
@@ -13,7 +14,12 @@ The policy says who may reach the route at all. Which objects they then see is t
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import wraps
 from typing import Any, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
 from linli.core.roles import ROLE_CAPABILITIES, Cap, Role
 
@@ -51,6 +57,27 @@ class Policy:
             return role is Role.ADMIN
         return False  # API routes take a token, not a session
 
+    def refusal(self, request: HttpRequest) -> HttpResponseBase | None:
+        """How `request` is turned away, or None when it may go on. A user without the
+        capability gets PermissionDenied (Django's 403 page)."""
+        if self.kind is Kind.PUBLIC:
+            return None
+        user = request.user
+        if not user.is_authenticated:
+            if request.headers.get("HX-Request") == "true":
+                return HttpResponse(status=401)
+            return redirect_to_login(request.get_full_path())
+        if self.kind is Kind.SIGNED_IN:
+            return None
+        if not user.is_active:
+            raise PermissionDenied
+        role = getattr(user, "role", None)
+        if user.is_superuser:
+            role = Role.ADMIN
+        if not self.admits(role, in_community=getattr(user, "community_id", None) is not None):
+            raise PermissionDenied
+        return None
+
     def describe(self) -> str:
         text = self.kind.value
         if self.kind is Kind.CAPABILITY:
@@ -72,12 +99,18 @@ def needs(*caps: Cap, in_community: bool = False) -> Policy:
 
 
 def access(policy: Policy) -> Callable[[V], V]:
-    """Declare the access policy of a view (it changes nothing in how the view runs: the view's
-    own checks enforce it, and the access-matrix test holds the two together)."""
+    """Declare the access policy of a view and enforce it before the view runs."""
 
     def declare(view: V) -> V:
-        view.access_policy = policy  # type: ignore[attr-defined]
-        return view
+        @wraps(view)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            refused = policy.refusal(request)
+            if refused is not None:
+                return refused
+            return view(request, *args, **kwargs)  # type: ignore[no-any-return]
+
+        guarded.access_policy = policy  # type: ignore[attr-defined]
+        return guarded  # type: ignore[return-value]
 
     return declare
 

@@ -1,34 +1,16 @@
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, ParamSpec, TypeVar
+"""Shorthands of `linli.core.access.access` for the common policies."""
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponseBase
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.http import HttpResponseBase
 
 from linli.core.access import access, needs
-from linli.core.models import User
 from linli.core.roles import Cap
 
-P = ParamSpec("P")
-R = TypeVar("R", bound=HttpResponseBase)
+V = TypeVar("V", bound=Callable[..., HttpResponseBase])
 
 
-def capability_required(
-    cap: Cap,
-) -> Callable[[Callable[..., R]], Callable[..., HttpResponseBase]]:
-    """Log in first; then 403 unless the user's role has `cap`."""
-
-    def decorator(view: Callable[..., R]) -> Callable[..., HttpResponseBase]:
-        @access(needs(cap))
-        @login_required
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            user = request.user
-            if not isinstance(user, User) or not user.can(cap):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
+def capability_required(cap: Cap, *, in_community: bool = False) -> Callable[[V], V]:
+    """Sign in first (the login page), then 403 unless the user's role has `cap`."""
+    return access(needs(cap, in_community=in_community))

@@ -1,8 +1,8 @@
 """Tenancy: District > Street > Community (居委会) > Compound (小区) > Building > Unit > Room.
 
-Every record a user can reach belongs to a community; `community_field` on each model names the
-path from the model to its community, and `linli.core.scoping.scoped` is the one function that
-filters by it.
+Every record a user can reach belongs to a community or a street; `scope` on each model names
+the path to it and who sees which of its rows (`linli.core.scope`), and
+`linli.core.scoping.scoped` is the one function that filters by it.
 """
 
 from typing import ClassVar
@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.roles import ROLE_CAPABILITIES, Cap, Role
+from linli.core.scope import Scope, in_community
 
 
 class District(models.Model):
@@ -46,7 +47,7 @@ class Street(models.Model):
 class Community(models.Model):
     """Residential committee (居委会): the unit of tenancy."""
 
-    community_field: ClassVar[str] = ""
+    scope: ClassVar[Scope] = in_community("")
 
     street = models.ForeignKey(Street, on_delete=models.PROTECT, related_name="communities")
     name = models.CharField(_("name"), max_length=100)
@@ -73,7 +74,7 @@ class Community(models.Model):
 class Compound(models.Model):
     """Residential compound (小区) or lane (弄)."""
 
-    community_field: ClassVar[str] = "community"
+    scope: ClassVar[Scope] = in_community("community")
 
     community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="compounds")
     name = models.CharField(_("name"), max_length=100)
@@ -88,7 +89,7 @@ class Compound(models.Model):
 
 
 class Building(models.Model):
-    community_field: ClassVar[str] = "compound__community"
+    scope: ClassVar[Scope] = in_community("compound__community")
 
     compound = models.ForeignKey(Compound, on_delete=models.PROTECT, related_name="buildings")
     number = models.CharField(_("building number"), max_length=20)
@@ -108,7 +109,7 @@ class Building(models.Model):
 class Unit(models.Model):
     """Unit or stairwell (单元/门洞) of a building."""
 
-    community_field: ClassVar[str] = "building__compound__community"
+    scope: ClassVar[Scope] = in_community("building__compound__community")
 
     building = models.ForeignKey(Building, on_delete=models.PROTECT, related_name="units")
     number = models.CharField(_("unit number"), max_length=20)
@@ -125,7 +126,7 @@ class Unit(models.Model):
 
 
 class Room(models.Model):
-    community_field: ClassVar[str] = "unit__building__compound__community"
+    scope: ClassVar[Scope] = in_community("unit__building__compound__community")
 
     class Occupancy(models.TextChoices):
         OWNER = "owner", _("Owner-occupied")
@@ -221,7 +222,7 @@ class User(AbstractUser):
 class PiiAccess(models.Model):
     """Who looked at whose personal data, when, and what they saw."""
 
-    community_field: ClassVar[str] = "community"
+    scope: ClassVar[Scope] = in_community("community")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="pii_accesses")
@@ -253,7 +254,7 @@ class PiiAlert(models.Model):
     """Something in the access log an administrator should look at: a bulk export of personal
     data, or one user looking at far more people than their work would need."""
 
-    community_field: ClassVar[str] = "community"
+    scope: ClassVar[Scope] = in_community("community")
 
     class Kind(models.TextChoices):
         BULK_EXPORT = "bulk_export", _("Bulk export of personal data")

@@ -1,7 +1,10 @@
 """The one scoping function: every queryset a user can reach passes through `scoped`.
 
-It fails closed: a model that does not declare `community_field` cannot be scoped at all, and a
-user without an area sees nothing.
+Each model declares its `scope` (`linli.core.scope`): where its rows belong (a community or a
+street) and who sees which of them (the whole area, or only the rows related to them). It fails
+closed: a model that declares no scope cannot be scoped at all, a user without an area sees
+nothing, and a user whose role is neither among the model's whole-area roles nor in one of its
+relations sees no row.
 """
 
 from typing import Any, TypeVar
@@ -9,36 +12,72 @@ from typing import Any, TypeVar
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from linli.core.models import Community, User
 from linli.core.roles import Cap
+from linli.core.scope import Scope
 
 M = TypeVar("M", bound=models.Model)
 
 
+def scope_of(model: type[models.Model]) -> Scope:
+    scope = getattr(model, "scope", None)
+    if not isinstance(scope, Scope):
+        raise TypeError(f"{model.__name__} declares no scope: it cannot be scoped")
+    return scope
+
+
 def community_path(model: type[models.Model]) -> str:
-    try:
-        return str(model.community_field)  # type: ignore[attr-defined]
-    except AttributeError:
-        raise TypeError(
-            f"{model.__name__} declares no community_field: it cannot be scoped"
-        ) from None
+    """The path from `model` to its community ("" for Community itself)."""
+    scope = scope_of(model)
+    if scope.community is None:
+        raise TypeError(f"{model.__name__} belongs to a street, not to a community")
+    return scope.community
 
 
 def scoped(user: User | AnonymousUser, qs: models.QuerySet[M]) -> models.QuerySet[M]:
-    """Only the rows of `qs` inside the user's community, street or district."""
-    path = community_path(qs.model)
+    """Only the rows of `qs` inside the user's community, street or district, and of those only
+    the ones the user's role may see (`Scope.whole_area`, `Scope.relations`)."""
+    scope = scope_of(qs.model)
     if not isinstance(user, User) or not user.is_active:
         return qs.none()
     if user.is_superuser:
         return qs
+    qs = _in_area(user, qs, scope)
+    if scope.whole_area is None or any(user.can(cap) for cap in scope.whole_area):
+        return qs
+    related = [r for r in scope.relations if user.can(r.cap)]
+    if not related:
+        return qs.none()
+    by_relation = Q()
+    for relation in related:
+        by_relation |= Q(**{relation.path: user})
+    if any("__" in r.path for r in related):  # through a to-many relation: one row each
+        return qs.filter(pk__in=qs.model._default_manager.filter(by_relation).values("pk"))
+    return qs.filter(by_relation)
+
+
+def _in_area(user: User, qs: models.QuerySet[M], scope: Scope) -> models.QuerySet[M]:
+    if scope.street is not None:
+        # A street's own rows: its staff's, its communities' staff's, its district's.
+        if user.community_id is not None:
+            community = user.community
+            assert community is not None  # noqa: S101 - loaded by its id just above
+            return qs.filter(**{scope.street: community.street_id})
+        if user.street_id is not None:
+            return qs.filter(**{scope.street: user.street_id})
+        if user.district_id is not None:
+            return qs.filter(**{f"{scope.street}__district": user.district_id})
+        return qs.none()
+    path = scope.community or "pk"
     if user.community_id is not None:
-        return qs.filter(**{path or "pk": user.community_id})
+        return qs.filter(**{path: user.community_id})
     if user.street_id is not None or user.district_id is not None:
         # The area's communities as a list rather than a join: the database then knows how many
         # rows they hold, and can walk an index in order and stop early (a street's late list).
-        return qs.filter(**{f"{path or 'pk'}__in": area_community_ids(user)})
+        return qs.filter(**{f"{path}__in": area_community_ids(user)})
     return qs.none()
 
 

@@ -3,7 +3,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -29,7 +28,6 @@ from linli.people import selectors
 
 
 @access(SIGNED_IN)
-@login_required
 def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
     role = user.role

@@ -29,6 +29,7 @@ from linli.ledger.models import (
     Urgency,
     VisitPass,
 )
+from linli.ledger.policy import REQUESTS
 from linli.ledger.taxonomy import rule_hours
 from linli.ledger.triage import triage
 from linli.lib.sql import hot_cursor, insert_rows, one_statement, placeholders, reserve_pk
@@ -268,17 +269,6 @@ def _lock(request: Request) -> Request:
     return Request.objects.select_for_update().get(pk=request.pk)
 
 
-def can_close(request: Request, user: User) -> bool:
-    """Only the owner, their team's lead or the community head may mark a request done."""
-    if user.is_superuser:
-        return True
-    if request.assignee_id == user.pk:
-        return True
-    if request.team_id and request.team is not None and request.team.lead_id == user.pk:
-        return True
-    return request.community.head_id == user.pk
-
-
 @transaction.atomic
 def do_assign(
     request: Request,
@@ -376,7 +366,7 @@ def do_start(request: Request, *, actor: User) -> Request:
 def do_complete(request: Request, *, actor: User, result: str) -> Request:
     request = _lock(request)
     _require(request, (S.ASSIGNED, S.IN_PROGRESS), _("complete"))
-    if not can_close(request, actor):
+    if not REQUESTS.may_close(actor, request):
         raise ValidationError(
             {"assignee": _("only the owner, their team lead or the community head can do this")}
         )

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.models import Community, User
+from linli.core.roles import Cap
+from linli.core.scope import Relation, Scope, in_community
 from linli.people.models import Household, Resident
 
 
@@ -72,7 +74,7 @@ class DeadlineRule(models.Model):
 class Team(models.Model):
     """A group requests are handed to (交办): a building team, the medicine runners …"""
 
-    community_field: ClassVar[str] = "community"
+    scope: ClassVar[Scope] = in_community("community")
 
     community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="teams")
     name = models.CharField(_("name"), max_length=100)
@@ -102,7 +104,7 @@ class Channel(models.TextChoices):
 class Call(models.Model):
     """One call to the hotline, whatever came of it."""
 
-    community_field: ClassVar[str] = "community"
+    scope: ClassVar[Scope] = in_community("community")
 
     class Kind(models.TextChoices):
         REQUEST = "request", _("Request")
@@ -141,7 +143,13 @@ def new_tracking_code() -> str:
 
 
 class Request(models.Model):
-    community_field: ClassVar[str] = "community"
+    # The ledger's roles see their area's requests; a volunteer, those handed to them.
+    scope: ClassVar[Scope] = in_community(
+        "community",
+        Cap.TAKE_CALLS,
+        Cap.HANDLE_REQUESTS,
+        relations=(Relation(Cap.DO_TASKS, "assignee"),),
+    )
 
     class Status(models.TextChoices):
         NEW = "new", _("New")
@@ -268,7 +276,7 @@ class Request(models.Model):
 class RequestEvent(models.Model):
     """One line of a request's timeline: who did what, when."""
 
-    community_field: ClassVar[str] = "request__community"
+    scope: ClassVar[Scope] = in_community("request__community")
 
     class Kind(models.TextChoices):
         CREATED = "created", _("Registered")
@@ -312,7 +320,7 @@ class RequestEvent(models.Model):
 class VisitPass(models.Model):
     """外出就医证明: a printable pass for a medical visit, verifiable by its code."""
 
-    community_field: ClassVar[str] = "request__community"
+    scope: ClassVar[Scope] = in_community("request__community")
 
     request = models.ForeignKey(Request, on_delete=models.PROTECT, related_name="passes")
     code = models.CharField(max_length=16, unique=True)

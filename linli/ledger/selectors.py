@@ -10,9 +10,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from linli.core.models import User
-from linli.core.roles import Cap
 from linli.core.scoping import get_for_user, scoped
 from linli.ledger.models import Category, Request, Team
+from linli.ledger.policy import REQUESTS
 from linli.people.models import Resident
 from linli.people.search import search
 from linli.people.selectors import MAX_MATCHES
@@ -27,8 +27,8 @@ def requests_for(user: User | AnonymousUser) -> QuerySet[Request]:
 
 
 def get_request_for_user(user: User | AnonymousUser, pk: int) -> Request:
-    """The request, or 404 outside the user's area; PermissionDenied unless the user works the
-    ledger (takes calls or handles requests) or is the volunteer it was handed to."""
+    """The request, or 404 when the user cannot reach it (another area's, or not handed to
+    them); PermissionDenied when they reach it but the policy does not let them see it."""
     request = get_for_user(
         user,
         Request.objects.select_related(
@@ -42,15 +42,9 @@ def get_request_for_user(user: User | AnonymousUser, pk: int) -> Request:
         None,
         pk=pk,
     )
-    if not isinstance(user, User):
+    if not isinstance(user, User) or not REQUESTS.may_view(user, request):
         raise PermissionDenied
-    if can_see_ledger(user) or (user.can(Cap.DO_TASKS) and request.assignee_id == user.pk):
-        return request
-    raise PermissionDenied
-
-
-def can_see_ledger(user: User) -> bool:
-    return user.can(Cap.TAKE_CALLS) or user.can(Cap.HANDLE_REQUESTS)
+    return request
 
 
 def late_q(now: datetime) -> Q:

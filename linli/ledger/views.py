@@ -1,7 +1,7 @@
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms import Form
 from django.http import Http404, HttpResponse, HttpResponseBase
@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from linli.core.access import REQUEST_PARTY, access, needs
+from linli.core.access import REQUEST_PARTY, access
 from linli.core.actions import do_record_pii_access
 from linli.core.decorators import capability_required
 from linli.core.http import AuthedRequest
@@ -20,7 +20,8 @@ from linli.core.scoping import get_for_user, scoped
 from linli.ledger import actions
 from linli.ledger.forms import CallForm, RequestRows
 from linli.ledger.models import Call, Category, Request, RequestEvent, Team, Urgency
-from linli.ledger.selectors import can_see_ledger, get_request_for_user
+from linli.ledger.policy import REQUESTS, works_ledger
+from linli.ledger.selectors import get_request_for_user
 from linli.ledger.taxonomy import category_by_code, category_by_pk
 from linli.ledger.triage import advice, explain, triage
 from linli.lib.numbers import whole_number
@@ -54,13 +55,11 @@ def _household_card(user: User, phone: str) -> dict[str, object]:
     }
 
 
-@access(needs(Cap.TAKE_CALLS, in_community=True))
-@capability_required(Cap.TAKE_CALLS)
+@capability_required(Cap.TAKE_CALLS, in_community=True)
 def desk(request: AuthedRequest) -> HttpResponseBase:
     """The operator's screen: number → household card → requests, all from the keyboard."""
     user = request.user
-    if user.community is None:
-        raise PermissionDenied
+    assert user.community is not None  # noqa: S101 - the policy admits community staff only
     rows = RequestRows(request.POST or None, prefix="r")
     form = CallForm(
         request.POST or None,
@@ -167,14 +166,15 @@ def desk_triage(request: AuthedRequest) -> HttpResponse:
 def call_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     call = get_for_user(request.user, Call.objects.select_related("household__room"), None, pk=pk)
     opened = [
-        (r, [explain(x) for x in r.triage_reasons], actions.possible_duplicates(r))
-        for r in call.requests.select_related("category").order_by("pk")
+        (
+            r,
+            [explain(x) for x in r.triage_reasons],
+            actions.possible_duplicates(r),
+            REQUESTS.may(request.user, r, "call120"),
+        )
+        for r in call.requests.select_related("category", "community", "team").order_by("pk")
     ]
-    return render(
-        request,
-        "ledger/call_detail.html",
-        {"call": call, "opened": opened, "can_call120": may_act(request.user, "call120")},
-    )
+    return render(request, "ledger/call_detail.html", {"call": call, "opened": opened})
 
 
 def _assignable(user: User, request: Request) -> tuple[list[User], list[Team]]:
@@ -190,10 +190,9 @@ def _assignable(user: User, request: Request) -> tuple[list[User], list[Team]]:
 
 @access(REQUEST_PARTY)
 def request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect(f"/accounts/login/?next={request.path}")
     item = get_request_for_user(request.user, pk)
-    reveal = request.method == "POST" and request.user.can(Cap.VIEW_PII)
+    may = REQUESTS.allowed(request.user, item)
+    reveal = request.method == "POST" and may["reveal"]
     if reveal:
         do_record_pii_access(
             item,
@@ -203,7 +202,7 @@ def request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             request=request,
         )
     now = timezone.now()
-    people, teams = _assignable(request.user, item) if can_see_ledger(request.user) else ([], [])
+    people, teams = _assignable(request.user, item) if may["assign"] else ([], [])
     return render(
         request,
         "ledger/request_detail.html",
@@ -218,11 +217,9 @@ def request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "people": people,
             "teams": teams,
             "urgencies": Urgency.choices,
-            "can_close": actions.can_close(item, request.user),
-            "can_call120": may_act(request.user, "call120"),
-            "works_ledger": can_see_ledger(request.user),
+            "may": may,
+            "works_ledger": works_ledger(request.user),
             "reveal": reveal,
-            "can_reveal": request.user.can(Cap.VIEW_PII),
             "event_labels": dict(RequestEvent.Kind.choices),
         },
     )
@@ -270,7 +267,7 @@ def _merge_target(pk: str, user: User) -> Request:
         raise ValidationError({"into": _("no such request")}) from None
 
 
-ACTIONS: dict[str, Callable[[AuthedRequest, Request], object]] = {
+HANDLERS: dict[str, Callable[[AuthedRequest, Request], object]] = {
     "claim": _claim,
     "assign": lambda r, item: actions.do_assign(
         item,
@@ -301,35 +298,20 @@ ACTIONS: dict[str, Callable[[AuthedRequest, Request], object]] = {
     ),
     "note": lambda r, item: actions.do_add_note(item, actor=r.user, note=r.POST.get("note", "")),
 }
-# What a volunteer the request was handed to may do; everything else needs the ledger roles.
-VOLUNTEER_ACTIONS = {"start", "complete", "note"}
-
-
-def may_act(user: User, action: str) -> bool:
-    """Whether `user`, who may open the request, may also take `action` on it (the owner checks
-    of some actions aside): pages offer only the buttons that will work."""
-    return can_see_ledger(user) or action in VOLUNTEER_ACTIONS
 
 
 @access(REQUEST_PARTY)
 @require_http_methods(["GET", "HEAD", "POST"])
 def request_action(request: AuthedRequest, pk: int, action: str) -> HttpResponseBase:
-    if not request.user.is_authenticated:
-        raise PermissionDenied
     item = get_request_for_user(request.user, pk)
-    handler = ACTIONS.get(action)
+    handler = HANDLERS.get(action)
     if handler is None:
         raise Http404
     if request.method != "POST":
         # An action's address opened as a page (from the history, a bookmark, a reload after a
         # redirect): the request's own page is what the user was after.
         return redirect("ledger:request-detail", pk=item.pk)
-    if not may_act(request.user, action):
-        raise PermissionDenied
-    if action in ("claim", "assign", "start", "complete", "cancel", "merge") and not (
-        request.user.can(Cap.HANDLE_REQUESTS) or item.assignee_id == request.user.pk
-    ):
-        raise PermissionDenied
+    REQUESTS.check(request.user, item, action)
     try:
         with transaction.atomic():
             handler(request, item)

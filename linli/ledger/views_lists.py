@@ -7,17 +7,13 @@ gets one such scan per community, merged here (PostgreSQL cannot merge the per-c
 of the (community, created_at, id) index by itself and would sort the whole street instead).
 """
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import wraps
-from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -53,19 +49,8 @@ BOLD = Font(bold=True)
 TIME_FORMAT = "yyyy-mm-dd hh:mm"
 
 
-def ledger_access(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """Log in first; then 403 unless the user takes calls or handles requests."""
-
-    @access(needs(*LEDGER_CAPS))
-    @login_required
-    @wraps(view)
-    def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        user = request.user
-        if not isinstance(user, User) or not selectors.can_see_ledger(user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Sign in first; then 403 unless the user takes calls or handles requests.
+ledger_access = access(needs(*LEDGER_CAPS))
 
 
 # --- Filters ------------------------------------------------------------------------------------

@@ -12,12 +12,19 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from linli.core.models import Community, Room, User
+from linli.core.roles import Cap
+from linli.core.scope import Scope, in_community
+
+# Who sees the whole register of their area: those who keep it, read it or carry its rosters.
+# Hotel staff see their own guests only (a relation the hotel app declares); until it exists,
+# nobody's.
+REGISTER = (Cap.VIEW_REGISTER, Cap.EDIT_REGISTER, Cap.VIEW_ROSTERS)
 
 SEARCH_KEY_FIELDS = ("name_pinyin", "name_initials", "phone_tail", "id_tail")
 
 
 class Household(models.Model):
-    community_field: ClassVar[str] = "community"
+    scope: ClassVar[Scope] = in_community("community", *REGISTER)
 
     community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="households")
     room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="households")
@@ -37,7 +44,7 @@ class Household(models.Model):
 
 
 class Resident(models.Model):
-    community_field: ClassVar[str] = "community"
+    scope: ClassVar[Scope] = in_community("community", *REGISTER)
 
     class Sex(models.TextChoices):
         MALE = "M", _("Male")
@@ -136,7 +143,7 @@ class Resident(models.Model):
 class Vulnerability(models.Model):
     """A dated vulnerability tag of a resident, with its own attributes (schedule, hospital …)."""
 
-    community_field: ClassVar[str] = "community"
+    scope: ClassVar[Scope] = in_community("community", *REGISTER)
 
     class Kind(models.TextChoices):
         LIVES_ALONE = "alone", _("Lives alone")
@@ -172,7 +179,7 @@ class Vulnerability(models.Model):
 class HealthNote(models.Model):
     """A dated note on a resident's health by a doctor or worker, for the roles that need it."""
 
-    community_field: ClassVar[str] = "community"
+    scope: ClassVar[Scope] = in_community("community", Cap.VIEW_REGISTER)
 
     community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+")
     resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="health_notes")
@@ -193,7 +200,7 @@ class HealthNote(models.Model):
 class ResidentImport(models.Model):
     """One upload of a roster: its progress, its outcome and its per-row error report."""
 
-    community_field: ClassVar[str] = "community"
+    scope: ClassVar[Scope] = in_community("community")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
@@ -246,7 +253,7 @@ class ResidentImport(models.Model):
 class SurveyRound(models.Model):
     """A door-knocking round (敲门行动) through one building."""
 
-    community_field: ClassVar[str] = "community"
+    scope: ClassVar[Scope] = in_community("community")
 
     community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+")
     building = models.ForeignKey(
@@ -268,7 +275,7 @@ class SurveyRound(models.Model):
 class SurveyVisit(models.Model):
     """One knock on one household's door in a round."""
 
-    community_field: ClassVar[str] = "community"
+    scope: ClassVar[Scope] = in_community("community")
 
     class Result(models.TextChoices):
         VERIFIED = "verified", _("Verified")

@@ -28,10 +28,12 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from linli.api.actions import do_create_api_client
 from linli.core.access import Kind, Policy, policy_of
 from linli.core.models import Building, Community, PiiAlert, User
-from linli.core.roles import Role
+from linli.core.roles import Cap, Role
+from linli.core.scoping import scoped
 from linli.ledger.actions import do_assign, do_take_call
 from linli.ledger.models import Call, Request, RequestEvent, VisitPass
-from linli.ledger.views import ACTIONS
+from linli.ledger.policy import REQUESTS
+from linli.ledger.views import HANDLERS
 from linli.lib.idcard import make_id_number
 from linli.people.actions.health import do_add_health_note
 from linli.people.actions.survey import do_open_survey_round
@@ -149,6 +151,19 @@ class Place:
 
     def values(self, route: Route) -> dict[str, str]:
         return {p: self.value(k) for p, k in OBJECTS.get(route.name, {}).items()}
+
+    def out_of_reach(self, user: User, route: Route) -> list[str]:
+        """The route's objects that `user` cannot reach (`scoped`): a 404 even where the
+        route's policy admits the user's role (hotel staff and a resident not their guest)."""
+        hidden = []
+        for kind in OBJECTS.get(route.name, {}).values():
+            if kind.startswith("=") or kind == "community_code":
+                continue
+            obj = self.visit_pass if kind == "pass_code" else getattr(self, kind)
+            model = type(obj)
+            if not scoped(user, model._default_manager.filter(pk=obj.pk)).exists():
+                hidden.append(kind)
+        return hidden
 
     def leaked(self, body: str) -> list[str]:
         return [m for m in self.markers if m in body]
@@ -358,7 +373,12 @@ def test_each_role_is_let_in_exactly_where_its_policy_admits_it(world: World) ->
             what = f"{method.upper()} {url} ({route.name}) as {role.value} → {status}"
             tally.routes.add(route.name)
             tally.check(status < 500, what + ": server error")
-            if route.policy.admits(role, in_community=user.community_id is not None):
+            hidden = (
+                world.a.out_of_reach(user, route) if route.policy.kind is not Kind.PUBLIC else []
+            )
+            if route.policy.admits(role, in_community=user.community_id is not None) and hidden:
+                tally.check(status == 404, what + f": {hidden} out of the user's reach, not 404")
+            elif route.policy.admits(role, in_community=user.community_id is not None):
                 tally.check(status < 400, what + f": refused, yet {route.policy.describe()}")
             elif route.policy.kind is not Kind.PUBLIC:
                 tally.check(status == 403, what + f": let in without {route.policy.describe()}")
@@ -399,7 +419,7 @@ def test_another_communitys_objects_are_not_found_and_not_shown(world: World) ->
         for route in object_routes:
             assert route.policy is not None
             for place in world.foreign(role):
-                actions = sorted(ACTIONS) if route.name == "ledger:request-action" else [""]
+                actions = sorted(HANDLERS) if route.name == "ledger:request-action" else [""]
                 for action in actions:
                     values = place.values(route) | ({"action": action} if action else {})
                     url = route.path(values)
@@ -479,3 +499,41 @@ def test_a_route_without_a_policy_is_caught() -> None:
     assert policy_of("people:brand-new", undeclared_view) is None
     assert policy_of("admin:anything", undeclared_view) is not None
     assert AnonymousUser().is_authenticated is False
+
+
+def test_every_action_on_a_request_is_allowed_exactly_where_the_request_policy_allows_it(
+    world: World,
+) -> None:
+    """Each role tries each action of the request's page on a request of its area, once handed
+    to it (for the roles that can take one) and once not: refused with 403 exactly where
+    `REQUESTS` (linli/ledger/policy.py) says no, 404 where the request is out of its reach."""
+    tally = Tally()
+    head = world.users[Role.WORKER]
+    for role, user in world.users.items():
+        client = client_for(user)
+        handed = (
+            [False, True] if user.can(Cap.HANDLE_REQUESTS) or user.can(Cap.DO_TASKS) else [False]
+        )
+        for to_them in handed:
+            for action in sorted(HANDLERS):
+                item = open_request(world.a.community, head, description=f"policy {action}").request
+                if to_them:
+                    item = do_assign(item, actor=head, assignee=user)
+                item = Request.objects.select_related("community", "team", "category").get(
+                    pk=item.pk
+                )
+                reachable = scoped(user, Request.objects.filter(pk=item.pk)).exists()
+                allowed = reachable and REQUESTS.may(user, item, action)
+                url = f"/ledger/requests/{item.pk}/{action}/"
+                response = client.post(url, {"note": "n", "reason": "r", "result": "done"})
+                tally.requests += 1
+                status = response.status_code
+                what = f"POST {url} as {role.value} (handed to them: {to_them}) → {status}"
+                if not reachable:
+                    tally.check(status == 404, what + ": out of reach, not 404")
+                elif allowed:
+                    tally.check(status == 302, what + ": the policy allows it, yet refused")
+                else:
+                    tally.check(status == 403, what + ": the policy refuses it, yet not 403")
+    record("request actions", tally)
+    assert not tally.problems, "\n".join(tally.problems)

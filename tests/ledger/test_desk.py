@@ -138,7 +138,10 @@ def test_volunteer_sees_only_what_is_handed_to_them(
     )
     other = open_request(community_a, worker_a, code="meals").request
     client.force_login(volunteer)
-    assert client.get(reverse("ledger:request-detail", args=[other.pk])).status_code == 403
+    # Not handed to them: out of their reach, as another community's (404, nothing shown).
+    refused = client.get(reverse("ledger:request-detail", args=[other.pk]))
+    assert refused.status_code == 404
+    assert other.tracking_code not in refused.content.decode()
     assert client.get(reverse("ledger:desk")).status_code == 403
     home = client.get(reverse("core:home")).content.decode()
     assert reverse("ledger:request-detail", args=[mine.pk]) in home

@@ -118,8 +118,13 @@ def test_an_action_url_of_another_community_opened_as_a_page_is_still_404(
 def test_an_action_url_opened_as_a_page_by_nobody_is_refused(
     client: Client, community_a: Community, worker_a: User
 ) -> None:
+    """Sent to sign in, like the request's own page; nothing changes."""
     item = open_request(community_a, worker_a).request
-    assert client.get(action(item, "claim")).status_code == 403
+    for response in (client.get(action(item, "claim")), client.post(action(item, "claim"))):
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    item.refresh_from_db()
+    assert (item.status, item.assignee_id) == ("new", None)
 
 
 def test_the_hand_over_section_is_in_english_only_in_english(
