@@ -5,7 +5,8 @@ login page for a page, 401 for htmx), then the capability and, where the policy 
 community of one's own (403). Views do not check again. Routes that come from Django or a
 library are declared here by URL name. The access-matrix test (tests/core/test_access_matrix.py)
 walks every URL pattern and fails on one without a policy, then tries each route as every role,
-as nobody, and with objects of other communities. So a new route is covered by construction: it cannot land undeclared.
+as nobody, and with objects of other communities. So a new route is covered by construction:
+it cannot land undeclared.
 
 The policy says who may reach the route at all. Which objects they then see is the business of
 `linli.core.scoping` (another community's object is always a 404).
