@@ -37,7 +37,7 @@ def generate(path_csv: Path, path_xlsx: Path | None, residents: int) -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linli.settings")
     django.setup()  # the seed's name and number generators live beside the models
-    from linli.seed import Generator
+    from linli.people.seed import Generator
 
     gen = Generator(seed=42, foreign_share=0)
     rng = gen.rng

@@ -24,7 +24,7 @@ def child(residents: int, communities: int) -> None:
     import django
 
     django.setup()
-    from linli.seed import seed
+    from linli.core.seeding import seed
 
     started = time.monotonic()
     result = seed(communities=communities, residents=residents, seed=1, password="bench")

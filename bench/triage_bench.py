@@ -4,7 +4,7 @@ caller, on a register of N residents (default 1,000,000) in one community.
     python bench/triage_bench.py [--residents 1000000] [--rounds 5] [--texts 120]
                                  [--backend postgresql|sqlite] [--reuse URL] [--keep]
 
-The register is seeded deterministically (`linli.seed`, one community) into a fresh database
+The register is seeded deterministically (`linli.core.seeding`, one community) into a fresh database
 (PostgreSQL on LINLI_BENCH_PG, or SQLite in a temporary directory); `--keep` keeps it and
 prints its URL, `--reuse URL` measures a kept one again. Then, in one process, Django's test
 client signed in as the community's operator types descriptions from the regression corpus
@@ -49,7 +49,7 @@ def fill(residents: int) -> None:
     """Migrate and seed one community of `residents` people (in this process)."""
     from django.core.management import call_command
 
-    from linli.seed import seed
+    from linli.core.seeding import seed
 
     call_command("migrate", verbosity=0)
     started = time.monotonic()

@@ -59,27 +59,28 @@ def serve(args: argparse.Namespace) -> None:
 
 
 def _every_minute(every_seconds: int) -> None:
-    """Escalate late requests; report imports whose worker died as stopped."""
+    """The jobs the apps give the worker (`LinliAppConfig.periodic_jobs`): late requests
+    escalated, imports whose worker died reported as stopped, …"""
     from django.db import connection
 
-    from linli.ledger.actions import do_escalate_late
-    from linli.people.actions.imports import do_give_up_stalled_imports
+    from linli.core.plugins import periodic_jobs
 
+    jobs = periodic_jobs()
     while True:
-        for job in (do_escalate_late, do_give_up_stalled_imports):
+        for job in jobs:
             try:
-                job()
+                job.run()
             except Exception:  # a bad round must not stop the next one
-                logging.getLogger("linli.worker").exception("%s failed", job.__name__)
+                logging.getLogger("linli.worker").exception("%s failed", job.name)
             finally:
                 connection.close()
         time.sleep(every_seconds)
 
 
 def worker(argv: list[str]) -> None:
-    """The background worker: queued tasks (imports …) and, every minute, late-request
-    escalation and stalled imports. The pages compute both on read as well, so a stopped worker
-    delays only the timeline entries."""
+    """The background worker: queued tasks (imports …) and, every minute, the apps' periodic
+    jobs (late-request escalation, stalled imports). The pages compute both on read as well, so
+    a stopped worker delays only the timeline entries."""
     _django()
     every = int(os.environ.get("LINLI_ESCALATE_EVERY", "60"))
     threading.Thread(target=_every_minute, args=(every,), daemon=True).start()

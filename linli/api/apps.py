@@ -1,11 +1,21 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.plugins import LinliAppConfig
 
-class ApiConfig(AppConfig):
-    """The JSON API and Open311 (no models: they use the ledger's). Installed for its
-    `api_client` management command."""
 
+class ApiConfig(LinliAppConfig):
+    """The JSON API and Open311."""
+
+    default = True  # beside LinliAppConfig, which this module imports
     name = "linli.api"
     label = "api"
     verbose_name = _("API and Open311")
+    route_objects = {
+        "api-v1:get_request": {"id": "request"},
+        "api-v1:transition": {"id": "request"},
+        "open311-services": {"fmt": "=json"},
+        "open311-service": {"fmt": "=json", "service_code": "=groceries"},
+        "open311-requests": {"fmt": "=json"},
+        "open311-request": {"fmt": "=json", "service_request_id": "request"},
+        "open311-token": {"fmt": "=json", "token": "=no-such-token"},
+    }

@@ -71,6 +71,15 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Cap]] = {
 }
 
 
+def takes_calls_only(user: Any) -> bool:
+    """A community's hotline operator: takes its calls without handling the requests."""
+    return bool(
+        user.can(Cap.TAKE_CALLS)
+        and user.community_id is not None
+        and not user.can(Cap.HANDLE_REQUESTS)
+    )
+
+
 def perm_name(cap: Cap) -> str:
     return f"core.{cap.value}"
 

@@ -8,8 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
@@ -18,41 +21,42 @@ from linli.core.actions import client_ip, do_review_pii_alert
 from linli.core.decorators import capability_required
 from linli.core.http import AuthedRequest
 from linli.core.models import PiiAlert, User
+from linli.core.plugins import home_panels
 from linli.core.roles import Cap, Role
 from linli.core.scoping import get_for_user
 from linli.core.selectors import AccessFilters, access_log, can_review_access, open_alerts
-from linli.ledger.selectors import worklist
 from linli.lib import ratelimit
 from linli.lib.xlsx import xlsx_response
-from linli.people import selectors
+
+# The home page's title for each role; its panels come from the apps (`home_panels`).
+ROLE_TITLES = {
+    Role.OFFICIAL: gettext_lazy("Street overview"),
+    Role.WORKER: gettext_lazy("Community desk"),
+    Role.OPERATOR: gettext_lazy("Hotline desk"),
+    Role.DOCTOR: gettext_lazy("Community doctor"),
+    Role.VOLUNTEER: gettext_lazy("My tasks"),
+    Role.HOTEL: gettext_lazy("Quarantine hotel"),
+    Role.ADMIN: gettext_lazy("Administration"),
+}
 
 
 @access(SIGNED_IN)
 def home(request: AuthedRequest) -> HttpResponse:
+    """The panels the apps offer this user's capabilities, in their order."""
     user = request.user
     role = user.role
-    today = timezone.localdate()
-    ctx: dict[str, object] = {"role": role}
-    if role in (Role.WORKER, Role.DOCTOR, Role.ADMIN):
-        ctx["summary"] = selectors.register_summary(user, today)
-        ctx["vulnerabilities"] = selectors.vulnerability_counts(user)
-    if role in (Role.OFFICIAL, Role.ADMIN):
-        ctx["communities"] = selectors.community_table(user, today)
-    if role == Role.VOLUNTEER:
-        ctx["tasks"] = worklist(user, "mine")
-    if role == Role.OPERATOR:
-        phone = request.GET.get("phone", "").strip()
-        ctx["phone"] = phone
-        ctx["matches"] = selectors.find_by_phone(user, phone) if phone else None
-    if role == Role.ADMIN:
-        ctx["users_by_role"] = [
-            (label, User.objects.filter(groups__name=value).count())
-            for value, label in Role.choices
-        ]
-    if can_review_access(user):
-        ctx["open_alerts"] = open_alerts(user).count()
-    template = f"core/home/{role.value if role else 'none'}.html"
-    return render(request, template, ctx)
+    if role is None:
+        return render(request, "core/home/none.html")
+    panels = [
+        render_to_string(panel.template, panel.context(request), request)
+        for panel in home_panels()
+        if panel.shown_to(user)
+    ]
+    return render(
+        request,
+        "core/home.html",
+        {"title": ROLE_TITLES[role], "panels": [mark_safe(p) for p in panels]},  # noqa: S308
+    )
 
 
 def _reviewer(request: AuthedRequest) -> User:

@@ -1,12 +1,59 @@
-from django.apps import AppConfig
+from collections.abc import Sequence
+from typing import Any
+
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.plugins import HomePanel, LinliAppConfig, NavItem, PeriodicJob
+from linli.core.roles import Cap, takes_calls_only
 
-class LedgerConfig(AppConfig):
+
+class LedgerConfig(LinliAppConfig):
+    default = True  # beside LinliAppConfig, which this module imports
     name = "linli.ledger"
     label = "ledger"
     verbose_name = _("Hotline and request ledger")
+    route_objects = {
+        "ledger:call-detail": {"pk": "call"},
+        "ledger:request-detail": {"pk": "request"},
+        "ledger:request-pass": {"pk": "medical_request"},
+        "ledger:pass-print": {"code": "pass_code"},
+        "ledger:request-action": {"pk": "request", "action": "=note"},
+        "ledger:worklist": {"which": "=mine"},
+        "public:pass-verify": {"code": "pass_code"},
+        "public:request-form": {"community_code": "community_code"},
+        "public:request-submitted": {"community_code": "community_code"},
+        "public:request-triage": {"community_code": "community_code"},
+    }
+
+    def nav_items(self) -> Sequence[NavItem]:
+        either = (Cap.TAKE_CALLS, Cap.HANDLE_REQUESTS)
+        return (
+            # A call is registered to the operator's own community: the desk is for its staff.
+            NavItem("ledger:desk", _("Take a call"), Cap.TAKE_CALLS, order=10,
+                    also=lambda u: u.community_id is not None),
+            NavItem("ledger:work", _("Worklists"), either, order=20),
+            NavItem("ledger:ledger", _("Request ledger"), either, order=30),
+        )  # fmt: skip
+
+    def home_panels(self) -> Sequence[HomePanel]:
+        from linli.ledger.selectors import worklist
+
+        def tasks(request: Any) -> dict[str, Any]:
+            return {"tasks": worklist(request.user, "mine")}
+
+        return (
+            HomePanel("take-call", "ledger/home/_take_call.html", takes_calls_only, order=20),
+            # Those whose work is the tasks handed to them: volunteers and couriers.
+            HomePanel("tasks", "ledger/home/_tasks.html",
+                      lambda u: u.can(Cap.DO_TASKS) and not u.can(Cap.HANDLE_REQUESTS),
+                      tasks, order=40),
+        )  # fmt: skip
+
+    def periodic_jobs(self) -> Sequence[PeriodicJob]:
+        from linli.ledger.actions import do_escalate_late
+
+        return (PeriodicJob("late requests", do_escalate_late),)
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save

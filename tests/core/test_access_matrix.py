@@ -28,6 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from linli.api.actions import do_create_api_client
 from linli.core.access import Kind, Policy, policy_of
 from linli.core.models import Building, Community, PiiAlert, User
+from linli.core.plugins import route_objects
 from linli.core.roles import Cap, Role
 from linli.core.scoping import scoped
 from linli.ledger.actions import do_assign, do_take_call
@@ -88,37 +89,9 @@ def all_routes() -> list[Route]:
     ]
 
 
-# What each parameter of a route stands for: a kind of object of `Place`, or a fixed value.
-OBJECTS: dict[str, dict[str, str]] = {
-    "core:pii-alert-review": {"pk": "pii_alert"},
-    "people:resident-detail": {"pk": "resident"},
-    "people:resident-health": {"pk": "resident"},
-    "people:import-detail": {"pk": "resident_import"},
-    "people:import-errors": {"pk": "resident_import"},
-    "people:import-confirm": {"pk": "resident_import"},
-    "people:survey-round": {"pk": "survey_round"},
-    "people:survey-visit": {"pk": "survey_round", "household_pk": "household"},
-    "people:survey-import": {"pk": "survey_round"},
-    "people:survey-round-close": {"pk": "survey_round"},
-    "people:roster-building": {"pk": "building"},
-    "ledger:call-detail": {"pk": "call"},
-    "ledger:request-detail": {"pk": "request"},
-    "ledger:request-pass": {"pk": "medical_request"},
-    "ledger:pass-print": {"code": "pass_code"},
-    "ledger:request-action": {"pk": "request", "action": "=note"},
-    "ledger:worklist": {"which": "=mine"},
-    "public:pass-verify": {"code": "pass_code"},
-    "public:request-form": {"community_code": "community_code"},
-    "public:request-submitted": {"community_code": "community_code"},
-    "public:request-triage": {"community_code": "community_code"},
-    "api-v1:get_request": {"id": "request"},
-    "api-v1:transition": {"id": "request"},
-    "open311-services": {"fmt": "=json"},
-    "open311-service": {"fmt": "=json", "service_code": "=groceries"},
-    "open311-requests": {"fmt": "=json"},
-    "open311-request": {"fmt": "=json", "service_request_id": "request"},
-    "open311-token": {"fmt": "=json", "token": "=no-such-token"},
-}
+# What each parameter of a route stands for: a kind of object of `Place`, or a fixed value. Each
+# app declares its own (`LinliAppConfig.route_objects`).
+OBJECTS: dict[str, dict[str, str]] = route_objects()
 
 
 # --- Three communities and the people who work in A ---------------------------------------------

@@ -29,8 +29,8 @@ from linli.core.backup import (
 )
 from linli.core.models import Community, User
 from linli.core.roles import Role
+from linli.core.seeding import seed
 from linli.people.models import Resident, Vulnerability
-from linli.seed import seed
 from tests.factories import make_area, make_resident, make_user
 from tests.ledger_factories import open_request
 

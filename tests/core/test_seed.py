@@ -7,9 +7,9 @@ from django.db.models import F
 
 from linli.core.models import Community, User
 from linli.core.roles import Cap, Role
+from linli.core.seeding import seed
 from linli.lib.idcard import check_char
 from linli.people.models import Household, Resident, Vulnerability
-from linli.seed import seed
 
 
 def snapshot() -> list[tuple[str, str, date, str, str]]:

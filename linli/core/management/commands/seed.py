@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from linli.seed import seed
+from linli.core.seeding import seed
 
 
 def display_width(text: str) -> int:

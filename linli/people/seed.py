@@ -1,4 +1,4 @@
-"""Deterministic, realistic demo data: a street of Shanghai-like communities.
+"""The register's part of the demo data (`linli seed`): households of Shanghai-like compounds.
 
 The same arguments give the same rows (names, ages, rooms, ID numbers), whatever day it is run:
 ages are drawn against a fixed reference date. Rows are written with bulk inserts, so 100,000
@@ -6,28 +6,13 @@ residents take well under a minute on SQLite.
 """
 
 import random
-import secrets
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import accumulate
 
-from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
-from django.db import connection, transaction
-
-from linli.core.models import (
-    Building,
-    Community,
-    Compound,
-    District,
-    PiiAccess,
-    Room,
-    Street,
-    Unit,
-    User,
-)
-from linli.core.roles import Role
+from linli.core.models import Building, Community, Compound, Room, Unit
+from linli.core.plugins import SeedRun
+from linli.core.seeding import COMMUNITY_NAMES, delete_all
 from linli.lib.idcard import make_id_number
 from linli.people.models import (
     HealthNote,
@@ -157,28 +142,6 @@ OTHER_REGIONS = (
     "510107",
     "370102",
 )
-COMMUNITY_NAMES = (
-    "岐山",
-    "华山",
-    "愚园",
-    "江苏",
-    "长新",
-    "镇宁",
-    "万航",
-    "西康",
-    "曹家堰",
-    "利西",
-    "南京西",
-    "静安寺",
-    "康定",
-    "武定",
-    "延平",
-    "昌平",
-    "胶州",
-    "余姚",
-    "安远",
-    "常德",
-)
 COMPOUND_NAMES = ("新村", "公寓", "花园", "小区", "里", "坊", "苑", "大厦")
 CHRONIC = (
     ("hypertension", "amlodipine"),
@@ -187,13 +150,6 @@ CHRONIC = (
     ("COPD", "tiotropium"),
 )
 HOSPITALS = ("华山医院", "瑞金医院", "中山医院", "仁济医院", "第六人民医院", "长宁区中心医院")
-
-
-@dataclass
-class SeedResult:
-    password: str
-    logins: list[dict[str, str]] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)
 
 
 def _cumulative(weights: Sequence[float]) -> list[float]:
@@ -453,123 +409,28 @@ def _populate(gen: Generator, community: Community, n_residents: int, compounds:
     Vulnerability.objects.bulk_create(tags)
 
 
-def reset_demo_data() -> None:
-    """Delete every area, person and area user (administrators who belong to no area stay).
+class RegisterSeed:
+    """Households, residents and their vulnerability tags, community by community."""
 
-    Plain DELETE statements, children first: the ORM's cascading delete would load every one of
-    a million rows into memory first.
-    """
-    history = [m.history.model for m in (HealthNote, Vulnerability, Resident, Household)]
-    users = User.objects.exclude(community=None, street=None, district=None) | User.objects.filter(
-        username="admin"
-    )
-    user_ids = list(users.values_list("pk", flat=True))
-    User.groups.through.objects.filter(user_id__in=user_ids).delete()
-    User.user_permissions.through.objects.filter(user_id__in=user_ids).delete()
-    with connection.cursor() as cursor:
-        for model in (
-            *history,
-            SurveyVisit,
-            SurveyRound,
-            HealthNote,
-            Vulnerability,
-            Resident,
-            ResidentImport,
-            Household,
-            PiiAccess,
-        ):
-            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
-    users.delete()
-    for area in (Room, Unit, Building, Compound, Community, Street, District):
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {connection.ops.quote_name(area._meta.db_table)}")  # noqa: S608
+    def __init__(self, run: SeedRun) -> None:
+        self.run = run
+        self.gen = Generator(run.seed, run.foreign_share)
+        self.compound_no = iter(range(1, 10**9))
 
+    def community(self, community: Community, residents: int) -> None:
+        _populate(self.gen, community, residents, self.compound_no)
 
-@transaction.atomic
-def seed(
-    *,
-    streets: int = 1,
-    communities: int = 2,
-    residents: int = 2000,
-    seed: int = 1,
-    password: str | None = None,
-    foreign_share: float = 0.02,
-    reset: bool = False,
-) -> SeedResult:
-    """Seed `streets` streets of `communities` communities each, `residents` residents in all."""
-    if reset:
-        reset_demo_data()
-    elif District.objects.exists():
-        raise ValueError(
-            "the database already has areas; pass reset=True (--reset) to replace them"
+    def finish(self) -> None:
+        self.run.counts.update(
+            households=Household.objects.count(),
+            residents=Resident.objects.count(),
+            vulnerabilities=Vulnerability.objects.count(),
         )
-    gen = Generator(seed, foreign_share)
-    result = SeedResult(password=password or secrets.token_urlsafe(9))
-    hashed = make_password(result.password)  # hashed once: every demo user shares it
-    groups = {g.name: g for g in Group.objects.all()}
-    users: list[tuple[User, Role]] = []
 
-    district = District.objects.create(name="静安区", code="310106")
-    n_communities = streets * communities
-    per_community, extra = divmod(residents, n_communities)
-    compound_no = iter(range(1, 10**9))
-    index = 0
-    for s in range(1, streets + 1):
-        street = Street.objects.create(
-            district=district,
-            name=f"江苏路街道{s}" if streets > 1 else "江苏路街道",
-            code=f"S{s:03d}",
-        )
-        users.append(
-            (User(username=f"s{s}-official", first_name="街道干部", street=street), Role.OFFICIAL)
-        )
-        users.append(
-            (User(username=f"s{s}-hotel", first_name="酒店专班", street=street), Role.HOTEL)
-        )
-        for c in range(1, communities + 1):
-            index += 1
-            name = COMMUNITY_NAMES[(index - 1) % len(COMMUNITY_NAMES)]
-            community = Community.objects.create(
-                street=street,
-                name=f"{name}居民区" + (f"{index}" if index > len(COMMUNITY_NAMES) else ""),
-                code=f"S{s:03d}C{c:03d}",
-            )
-            for role, title in (
-                (Role.WORKER, "社工"),
-                (Role.OPERATOR, "接线员"),
-                (Role.DOCTOR, "社区医生"),
-                (Role.VOLUNTEER, "志愿者"),
-            ):
-                users.append(
-                    (
-                        User(
-                            username=f"c{index}-{role.value}",
-                            first_name=f"{name}{title}",
-                            community=community,
-                        ),
-                        role,
-                    )
-                )
-            count = per_community + (1 if index <= extra else 0)
-            _populate(gen, community, count, compound_no)
-    users.append((User(username="admin", first_name="管理员", is_staff=True, is_superuser=True), Role.ADMIN))  # fmt: skip
-
-    for user, _role in users:
-        user.password = hashed
-    User.objects.bulk_create([u for u, _r in users])
-    Membership = User.groups.through
-    Membership.objects.bulk_create(
-        Membership(user_id=u.pk, group_id=groups[r.value].pk) for u, r in users
-    )
-    for user, role in users:
-        area = user.community or user.street
-        result.logins.append(
-            {"role": role.value, "area": str(area) if area else "", "username": user.username}
-        )
-    result.counts = {
-        "communities": n_communities,
-        "households": Household.objects.count(),
-        "residents": Resident.objects.count(),
-        "vulnerabilities": Vulnerability.objects.count(),
-    }
-    return result
+    @staticmethod
+    def reset() -> None:
+        history = [m.history.model for m in (HealthNote, Vulnerability, Resident, Household)]
+        delete_all(
+            *history, SurveyVisit, SurveyRound, HealthNote, Vulnerability, Resident,
+            ResidentImport, Household,
+        )  # fmt: skip
