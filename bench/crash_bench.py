@@ -214,7 +214,8 @@ def kill_server(server: subprocess.Popen[bytes], port: int) -> None:
 def stored_rows(env: dict[str, str]) -> dict[str, Any]:
     code = (
         "import json\n"
-        "from linli.ledger.models import IdempotentResponse, Request\n"
+        "from linli.ledger.models import Request\n"
+        "from linli.api.models import IdempotentResponse\n"
         "rows = Request.objects.filter(channel='api', description__contains=' crash-')\n"
         "rows = list(rows.values_list('id', 'tracking_code', 'description'))\n"
         "keys = [[k, b.get('id')] for k, b in IdempotentResponse.objects.values_list('key', 'body')]\n"

@@ -60,8 +60,7 @@ def setup_places() -> dict[str, object]:
     """A street of COMMUNITIES communities, their workers and teams, the street's official."""
     from django.contrib.auth.models import Group
 
-    from linli.core.models import Community, District, Street, User
-    from linli.ledger.models import Team
+    from linli.core.models import Community, District, Street, Team, User
 
     district = District.objects.create(name="静安区", code="BD1")
     street = Street.objects.create(district=district, name="江苏路街道", code="BS1")

@@ -18,16 +18,10 @@ from ninja import P
 from ninja.params import HeaderEx
 
 from linli.api.auth import client_communities_by_code
+from linli.api.models import IdempotentResponse
 from linli.api.schemas import RequestIn
 from linli.api.v1 import _client, api
-from linli.ledger.models import (
-    Category,
-    Channel,
-    IdempotentResponse,
-    Request,
-    RequestEvent,
-    Urgency,
-)
+from linli.ledger.models import Category, Channel, Request, RequestEvent, Urgency
 from linli.lib.sql import insert_rows, reserve_pk
 
 

@@ -16,6 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from linli.api.auth import hash_token, new_token
+from linli.api.models import ApiClient, IdempotentResponse
 from linli.api.selectors import (
     can_name,
     can_read,
@@ -28,7 +29,7 @@ from linli.core.models import Community, User
 from linli.core.roles import Cap
 from linli.core.scoping import scoped
 from linli.ledger import actions as ledger
-from linli.ledger.models import ApiClient, Channel, IdempotentResponse, Request
+from linli.ledger.models import Channel, Request
 from linli.ledger.policy import REQUESTS
 
 MAX_DESCRIPTION = 4000  # Open311's limit, kept by both APIs

@@ -12,9 +12,9 @@ import time
 from django.conf import settings
 from django.http import HttpRequest
 
+from linli.api.models import ApiClient
 from linli.core.models import Community
 from linli.core.scoping import scoped
-from linli.ledger.models import ApiClient
 
 
 def new_token() -> str:

@@ -23,6 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from linli.api import actions
 from linli.api.auth import bearer_token, client_for_token
+from linli.api.models import ApiClient
 from linli.api.selectors import (
     NotFoundError,
     UnknownReference,
@@ -33,7 +34,7 @@ from linli.api.selectors import (
     resolve_community,
     with_details,
 )
-from linli.ledger.models import ApiClient, Category, Request
+from linli.ledger.models import Category, Request
 from linli.lib.numbers import digits_only, whole_number
 
 Value = str | bool | int | None

@@ -7,10 +7,11 @@ from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from linli.api.auth import client_communities_by_code, community_ids
+from linli.api.models import ApiClient
 from linli.core.models import Community, User
 from linli.core.roles import Cap
 from linli.core.scoping import scoped
-from linli.ledger.models import ApiClient, Category, Request, RequestEvent
+from linli.ledger.models import Category, Request, RequestEvent
 from linli.ledger.taxonomy import category_by_code
 
 

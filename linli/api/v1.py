@@ -22,6 +22,7 @@ from ninja.types import DictStrAny
 
 from linli.api import actions
 from linli.api.auth import client_communities_by_code, client_for_token
+from linli.api.models import ApiClient
 from linli.api.schemas import (
     ErrorOut,
     RequestCreated,
@@ -42,7 +43,7 @@ from linli.api.selectors import (
     updated_since,
     with_details,
 )
-from linli.ledger.models import ApiClient, Category, Request, Urgency
+from linli.ledger.models import Category, Request, Urgency
 
 
 class ClientToken(HttpBearer):

@@ -279,3 +279,24 @@ class PiiAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.user} ({self.count})"
+
+
+class Team(models.Model):
+    """A group work is handed to (交办): a building team, the medicine runners, a care team, a
+    hotel's team, a delivery team … of one community."""
+
+    scope: ClassVar[Scope] = in_community("community")
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(_("name"), max_length=100)
+    lead = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="led_teams"
+    )
+    members = models.ManyToManyField(User, related_name="teams", blank=True)
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self) -> str:
+        return self.name

@@ -17,18 +17,9 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.core.models import Community, User
+from linli.core.models import Community, Team, User
 from linli.core.roles import Cap
-from linli.ledger.models import (
-    Call,
-    Category,
-    Channel,
-    Request,
-    RequestEvent,
-    Team,
-    Urgency,
-    VisitPass,
-)
+from linli.ledger.models import Call, Category, Channel, Request, RequestEvent, Urgency, VisitPass
 from linli.ledger.policy import REQUESTS
 from linli.ledger.taxonomy import rule_hours
 from linli.ledger.triage import triage

@@ -71,26 +71,6 @@ class DeadlineRule(models.Model):
         return f"{self.category} {self.urgency}: {self.hours} h"
 
 
-class Team(models.Model):
-    """A group requests are handed to (交办): a building team, the medicine runners …"""
-
-    scope: ClassVar[Scope] = in_community("community")
-
-    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="teams")
-    name = models.CharField(_("name"), max_length=100)
-    lead = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="led_teams"
-    )
-    members = models.ManyToManyField(User, related_name="teams", blank=True)
-
-    class Meta:
-        verbose_name = _("team")
-        verbose_name_plural = _("teams")
-
-    def __str__(self) -> str:
-        return self.name
-
-
 class Channel(models.TextChoices):
     HOTLINE = "hotline", _("Hotline")
     WALK_IN = "walk_in", _("Walk-in")
@@ -204,7 +184,7 @@ class Request(models.Model):
         db_index=False,
     )
     team = models.ForeignKey(
-        Team,
+        "core.Team",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -341,38 +321,3 @@ class VisitPass(models.Model):
     def is_valid(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
         return self.revoked_at is None and self.valid_from <= now <= self.valid_until
-
-
-class ApiClient(models.Model):
-    """An integration (the city hotline, a hotel system) with its token and its communities."""
-
-    name = models.CharField(_("name"), max_length=100)
-    token_hash = models.CharField(max_length=64, unique=True)
-    communities = models.ManyToManyField(Community, related_name="+")
-    acting_user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("API client")
-        verbose_name_plural = _("API clients")
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class IdempotentResponse(models.Model):
-    """The first answer to a request made with an Idempotency-Key, replayed to its retries."""
-
-    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=200)
-    fingerprint = models.CharField(max_length=64)
-    status_code = models.PositiveSmallIntegerField()
-    body = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["client", "key"], name="idempotency_unique")]
-
-    def __str__(self) -> str:
-        return self.key

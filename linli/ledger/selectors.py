@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from linli.core.models import User
+from linli.core.models import Team, User
 from linli.core.scoping import get_for_user, scoped
-from linli.ledger.models import Category, Request, Team
+from linli.ledger.models import Category, Request
 from linli.ledger.policy import REQUESTS
 from linli.people.models import Resident
 from linli.people.search import search

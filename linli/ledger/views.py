@@ -14,12 +14,12 @@ from linli.core.access import REQUEST_PARTY, access
 from linli.core.actions import do_record_pii_access
 from linli.core.decorators import capability_required
 from linli.core.http import AuthedRequest
-from linli.core.models import User
+from linli.core.models import Team, User
 from linli.core.roles import Cap
 from linli.core.scoping import get_for_user, scoped
 from linli.ledger import actions
 from linli.ledger.forms import CallForm, RequestRows
-from linli.ledger.models import Call, Category, Request, RequestEvent, Team, Urgency
+from linli.ledger.models import Call, Category, Request, RequestEvent, Urgency
 from linli.ledger.policy import REQUESTS, works_ledger
 from linli.ledger.selectors import get_request_for_user
 from linli.ledger.taxonomy import category_by_code, category_by_pk

@@ -5,10 +5,11 @@ from datetime import timedelta
 from django.utils import timezone
 
 from linli.api.actions import do_create_api_client
+from linli.api.models import ApiClient
 from linli.core.models import Community, User
 from linli.core.roles import Role
 from linli.ledger.actions import Opened, do_open_request
-from linli.ledger.models import ApiClient, Channel
+from linli.ledger.models import Channel
 from tests.factories import make_user
 from tests.ledger_factories import category
 

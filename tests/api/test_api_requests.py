@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from linli.api.auth import hash_token
 from linli.api.management.commands.api_client import Command as ApiClientCommand
+from linli.api.models import ApiClient
 from linli.core.models import Community
 from linli.core.roles import Role
 from linli.ledger.actions import do_claim, do_complete
-from linli.ledger.models import ApiClient, Channel, Request, RequestEvent
+from linli.ledger.models import Channel, Request, RequestEvent
 from tests.api.api_factories import bearer, make_client, open_days_ago
 from tests.factories import make_resident, make_user
 from tests.ledger_factories import open_request

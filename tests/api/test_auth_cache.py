@@ -10,8 +10,8 @@ from django.test import Client
 from django.utils import timezone
 
 from linli.api.auth import forget_clients
+from linli.api.models import ApiClient
 from linli.core.models import Community
-from linli.ledger.models import ApiClient
 from tests.api.api_factories import bearer, make_client
 
 URL = "/api/v1/requests"

@@ -9,8 +9,9 @@ from django.db import connection
 from django.test import Client
 
 from linli.api import actions
+from linli.api.models import ApiClient, IdempotentResponse
 from linli.core.models import Community
-from linli.ledger.models import ApiClient, IdempotentResponse, Request
+from linli.ledger.models import Request
 from tests.api.api_factories import bearer, make_client
 
 URL = "/api/v1/requests"

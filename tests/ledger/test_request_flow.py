@@ -3,11 +3,11 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
-from linli.core.models import Community, User
+from linli.core.models import Community, Team, User
 from linli.core.roles import Role
 from linli.ledger import actions
 from linli.ledger.actions import TransitionError
-from linli.ledger.models import Category, Channel, Request, RequestEvent, Team
+from linli.ledger.models import Category, Channel, Request, RequestEvent
 from tests.factories import make_resident, make_user
 from tests.ledger_factories import category, open_request
 

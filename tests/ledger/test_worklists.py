@@ -9,10 +9,10 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from linli.core.models import Community, User
+from linli.core.models import Community, Team, User
 from linli.core.roles import Role
 from linli.ledger.actions import do_assign, do_claim, do_complete
-from linli.ledger.models import Request, Team
+from linli.ledger.models import Request
 from tests.factories import make_area, make_user
 from tests.ledger_factories import open_request
 
