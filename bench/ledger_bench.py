@@ -189,7 +189,8 @@ def measure(samples: int) -> list[tuple[str, float, float, int]]:
     from linli.core.models import Community, User
     from linli.ledger import selectors, views_lists
     from linli.ledger.models import Request
-    from linli.ledger.views_lists import Cursor, ledger_page, ledger_queryset
+    from linli.ledger.views_lists import ledger_page, ledger_queryset
+    from linli.lib.keyset import Cursor
 
     now = timezone.now()
     worker = User.objects.get(username="c1-worker1")

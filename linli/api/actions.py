@@ -31,6 +31,7 @@ from linli.core.scoping import scoped
 from linli.ledger import actions as ledger
 from linli.ledger.models import Channel, Request
 from linli.ledger.policy import REQUESTS
+from linli.people import phones
 
 MAX_DESCRIPTION = 4000  # Open311's limit, kept by both APIs
 MAX_KEY = 200  # IdempotentResponse.key
@@ -175,7 +176,7 @@ def _open(
     phone = without_nul(new.phone).strip()
     if len(phone) > 20:
         raise ValidationError({fields.phone: _("at most %(n)s characters") % {"n": 20}})
-    household, resident = ledger.match_caller(community, phone) if phone else (None, None)
+    household, resident = phones.caller(community, phone) if phone else (None, None)
     return ledger.do_open_request(
         community,
         actor=user,

@@ -24,6 +24,7 @@ from linli.ledger.policy import REQUESTS
 from linli.ledger.taxonomy import rule_hours
 from linli.ledger.triage import triage
 from linli.lib.sql import hot_cursor, insert_rows, one_statement, placeholders, reserve_pk
+from linli.people import phones
 from linli.people.models import Household, Resident
 
 S = Request.Status
@@ -67,36 +68,6 @@ def _event(
     )
 
 
-def match_caller(community: Community, number: str) -> tuple[Household | None, Resident | None]:
-    """The household and resident of a caller's number in this community, when it is known."""
-    digits = "".join(ch for ch in number if ch.isdigit())
-    if len(digits) < 7:
-        return None, None
-    # Household phones are stored as national digits (13812345678, 02162345678); a caller ID
-    # may carry +86, or a landline may come without its area code (Shanghai's by default).
-    candidates = [digits, digits[-11:], f"0{digits[-10:]}", f"021{digits[-8:]}"]
-    # Both lookups in one statement, written out: every intake with a phone asks this, and
-    # building the two querysets cost more than the database took to answer them. A resident's
-    # own phone wins over a household's. No ORDER BY: with one the database may walk the id
-    # index instead of the phone index.
-    with hot_cursor() as cursor:
-        cursor.execute(
-            "SELECT id, household_id FROM (SELECT id, household_id FROM people_resident"
-            " WHERE community_id = %s AND is_active AND phone_tail = %s AND phone LIKE %s"
-            " LIMIT 1) AS r UNION ALL SELECT NULL, id FROM (SELECT id FROM people_household"
-            " WHERE community_id = %s AND phone IN (%s, %s, %s, %s) LIMIT 1) AS h",
-            [community.pk, digits[-4:], f"%{digits[-8:]}", community.pk, *candidates],
-        )
-        found = cursor.fetchall()
-    resident_id = next((row[0] for row in found if row[0] is not None), None)
-    if resident_id is not None:
-        resident = Resident.objects.select_related("household").get(pk=resident_id)
-        return resident.household, resident
-    if found:
-        return Household.objects.get(pk=found[0][1]), None
-    return None, None
-
-
 @transaction.atomic
 def do_log_call(
     community: Community,
@@ -110,7 +81,7 @@ def do_log_call(
 ) -> Call:
     if kind not in Call.Kind.values:
         raise ValidationError({"kind": _("unknown kind of call")})
-    household, resident = match_caller(community, caller_number)
+    household, resident = phones.caller(community, caller_number)
     return Call.objects.create(
         community=community,
         at=at or timezone.now(),
@@ -135,7 +106,7 @@ def possible_duplicates(request: Request) -> list[int]:
     (the latest five: enough to warn, and bounded however often a household calls)."""
     if request.household_id is None:
         return []
-    # Written out, like match_caller: every intake of a known household asks this.
+    # Written out, like the caller lookup: every intake of a known household asks this.
     statuses = Request.OPEN_STATUSES
     since = connection.ops.adapt_datetimefield_value(request.created_at - timedelta(hours=24))
     sql = (

@@ -62,7 +62,7 @@ class CallForm(forms.Form):
     def clean_caller_number(self) -> str:
         number: str = self.cleaned_data["caller_number"]
         # A local landline shows without its area code (62345678): it is dialled as it is, and
-        # match_caller tries it with the city's code.
+        # the caller lookup (linli.people.phones) tries it with the city's code.
         if LOCAL_LANDLINE.fullmatch(number.strip()):
             return number.strip()
         try:

@@ -13,6 +13,7 @@ from linli.core.models import Team, User
 from linli.core.scoping import get_for_user, scoped
 from linli.ledger.models import Category, Request
 from linli.ledger.policy import REQUESTS
+from linli.people import phones
 from linli.people.models import Resident
 from linli.people.search import search
 from linli.people.selectors import MAX_MATCHES
@@ -130,8 +131,8 @@ def asked_by(user: User, query: str) -> Q | None:
     households = set(people.values_list("household_id", flat=True)[:MAX_MATCHES]) - {None}
     found = Q(household_id__in=households) if households else None
     digits = query.replace(" ", "").replace("-", "").lstrip("+")
-    if PHONE.fullmatch(digits):
-        by_phone = Q(contact_phone__endswith=digits[-11:])
+    by_phone = phones.left_with(digits) if PHONE.fullmatch(digits) else None
+    if by_phone is not None:
         found = by_phone if found is None else found | by_phone
     return found
 

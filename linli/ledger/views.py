@@ -25,6 +25,7 @@ from linli.ledger.selectors import get_request_for_user
 from linli.ledger.taxonomy import category_by_code, category_by_pk
 from linli.ledger.triage import advice, explain, triage
 from linli.lib.numbers import whole_number
+from linli.people import phones
 from linli.people.models import Vulnerability
 
 
@@ -33,7 +34,7 @@ def _household_card(user: User, phone: str) -> dict[str, object]:
     community = user.community
     if community is None:
         return {"phone": phone, "household": None}
-    household, resident = actions.match_caller(community, phone)
+    household, resident = phones.caller(community, phone)
     if household is None:
         return {"phone": phone, "household": None, "known": False}
     today = timezone.localdate()
@@ -140,7 +141,7 @@ def desk_triage(request: AuthedRequest) -> HttpResponse:
     household = resident = None
     phone = request.POST.get("caller_number", "")
     if request.user.community is not None and sum(ch.isdigit() for ch in phone) >= 7:
-        household, resident = actions.match_caller(request.user.community, phone)
+        household, resident = phones.caller(request.user.community, phone)
     result = triage(
         description,
         category,

@@ -9,23 +9,17 @@ of the (community, created_at, id) index by itself and would sort the whole stre
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from openpyxl.worksheet.dimensions import ColumnDimension, DimensionHolder
 
 from linli.core.access import LEDGER_CAPS, access, needs
 from linli.core.actions import do_record_export
@@ -35,9 +29,10 @@ from linli.core.roles import ROLE_CAPABILITIES, Cap
 from linli.core.scoping import get_for_user, scoped
 from linli.ledger import selectors
 from linli.ledger.models import Request, RequestEvent, Urgency
+from linli.lib.keyset import Cursor, KeysetPage, keyset_page
 from linli.lib.masking import mask_phone
 from linli.lib.numbers import whole_number
-from linli.lib.xlsx import xlsx_response
+from linli.lib.xlsx import Sheet
 
 PER_PAGE = 50
 EXPORT_CHUNK = 2000
@@ -128,46 +123,6 @@ def ledger_queryset(user: User, f: selectors.LedgerFilters, now: datetime) -> Qu
 # --- Keyset pages -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Cursor:
-    """A position in a list: (created_at, id) of a row in the ledger, (deadline, id) in a
-    worklist."""
-
-    at: datetime
-    pk: int
-
-    @classmethod
-    def of(cls, request: Request, key: str = "created_at") -> "Cursor":
-        return cls(getattr(request, key), request.pk)
-
-    @classmethod
-    def parse(cls, raw: str | None) -> "Cursor | None":
-        """`<iso created_at>,<id>`, or None when it does not read."""
-        if not raw:
-            return None
-        at_text, _sep, pk_text = raw.strip().rpartition(",")
-        pk = whole_number(pk_text)
-        if pk is None:
-            return None
-        try:
-            at = datetime.fromisoformat(at_text)
-        except ValueError:
-            return None
-        if timezone.is_naive(at):
-            at = at.replace(tzinfo=UTC)
-        return cls(at, pk)
-
-    def __str__(self) -> str:
-        return f"{self.at.astimezone(UTC).isoformat()},{self.pk}"
-
-
-@dataclass
-class KeysetPage:
-    items: list[Request]
-    onward: Cursor | None  # where the next page in the list's order starts, when there is one
-    back: Cursor | None  # where the page before this one ends, when there is one
-
-
 def _partitions(user: User, compound: Compound | None) -> list[int] | None:
     """The communities to scan one by one, or None for a single query."""
     if user.community_id is not None:
@@ -180,73 +135,6 @@ def _partitions(user: User, compound: Compound | None) -> list[int] | None:
     return ids
 
 
-def _fetch(
-    qs: QuerySet[Request],
-    partitions: list[int] | None,
-    cursor: Cursor | None,
-    *,
-    key: str,
-    descending: bool,
-    limit: int,
-) -> list[Request]:
-    """Up to `limit` rows past `cursor` in (key, id) order, highest first if `descending`.
-
-    The redundant `key <=` (or `>=`) bound is what lets the database start its index scan at the
-    cursor; the OR then only settles ties of the key.
-    """
-    if cursor is not None:
-        if descending:
-            qs = qs.filter(
-                Q(**{f"{key}__lte": cursor.at})
-                & (Q(**{f"{key}__lt": cursor.at}) | Q(pk__lt=cursor.pk))
-            )
-        else:
-            qs = qs.filter(
-                Q(**{f"{key}__gte": cursor.at})
-                & (Q(**{f"{key}__gt": cursor.at}) | Q(pk__gt=cursor.pk))
-            )
-    qs = qs.order_by(*((f"-{key}", "-pk") if descending else (key, "pk")))
-    if partitions is None:
-        return list(qs[:limit])
-    # Keys only from each community (a short index scan, cheap to plan), then the rows with
-    # their joins in one query.
-    keys: list[tuple[datetime, int]] = []
-    light = qs.values_list(key, "pk")
-    for community_id in partitions:
-        keys += light.filter(community_id=community_id)[:limit]
-    keys.sort(reverse=descending)
-    return list(qs.filter(pk__in=[pk for _at, pk in keys[:limit]]))
-
-
-def keyset_page(
-    qs: QuerySet[Request],
-    *,
-    key: str,
-    descending: bool,
-    onward: Cursor | None = None,
-    back: Cursor | None = None,
-    partitions: list[int] | None = None,
-    per_page: int = PER_PAGE,
-) -> KeysetPage:
-    """One page of `qs` in (key, id) order: the rows past `onward`, or the page ending just
-    before `back`."""
-    if back is not None and onward is None:
-        rows = _fetch(qs, partitions, back, key=key, descending=not descending, limit=per_page + 1)
-        if len(rows) > per_page:
-            items = rows[:per_page][::-1]
-            return KeysetPage(
-                items, onward=Cursor.of(items[-1], key), back=Cursor.of(items[0], key)
-            )
-        onward = None  # fewer than a page lie before: that is the first page
-    rows = _fetch(qs, partitions, onward, key=key, descending=descending, limit=per_page + 1)
-    items = rows[:per_page]
-    following = Cursor.of(items[-1], key) if len(rows) > per_page else None
-    previous = None
-    if onward is not None:
-        previous = Cursor.of(items[0], key) if items else onward
-    return KeysetPage(items, onward=following, back=previous)
-
-
 def ledger_page(
     user: User,
     qs: QuerySet[Request],
@@ -255,7 +143,7 @@ def ledger_page(
     after: Cursor | None = None,
     compound: Compound | None = None,
     per_page: int = PER_PAGE,
-) -> KeysetPage:
+) -> KeysetPage[Request]:
     """One page of `qs` (the ledger, filtered) older than `before` or newer than `after`."""
     return keyset_page(
         qs,
@@ -463,44 +351,24 @@ def callbacks_of(request_ids: list[int]) -> dict[int, str]:
     return found
 
 
-def _local(moment: datetime | None) -> datetime | None:
-    """Local wall time without its zone: Excel has no time zones."""
-    return timezone.localtime(moment).replace(tzinfo=None) if moment is not None else None
-
-
-def _time_cell(sheet: WriteOnlyWorksheet, moment: datetime | None) -> Cell:
-    cell = WriteOnlyCell(sheet, value=_local(moment))
-    cell.number_format = TIME_FORMAT
-    return cell
-
-
-def write_ledger(sheet: WriteOnlyWorksheet, qs: QuerySet[Request]) -> int:
+def write_ledger(sheet: Sheet, qs: QuerySet[Request]) -> int:
     """The header and one line per request of `qs`; callbacks fetched once per chunk."""
-    dimensions: DimensionHolder[str, ColumnDimension] = sheet.column_dimensions  # type: ignore[attr-defined]
-    for index, width in enumerate(EXPORT_WIDTHS, start=1):
-        dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    header = []
-    for label in export_headers():
-        cell = WriteOnlyCell(sheet, value=label)
-        cell.font = BOLD
-        header.append(cell)
-    sheet.append(header)
+    sheet.header(export_headers())
     number = 0
     for chunk in _chunks(qs.iterator(chunk_size=EXPORT_CHUNK), EXPORT_CHUNK):
         callbacks = callbacks_of([r.pk for r in chunk])
         for r in chunk:
             number += 1
-            sheet.append(
+            sheet.row(
                 [
                     number,
-                    _time_cell(sheet, r.created_at),
+                    r.created_at,
                     request_name(r) or None,
                     request_address(r) or None,
                     str(r.category),
                     r.description,
                     handed_to(r) or None,
-                    _time_cell(sheet, r.deadline),
+                    r.deadline,
                     r.result or None,
                     callbacks.get(r.pk),
                 ]
@@ -515,12 +383,11 @@ def export(request: AuthedRequest) -> FileResponse:
     now = timezone.now()
     filters = Filters(request)
     qs = ledger_queryset(user, filters.values, now)
-    workbook = Workbook(write_only=True)
-    sheet: WriteOnlyWorksheet = workbook.create_sheet(_("Ledger")[:31])
+    sheet = Sheet(_("Ledger"), widths=EXPORT_WIDTHS)
     write_ledger(sheet, qs)
     community = user.community or (filters.compound.community if filters.compound else None)
     tag = f"{community.code}-" if community is not None else ""
-    response = xlsx_response(workbook, f"linli-ledger-{tag}{timezone.localdate()}.xlsx")
+    response = sheet.response(f"linli-ledger-{tag}{timezone.localdate()}.xlsx")
     do_record_export(qs, actor=user, fields=["export:ledger"], request=request)
     return response
 

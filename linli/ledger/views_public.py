@@ -11,7 +11,6 @@ and shows no personal data at all. Writes and look-ups are rate-limited per IP (
 phone number) through `linli.lib.ratelimit`.
 """
 
-import hmac
 import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,12 +31,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from linli.core.access import PUBLIC, access
 from linli.core.actions import client_ip
 from linli.core.models import Community
-from linli.ledger.actions import do_open_request, match_caller
+from linli.ledger.actions import do_open_request
 from linli.ledger.forms_public import PublicRequestForm, TrackForm
 from linli.ledger.models import Channel, Request, Urgency, VisitPass
 from linli.ledger.taxonomy import category_by_code
 from linli.ledger.triage import SIGNS, advice, assess
 from linli.lib import ratelimit
+from linli.people import phones
 
 # name → (hits allowed, per how many seconds). Override any of them in settings with
 # LINLI_PUBLIC_FORM_LIMITS = {"ip": (10, 3600)}; the others keep their defaults.
@@ -133,7 +133,7 @@ def request_form(request: HttpRequest, community_code: str) -> HttpResponse:
             return _too_many(request, TOO_MANY, limits()["ip"][1])
         if not _allowed("phone", phone):
             return _too_many(request, TOO_MANY, limits()["phone"][1])
-        household, _resident = match_caller(community, phone)
+        household, _resident = phones.caller(community, phone)
         try:
             opened = do_open_request(
                 community,
@@ -238,17 +238,12 @@ def _digits(phone: str) -> str:
 
 
 def _phone_tail_matches(request: Request, tail: str) -> bool:
-    phones = [request.contact_phone]
+    known = [request.contact_phone]
     if request.resident is not None:
-        phones.append(request.resident.phone)
+        known.append(request.resident.phone)
     if request.household is not None:
-        phones.append(request.household.phone)
-    found = False
-    for phone in phones:
-        digits = _digits(phone)
-        if len(digits) >= 4 and hmac.compare_digest(digits[-4:], tail):
-            found = True
-    return found
+        known.append(request.household.phone)
+    return phones.tail_matches(known, tail)
 
 
 def find_progress(code: str, tail: str) -> tuple[Progress, str] | None:

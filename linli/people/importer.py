@@ -9,7 +9,6 @@ if there was no error and this was not a dry run. A re-import updates the reside
 """
 
 import csv
-import io
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -700,13 +699,9 @@ def _floor(room: str) -> int:
 
 def error_report_xlsx(errors: list[RowError] | list[list[object]]) -> bytes:
     """The per-row error report: row, column, reason."""
-    from openpyxl import Workbook
+    from linli.lib.xlsx import Sheet
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Errors"))
-    sheet.append([_("Row"), _("Column"), _("Reason")])
-    for error in errors:
-        sheet.append(error.as_list() if isinstance(error, RowError) else list(error))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    sheet = Sheet(_("Errors"), widths=[8, 16, 60])
+    sheet.header([_("Row"), _("Column"), _("Reason")])
+    sheet.rows(error.as_list() if isinstance(error, RowError) else list(error) for error in errors)
+    return sheet.content()

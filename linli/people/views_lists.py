@@ -17,12 +17,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from openpyxl.worksheet.dimensions import ColumnDimension, DimensionHolder
 
 from linli.core.actions import do_record_export
 from linli.core.decorators import capability_required
@@ -32,7 +28,7 @@ from linli.core.roles import Cap
 from linli.core.scoping import get_for_user, scoped
 from linli.lib.masking import mask_id_number, mask_phone
 from linli.lib.numbers import whole_number
-from linli.lib.xlsx import xlsx_response
+from linli.lib.xlsx import Sheet
 from linli.people import list_selectors as ls
 from linli.people.models import Resident
 from linli.people.selectors import residents_for
@@ -191,22 +187,6 @@ def counts(request: AuthedRequest) -> HttpResponse:
 # --- Exports ------------------------------------------------------------------------------------
 
 
-def _header(sheet: WriteOnlyWorksheet, labels: list[str]) -> None:
-    cells = []
-    for label in labels:
-        cell = WriteOnlyCell(sheet, value=label)
-        cell.font = BOLD
-        cells.append(cell)
-    sheet.append(cells)
-
-
-def _widths(sheet: WriteOnlyWorksheet, widths: list[float]) -> None:
-    # Write-only sheets do have column dimensions (set before the first row); the stubs omit them.
-    dimensions: DimensionHolder[str, ColumnDimension] = sheet.column_dimensions  # type: ignore[attr-defined]
-    for index, width in enumerate(widths, start=1):
-        dimensions[get_column_letter(index)].width = width
-
-
 def _tag_separator() -> str:
     return "、" if (get_language() or "").startswith("zh") else ", "
 
@@ -232,8 +212,6 @@ def _export_residents(
     full = can_view_pii and community is not None and request.GET.get("masked") != "1"
     several = ls.spans_several_communities(user) and filters.community is None
 
-    workbook = Workbook(write_only=True)
-    sheet: WriteOnlyWorksheet = workbook.create_sheet(sheet_title[:31])
     labels = [_("No."), _("Name"), _("Sex"), _("Date of birth"), _("Age")]
     widths: list[float] = [6, 12, 6, 12, 6]
     if can_view_pii:
@@ -246,9 +224,8 @@ def _export_residents(
         widths.append(14)
     labels += [_("Compound"), _("Building no."), _("Unit"), _("Room no."), _("Vulnerable groups")]
     widths += [14, 8, 6, 8, 30]
-    _widths(sheet, widths)
-    sheet.freeze_panes = "A2"
-    _header(sheet, labels)
+    sheet = Sheet(sheet_title, widths=widths)
+    sheet.header(labels)
     separator = _tag_separator()
     for number, row in enumerate(ls.register_rows(user, residents, today), start=1):
         values: list[object] = [number, row.name, row.sex, row.date_of_birth, row.age]
@@ -258,9 +235,9 @@ def _export_residents(
         if several:
             values.append(row.community)
         values += [row.compound, row.building, row.unit, row.room, separator.join(row.tags) or None]
-        sheet.append(values)
+        sheet.row(values)
 
-    response = xlsx_response(workbook, f"linli-{kind}-{_file_tag(community)}{today}.xlsx")
+    response = sheet.response(f"linli-{kind}-{_file_tag(community)}{today}.xlsx")
     seen = ["phone", "id_number"] if full else ["masked"]
     do_record_export(residents, actor=user, fields=[f"export:{kind}", *seen], request=request)
     return response
@@ -297,8 +274,6 @@ def export_counts(request: AuthedRequest) -> FileResponse:
     today = timezone.localdate()
     by_building = request.GET.get("by") == "building"
     table = ls.count_table(user, today, by_building=by_building)
-    workbook = Workbook(write_only=True)
-    sheet: WriteOnlyWorksheet = workbook.create_sheet(_("Count table"))
     place_labels = [_("No.")]
     widths: list[float] = [6]
     if table.several_communities:
@@ -309,16 +284,17 @@ def export_counts(request: AuthedRequest) -> FileResponse:
     if by_building:
         place_labels.append(_("Building no."))
         widths.append(8)
-    _widths(sheet, widths + [10.0] * len(table.columns))
-    sheet.freeze_panes = get_column_letter(len(place_labels) + 1) + "3"
+    sheet = Sheet(
+        _("Count table"),
+        widths=widths + [10.0] * len(table.columns),
+        freeze=get_column_letter(len(place_labels) + 1) + "3",
+    )
     title = _("Count table of %(area)s on %(date)s") % {
         "area": user.area_name,
         "date": today.isoformat(),
     }
-    title_cell = WriteOnlyCell(sheet, value=title)
-    title_cell.font = Font(bold=True, size=14)
-    sheet.append([title_cell])
-    _header(sheet, place_labels + [str(column.label) for column in table.columns])
+    sheet.row([title], size=14)
+    sheet.header(place_labels + [str(column.label) for column in table.columns])
     for number, row in enumerate(table.rows, start=1):
         places: list[object] = [number]
         if table.several_communities:
@@ -326,18 +302,11 @@ def export_counts(request: AuthedRequest) -> FileResponse:
         places.append(row.compound)
         if by_building:
             places.append(row.building)
-        sheet.append(places + list(row.values))
-    total_label = WriteOnlyCell(sheet, value=_("Total"))
-    total_label.font = BOLD
+        sheet.row(places + list(row.values))
     padding: list[object] = [None] * (len(place_labels) - 1)
-    totals = []
-    for value in table.totals:
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.font = BOLD
-        totals.append(cell)
-    sheet.append([total_label, *padding, *totals])
+    sheet.row([_("Total"), *padding, *table.totals], bold=True)
     kind = "counts-by-building" if by_building else "counts"
-    return xlsx_response(workbook, f"linli-{kind}-{today}.xlsx")
+    return sheet.response(f"linli-{kind}-{today}.xlsx")
 
 
 # --- Stairwell rosters --------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from linli.core.models import Community, User
 from linli.core.roles import Role
 from linli.ledger.actions import do_assign, do_claim, do_complete, do_open_request
 from linli.ledger.models import Channel, Request, Urgency
-from linli.ledger.views_lists import Cursor
+from linli.lib.keyset import Cursor
 from tests.factories import make_area, make_resident, make_room, make_user
 from tests.ledger_factories import category, open_request
 from tests.people.list_factories import in_english

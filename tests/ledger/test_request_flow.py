@@ -8,6 +8,7 @@ from linli.core.roles import Role
 from linli.ledger import actions
 from linli.ledger.actions import TransitionError
 from linli.ledger.models import Category, Channel, Request, RequestEvent
+from linli.people import phones
 from tests.factories import make_resident, make_user
 from tests.ledger_factories import category, open_request
 
@@ -218,10 +219,10 @@ def test_caller_numbers_match_in_their_usual_forms(community_a: Community) -> No
     landline = Household.objects.create(
         community=community_a, room=resident.household.room, phone="02162345678"
     )
-    assert actions.match_caller(community_a, "+86 138 1234 5678") == (resident.household, resident)
-    assert actions.match_caller(community_a, "6234 5678") == (landline, None)
-    assert actions.match_caller(community_a, "021-62345678") == (landline, None)
-    assert actions.match_caller(community_a, "13900000000") == (None, None)
+    assert phones.caller(community_a, "+86 138 1234 5678") == (resident.household, resident)
+    assert phones.caller(community_a, "6234 5678") == (landline, None)
+    assert phones.caller(community_a, "021-62345678") == (landline, None)
+    assert phones.caller(community_a, "13900000000") == (None, None)
 
 
 def test_a_caller_is_matched_only_among_the_active_people_of_the_community(
@@ -234,14 +235,14 @@ def test_a_caller_is_matched_only_among_the_active_people_of_the_community(
     moved_out.save()
     Household.objects.filter(pk=moved_out.household_id).update(phone="")
     make_resident(community_b, "王五", phone="13833334444")
-    assert actions.match_caller(community_a, "13811112222") == (None, None)
-    assert actions.match_caller(community_a, "13833334444") == (None, None)
+    assert phones.caller(community_a, "13811112222") == (None, None)
+    assert phones.caller(community_a, "13833334444") == (None, None)
     # A resident's own phone is a better match than a household sharing the number.
     resident = make_resident(community_a, "赵六", phone="13855556666")
     Household.objects.create(
         community=community_a, room=resident.household.room, phone="13855556666"
     )
-    assert actions.match_caller(community_a, "13855556666") == (resident.household, resident)
+    assert phones.caller(community_a, "13855556666") == (resident.household, resident)
 
 
 def test_only_open_requests_of_the_last_day_are_flagged_newest_first(

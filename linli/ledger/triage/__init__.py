@@ -10,7 +10,6 @@ The result carries its reasons, so the operator sees why ("matched 胸口痛 + �
 84, bedridden") and can override with a reason of their own. Rules only ever raise urgency.
 """
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -24,8 +23,8 @@ from linli.ledger.triage.gate import pieces
 from linli.ledger.triage.lexicon import FINDINGS
 from linli.ledger.triage.rules import EMERGENCY, Facts, Found, Hit, Person, signs
 from linli.ledger.triage.text import clauses, measures, normalise
-from linli.lib.sql import hot_cursor, placeholders
 from linli.people.models import Household, Resident, Vulnerability
+from linli.people.selectors import groups_of
 
 SIGNS: dict[str, Promise] = {
     "chest": gettext_lazy("chest pain or a heart problem"),
@@ -166,39 +165,6 @@ def read_findings(text: str, chars: set[str] | None = None, *, gated: bool = Tru
     return found
 
 
-def _register(
-    people: list[Resident], household_id: int | None, today: date
-) -> tuple[int, dict[int, dict[str, dict[str, object]]]]:
-    """How many live in the household (when asked), and the current groups of these people
-    with their details (a due date, dialysis days), in one statement written out: a known
-    caller's every intake asks this."""
-    parts, params = [], []
-    if household_id is not None:
-        parts.append(
-            "SELECT NULL, NULL, COUNT(*), NULL FROM people_resident"
-            " WHERE household_id = %s AND is_active"
-        )
-        params.append(household_id)
-    if people:
-        parts.append(
-            "SELECT resident_id, kind, NULL, details FROM people_vulnerability"  # noqa: S608
-            f" WHERE until IS NULL AND resident_id IN ({placeholders(len(people))})"
-        )
-        params.extend(p.pk for p in people)
-    size, groups = 0, dict[int, dict[str, dict[str, object]]]()
-    if parts:
-        with hot_cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(parts), params)
-            for resident_id, kind, count, details in cursor.fetchall():
-                if count is not None:
-                    size = count
-                else:
-                    if isinstance(details, str):
-                        details = json.loads(details or "{}")
-                    groups.setdefault(resident_id, {})[kind] = details or {}
-    return size, groups
-
-
 def _due_in(details: dict[str, object], today: date) -> int | None:
     try:
         return (date.fromisoformat(str(details["due"])) - today).days
@@ -221,8 +187,8 @@ def triage(
         people = [resident]
     elif household is not None:
         people = list(household.members.filter(is_active=True))
-    household_size, tags_of = _register(
-        people, resident.household_id if resident is not None else None, today
+    household_size, tags_of = groups_of(
+        people, resident.household_id if resident is not None else None
     )
     if resident is None:
         household_size = len(people)
