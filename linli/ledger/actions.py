@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Model
@@ -21,6 +22,7 @@ from linli.core.models import Community, Team, User
 from linli.core.roles import Cap
 from linli.ledger.models import Call, Category, Channel, Request, RequestEvent, Urgency, VisitPass
 from linli.ledger.policy import REQUESTS
+from linli.ledger.signals import request_closed, request_done, request_opened, send_on_commit
 from linli.ledger.taxonomy import rule_hours
 from linli.ledger.triage import triage
 from linli.lib.sql import hot_cursor, insert_rows, one_statement, placeholders, reserve_pk
@@ -122,6 +124,115 @@ def possible_duplicates(request: Request) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+@dataclass(frozen=True)
+class Triaged:
+    urgency: str  # the one the request gets: the triage's, or the operator's with a reason
+    suggested: str  # the triage's own
+    reasons: list[dict[str, object]]
+
+
+def _checked_source(source: Model | None) -> tuple[ContentType | None, int | None]:
+    if source is None:
+        return None, None
+    if source.pk is None:
+        raise ValidationError({"source": _("the source of a request must be saved first")})
+    return ContentType.objects.get_for_model(source), source.pk
+
+
+def _check_entry(
+    community: Community,
+    *,
+    actor: User | None,
+    channel: str,
+    category: Category,
+    description: str,
+    household: Household | None,
+    resident: Resident | None,
+    call: Call | None,
+    urgency: str | None,
+) -> None:
+    """Everything the request needs before it may be written, with the field at fault."""
+    if not description:
+        raise ValidationError({"description": _("say what is needed")})
+    if channel not in Channel.values:
+        raise ValidationError({"channel": _("unknown channel")})
+    if not category.active:
+        raise ValidationError({"category": _("this category is no longer in use")})
+    for obj, name in ((household, "household"), (resident, "resident"), (call, "call")):
+        if obj is not None and obj.community_id != community.pk:
+            raise ValidationError({name: _("belongs to another community")})
+    if urgency is not None and urgency not in Urgency.values:
+        raise ValidationError({"urgency": _("unknown urgency")})
+    if actor is not None and not REQUESTS.may_open(actor, community):
+        raise ValidationError({"community": _("you cannot open requests for this community")})
+
+
+def _triaged(
+    description: str,
+    category: Category,
+    *,
+    resident: Resident | None,
+    household: Household | None,
+    now: datetime,
+    urgency: str | None,
+    urgency_reason: str,
+    actor: User | None,
+) -> Triaged:
+    """The triage's urgency and reasons, and the operator's own urgency when they chose one."""
+    result = triage(description, category, resident=resident, household=household, today=now.date())
+    if urgency is None or urgency == result.urgency:
+        return Triaged(result.urgency, result.urgency, result.reasons)
+    if not urgency_reason.strip():
+        raise ValidationError({"urgency_reason": _("say why the urgency differs")})
+    override: dict[str, object] = {
+        "code": "override",
+        "reason": urgency_reason,
+        "user": actor.username if actor else "",
+    }
+    return Triaged(urgency, result.urgency, [*result.reasons, override])
+
+
+def _write(
+    request: Request, triaged: Triaged, extra: Callable[[Request], Model | None] | None
+) -> None:
+    """The request, its first two timeline lines and the row `extra` makes once the request's
+    key is known (the API's answer kept for retries), written together: in one statement on
+    PostgreSQL, since this is the path every intake takes; elsewhere in one transaction without
+    a savepoint, since everything was checked before and only a database error, which ends a
+    caller's transaction anyway, can stop these writes."""
+    together = one_statement()
+    actor, now = request.created_by, request.created_at
+    with nullcontext() if together else transaction.atomic(savepoint=False):
+        if together:
+            reserve_pk(request)
+        else:
+            request.save(force_insert=True)
+        rows: list[Model] = [
+            RequestEvent(
+                request=request,
+                kind=E.CREATED,
+                actor=actor,
+                data={"channel": request.channel},
+                at=now,
+            ),
+            RequestEvent(
+                request=request,
+                kind=E.TRIAGED,
+                actor=actor,
+                data={
+                    "suggested": triaged.suggested,
+                    "chosen": triaged.urgency,
+                    "reasons": triaged.reasons,
+                },
+                at=now,
+            ),
+        ]
+        kept = extra(request) if extra is not None else None
+        if kept is not None:
+            rows.append(kept)
+        insert_rows([request, *rows] if together else rows)
+
+
 def do_open_request(
     community: Community,
     *,
@@ -137,38 +248,33 @@ def do_open_request(
     contact_phone: str = "",
     address_text: str = "",
     at: datetime | None = None,
+    source: Model | None = None,
     keep: Callable[[Request, list[int]], Model | None] | None = None,
 ) -> Opened:
-    """Register a request from any source, triage it, give it its deadline.
+    """The ledger's one open door: every request enters here, whatever its source.
+
+    A call, the public form, a door visit, a hotel's green line, the API, Open311 — and the apps
+    to come: `source` is the object that caused the request (a care plan's service item, a
+    failed delivery stop, a positive test), kept with it without a channel of its own. The
+    request is checked, triaged, given its deadline and written with the first two lines of its
+    timeline; `request_opened` is sent once it is committed. Street-level staff open requests
+    for the community of the person concerned: `community` is that community, within their area.
 
     `keep`, given the request about to be written (its primary key known) and its possible
     duplicates, may return one more new row to be written with it, all or nothing."""
     description = description.strip()
-    if not description:
-        raise ValidationError({"description": _("say what is needed")})
-    if channel not in Channel.values:
-        raise ValidationError({"channel": _("unknown channel")})
-    if not category.active:
-        raise ValidationError({"category": _("this category is no longer in use")})
     if resident is not None and household is None:
         household = resident.household
-    for obj, name in ((household, "household"), (resident, "resident"), (call, "call")):
-        if obj is not None and obj.community_id != community.pk:
-            raise ValidationError({name: _("belongs to another community")})
-    if urgency is not None and urgency not in Urgency.values:
-        raise ValidationError({"urgency": _("unknown urgency")})
+    _check_entry(
+        community, actor=actor, channel=channel, category=category, description=description,
+        household=household, resident=resident, call=call, urgency=urgency,
+    )  # fmt: skip
+    source_type, source_id = _checked_source(source)
     now = at or timezone.now()
-    result = triage(description, category, resident=resident, household=household, today=now.date())
-    chosen = result.urgency
-    reasons = result.reasons
-    if urgency is not None and urgency != result.urgency:
-        if not urgency_reason.strip():
-            raise ValidationError({"urgency_reason": _("say why the urgency differs")})
-        chosen = urgency
-        reasons = [
-            *reasons,
-            {"code": "override", "reason": urgency_reason, "user": actor.username if actor else ""},
-        ]
+    triaged = _triaged(
+        description, category, resident=resident, household=household, now=now,
+        urgency=urgency, urgency_reason=urgency_reason, actor=actor,
+    )  # fmt: skip
     request = Request(
         community=community,
         household=household,
@@ -177,42 +283,19 @@ def do_open_request(
         channel=channel,
         category=category,
         description=description,
-        urgency=chosen,
-        triage_reasons=reasons,
+        urgency=triaged.urgency,
+        triage_reasons=triaged.reasons,
         created_at=now,
         created_by=actor,
-        deadline=deadline_for(category, chosen, now),
+        deadline=deadline_for(category, triaged.urgency, now),
         contact_phone=contact_phone[:20],
         address_text=address_text[:200],
+        source_type=source_type,
+        source_id=source_id,
     )
     duplicates = possible_duplicates(request)
-    # The request, its first two timeline lines and a row kept with it (the API's answer for
-    # retries) are written together: in one statement on PostgreSQL, since this is the path
-    # every intake takes; elsewhere in one transaction without a savepoint, since everything
-    # was checked above and only a database error, which ends a caller's transaction anyway,
-    # can stop these writes.
-    together = one_statement()
-    with nullcontext() if together else transaction.atomic(savepoint=False):
-        if together:
-            reserve_pk(request)
-        else:
-            request.save(force_insert=True)
-        rows: list[Model] = [
-            RequestEvent(
-                request=request, kind=E.CREATED, actor=actor, data={"channel": channel}, at=now
-            ),
-            RequestEvent(
-                request=request,
-                kind=E.TRIAGED,
-                actor=actor,
-                data={"suggested": result.urgency, "chosen": chosen, "reasons": reasons},
-                at=now,
-            ),
-        ]
-        kept = keep(request, duplicates) if keep is not None else None
-        if kept is not None:
-            rows.append(kept)
-        insert_rows([request, *rows] if together else rows)
+    _write(request, triaged, (lambda r: keep(r, duplicates)) if keep is not None else None)
+    send_on_commit(request_opened, request)
     return Opened(request, duplicates)
 
 
@@ -338,6 +421,7 @@ def do_complete(request: Request, *, actor: User, result: str) -> Request:
     request.status, request.result, request.closed_at = S.DONE, result.strip(), timezone.now()
     request.save(update_fields=["status", "result", "closed_at"])
     _event(request, E.DONE, actor, before=before, note=result)
+    send_on_commit(request_done, request)
     return request
 
 
@@ -360,6 +444,8 @@ def do_record_callback(
         kind = E.REOPENED
     request.save(update_fields=["status", "closed_at"])
     _event(request, kind, actor, before=before, note=note)
+    if confirmed:
+        send_on_commit(request_closed, request, outcome=E.CONFIRMED)
     return request
 
 
@@ -372,6 +458,7 @@ def do_cancel(request: Request, *, actor: User, reason: str) -> Request:
     before, request.status, request.closed_at = request.status, S.CANCELLED, timezone.now()
     request.save(update_fields=["status", "closed_at"])
     _event(request, E.CANCELLED, actor, before=before, note=reason)
+    send_on_commit(request_closed, request, outcome=E.CANCELLED)
     return request
 
 
@@ -388,6 +475,7 @@ def do_merge(duplicate: Request, *, into: Request, actor: User) -> Request:
     duplicate.save(update_fields=["status", "merged_into", "closed_at"])
     _event(duplicate, E.MERGED, actor, before=before, data={"into": into.pk})
     _event(into, E.NOTE, actor, note=_("request #%(n)s merged into this one") % {"n": duplicate.pk})
+    send_on_commit(request_closed, duplicate, outcome=E.MERGED)
     return duplicate
 
 

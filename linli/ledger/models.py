@@ -9,6 +9,8 @@ import secrets
 from datetime import datetime
 from typing import ClassVar
 
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -198,6 +200,18 @@ class Request(models.Model):
     )
     emergency_call_at = models.DateTimeField(_("120 called at"), null=True, blank=True)
     tracking_code = models.CharField(max_length=12, unique=True, default=new_tracking_code)
+    # What caused the request, when another part of Linli opened it (a care plan's service item,
+    # a failed delivery stop, a positive test …): any object, without a channel of its own.
+    source_type = models.ForeignKey(
+        ContentType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # request_source serves it, holding only the requests that have one
+    )
+    source_id = models.PositiveBigIntegerField(null=True, blank=True)
+    source = GenericForeignKey("source_type", "source_id")
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     address_text = models.CharField(_("address as given"), max_length=200, blank=True)
     result = models.TextField(_("result"), blank=True)
@@ -212,6 +226,11 @@ class Request(models.Model):
             models.Index(fields=["assignee", "status", "deadline"], name="request_mine"),
             models.Index(fields=["team", "status", "deadline"], name="request_team"),
             models.Index(fields=["household", "category", "created_at"], name="request_dupes"),
+            models.Index(
+                fields=["source_type", "source_id"],
+                name="request_source",
+                condition=models.Q(source_id__isnull=False),
+            ),
             # Open requests are a sliver of the ledger: indexes of them alone keep a street's
             # late list (walked by deadline, stopping at a page) and its unassigned count fast.
             models.Index(

@@ -9,8 +9,9 @@ ledger's roles: their area's; a volunteer: those handed to them), applied by `sc
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from linli.core.models import User
+from linli.core.models import Community, User
 from linli.core.roles import Cap
+from linli.core.scoping import area_community_ids
 from linli.ledger.models import Request
 
 # Every action on a request, as the request's page and the API name them.
@@ -31,6 +32,20 @@ def works_ledger(user: User) -> bool:
 
 
 class RequestPolicy:
+    def may_open(self, user: User, community: Community) -> bool:
+        """Opens requests (takes calls, handles requests, or does tasks and reports needs met on
+        the way) for a community of their area: their own, or for street and district staff any
+        community of their street or district."""
+        if not user.is_active:
+            return False
+        if not (works_ledger(user) or user.can(Cap.DO_TASKS)):
+            return False
+        if user.is_superuser or user.community_id == community.pk:
+            return True
+        if user.community_id is not None:
+            return False
+        return community.pk in area_community_ids(user)
+
     def may_view(self, user: User, request: Request) -> bool:
         if not user.is_active:
             return False
