@@ -37,16 +37,17 @@ class CoreConfig(LinliAppConfig):
         )
 
     def home_panels(self) -> Sequence[HomePanel]:
+        from django.db.models import Count
+
         from linli.core.models import User
         from linli.core.roles import Role
         from linli.core.selectors import can_review_access, open_alerts
 
         def users_by_role(request: Any) -> dict[str, Any]:
-            counts = [
-                (label, User.objects.filter(groups__name=value).count())
-                for value, label in Role.choices
-            ]
-            return {"users_by_role": counts}
+            by_group = dict(
+                User.objects.values_list("groups__name").annotate(n=Count("pk")).order_by()
+            )
+            return {"users_by_role": [(label, by_group.get(v, 0)) for v, label in Role.choices]}
 
         return (
             HomePanel(
