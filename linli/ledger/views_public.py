@@ -25,16 +25,17 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from linli.core.access import PUBLIC, access
 from linli.core.actions import client_ip
 from linli.core.models import Community
-from linli.ledger.actions import do_open_request
+from linli.ledger.actions import DEFAULT_HOURS, do_open_request
 from linli.ledger.forms_public import PublicRequestForm, TrackForm
-from linli.ledger.models import Channel, Request, Urgency, VisitPass
-from linli.ledger.taxonomy import category_by_code
+from linli.ledger.models import Category, Channel, Request, Urgency, VisitPass
+from linli.ledger.taxonomy import category_by_code, rule_hours
 from linli.ledger.triage import SIGNS, advice, assess
 from linli.lib import ratelimit
 from linli.people import phones
@@ -149,10 +150,18 @@ def request_form(request: HttpRequest, community_code: str) -> HttpResponse:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
+            # Whether to say "call 120" is read from the words alone: the request's own urgency
+            # knows the register, and whoever has the phone number sees this page.
+            words = assess(
+                form.cleaned_data["description"],
+                form.cleaned_data["category"].code,
+                form.cleaned_data["category"].default_urgency,
+                [],
+            )
             request.session[SUBMITTED_KEY] = {
                 "community": community.code,
                 "code": opened.request.tracking_code,
-                "emergency": opened.request.urgency == Urgency.EMERGENCY,
+                "emergency": words.urgency == Urgency.EMERGENCY,
             }
             return redirect("public:request-submitted", community_code=community.code)
     return _render_in(
@@ -228,7 +237,9 @@ class Progress:
     status: str
     category: str
     registered: datetime
-    deadline: datetime
+    # The category's usual time, never the request's deadline: triage shortens that from the
+    # register (a chemotherapy household's groceries come sooner), and this page is public.
+    usually_within: str
     last_update: datetime
     merged: bool
 
@@ -244,6 +255,22 @@ def _phone_tail_matches(request: Request, tail: str) -> bool:
     if request.household is not None:
         known.append(request.household.phone)
     return phones.tail_matches(known, tail)
+
+
+def usual_window(category: Category) -> str:
+    """How long requests of `category` usually take: "within 4 hours", "within a day" …"""
+    hours = float(
+        rule_hours(category.pk, category.default_urgency)
+        or DEFAULT_HOURS[Urgency(category.default_urgency)]
+    )
+    if hours < 24:
+        return ngettext("within %(n)s hour", "within %(n)s hours", round(hours)) % {
+            "n": round(hours) or 1
+        }
+    if hours == 24:
+        return str(_("within a day"))
+    days = round(hours / 24)
+    return ngettext("within %(n)s day", "within %(n)s days", days) % {"n": days}
 
 
 def find_progress(code: str, tail: str) -> tuple[Progress, str] | None:
@@ -266,7 +293,7 @@ def find_progress(code: str, tail: str) -> tuple[Progress, str] | None:
         status=target.get_status_display(),
         category=str(found.category),
         registered=found.created_at,
-        deadline=target.deadline,
+        usually_within=usual_window(target.category),
         last_update=last,
         merged=target.pk != found.pk,
     )

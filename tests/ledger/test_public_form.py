@@ -232,3 +232,29 @@ def test_behind_a_trusted_proxy_the_forwarded_address_counts(settings: LazySetti
     assert visitor_address(forwarded) == "10.0.0.1"
     settings.LINLI_TRUSTED_PROXY_HOPS = 1
     assert visitor_address(forwarded) == "198.51.100.20"
+
+
+def test_the_confirmation_speaks_of_120_from_the_words_alone_never_from_the_register(
+    community_a: Community,
+) -> None:
+    """A dialysis patient's breathlessness is an emergency to the desk, which knows the register;
+    the page that anyone with the phone number sees must not tell it."""
+    from datetime import date
+
+    from linli.people.models import Vulnerability
+
+    patient = make_resident(community_a, "李透析", phone="13900001111", born=date(1958, 3, 1))
+    Vulnerability.objects.create(
+        community=community_a, resident=patient, kind="dialysis", since=date(2026, 1, 1)
+    )
+    browser = visitor()
+    browser.post(
+        form_url(community_a), form_data(category="other", description="这两天没去，喘得慌")
+    )
+    assert Request.objects.get().urgency == Urgency.EMERGENCY  # for the desk
+    page = browser.get(reverse("public:request-submitted", args=[community_a.code]))
+    assert 'data-testid="call-120"' not in page.content.decode()
+    other = visitor(ip="203.0.113.9")
+    other.post(form_url(community_a), form_data(phone="139 0000 2222", description="他喘不上气了"))
+    page = other.get(reverse("public:request-submitted", args=[community_a.code]))
+    assert 'data-testid="call-120"' in page.content.decode()

@@ -56,7 +56,7 @@ def test_the_right_code_and_phone_tail_show_the_progress_and_no_personal_data(
     assert "<strong>New</strong>" in body
     assert "Groceries" in body
     assert timezone.localtime(request.created_at).strftime("%Y-%m-%d %H:%M") in body
-    assert timezone.localtime(request.deadline).strftime("%Y-%m-%d %H:%M") in body
+    assert 'usually-within">within a day<' in body  # the category's window, not the deadline
     for private in ("胰岛素", "for my father", "13900001111", "3号楼502室", "王秀英"):
         assert private not in body
     assert NOT_FOUND not in body
@@ -156,3 +156,35 @@ def test_a_phone_tail_must_be_four_digits(db: None) -> None:
 
     assert list(response.context["form"].errors) == ["phone_tail"]
     assert NOT_FOUND not in response.content.decode()
+
+
+def test_the_tracking_page_tells_nothing_that_the_register_adds(community_a: Community) -> None:
+    """The same groceries request from a chemotherapy household's phone and from an unknown
+    phone: triage gives the first a shorter deadline, but the tracking page shows both alike,
+    with the category's usual window and no deadline (it would tell someone's health)."""
+    from datetime import date
+
+    from linli.people.models import Vulnerability
+
+    patient = make_resident(community_a, "赵化疗", phone="13911112222", born=date(1960, 1, 1))
+    Vulnerability.objects.create(
+        community=community_a, resident=patient, kind="chemo", since=date(2026, 1, 1)
+    )
+    known = online_request(community_a, phone="13911112222")
+    known.household = patient.household
+    known.save(update_fields=["household"])
+    unknown = online_request(community_a, phone="13922223333")
+    assert known.deadline != unknown.deadline  # the register shortened the first one
+
+    def shown(body: str) -> str:
+        section = re.search(r'data-testid="track-result".*?</dl>', body, re.S)
+        assert section is not None
+        return re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d", "<time>", section.group(0))
+
+    first = track(visitor(), known.tracking_code, "2222")
+    second = track(visitor(ip="203.0.113.8"), unknown.tracking_code, "3333")
+    assert shown(first) == shown(second)
+    for request in (known, unknown):
+        local = timezone.localtime(request.deadline).strftime("%Y-%m-%d %H:%M")
+        assert local not in first + second
+    assert 'usually-within">within a day<' in first
