@@ -16,7 +16,7 @@ from linli.ledger.policy import REQUESTS
 from linli.people import phones
 from linli.people.models import Resident
 from linli.people.search import search
-from linli.people.selectors import MAX_MATCHES
+from linli.people.selectors import MAX_MATCHES, number_search_refusal
 
 OPEN = Request.OPEN_STATUSES
 TRACKING_CODE = re.compile(r"[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}")
@@ -127,6 +127,8 @@ def asked_by(user: User, query: str) -> Q | None:
     pinyin or initials, a phone or its last four digits, a room, an ID number): their
     households' requests, and those left with that phone number by someone not registered.
     None when the query names nobody."""
+    if number_search_refusal(user, query):
+        return None  # a number the user may not search by names nobody to them
     people = search(scoped(user, Resident.objects.all()), query)
     households = set(people.values_list("household_id", flat=True)[:MAX_MATCHES]) - {None}
     found = Q(household_id__in=households) if households else None

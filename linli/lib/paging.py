@@ -16,6 +16,8 @@ class Page(Generic[M]):
     has_next: bool
     # The rows were cut at a maximum before paging (a search with too many matches).
     capped: bool = False
+    # Why the search found nobody on purpose (a search the user may not make), if it did.
+    refused: str = ""
 
     @property
     def has_previous(self) -> bool:

@@ -50,8 +50,20 @@ class PeopleConfig(LinliAppConfig):
             return {"communities": selectors.community_table(request.user, timezone.localdate())}
 
         def phone_lookup(request: Any) -> dict[str, Any]:
+            from linli.core.actions import do_record_pii_access
+            from linli.people.search import whole_number
+
             phone = request.GET.get("phone", "").strip()
-            matches = selectors.find_by_phone(request.user, phone) if phone else None
+            refused = selectors.number_search_refusal(request.user, phone) if phone else ""
+            if not phone or refused:
+                return {"phone": phone, "matches": None, "refused": refused}
+            matches = list(selectors.find_by_phone(request.user, phone))
+            if whole_number(phone):  # more than the last four digits: a look at who it finds
+                for resident in matches:
+                    do_record_pii_access(
+                        resident, actor=request.user, community=resident.community,
+                        fields=["search:phone"], request=request,
+                    )  # fmt: skip
             return {"phone": phone, "matches": matches}
 
         return (

@@ -61,6 +61,18 @@ def fill_search_keys(resident: "Resident") -> None:
 ROOM = re.compile(r"^(\d+[A-Za-z]?)(?:-(\d+))?-(\d+[A-Za-z]?)$")
 
 
+def whole_number(query: str) -> str | None:
+    """ "id_number" for a whole identity number, "phone" for more of a phone than its last four
+    digits: what the masked numbers hide, and so what only a role that sees full numbers may
+    search by (`linli.people.selectors.number_search_refusal`)."""
+    compact = query.strip().replace(" ", "").replace("-", "")
+    if re.fullmatch(r"\d{17}[\dXx]", compact):
+        return "id_number"
+    if re.fullmatch(r"\+?\d{5,15}", compact):
+        return "phone"
+    return None
+
+
 def search(residents: "QuerySet[Resident]", query: str) -> "QuerySet[Resident]":
     """Residents of `residents` (already scoped) matching `query` in whichever form it takes."""
     q = query.strip()

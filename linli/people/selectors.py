@@ -4,17 +4,20 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from linli.core.models import Community, User
 from linli.core.roles import Cap
 from linli.core.scoping import get_for_user, scoped
+from linli.lib import ratelimit
 from linli.lib.paging import Page, page_of
 from linli.lib.sql import hot_cursor, placeholders
 from linli.people import phones
 from linli.people.models import Household, Resident, Vulnerability
-from linli.people.search import search
+from linli.people.search import search, whole_number
 
 
 def years_ago(today: date, years: int) -> date:
@@ -31,20 +34,48 @@ def residents_for(user: User | AnonymousUser) -> QuerySet[Resident]:
 MAX_MATCHES = 1000
 
 
+# Searches by a whole number, per user: (searches, per how many seconds). Settings may override
+# it with LINLI_NUMBER_SEARCHES. An operator looks up callers all day; guessing the hidden digits
+# of a masked number takes far more.
+NUMBER_SEARCHES = (300, 3600)
+
+
+def number_search_refusal(user: User, query: str) -> str:
+    """Why a search by a whole number (`whole_number`) is refused to `user`, or "" when it may
+    go on (and is counted against the user's allowance)."""
+    if whole_number(query) is None:
+        return ""
+    if not user.can(Cap.VIEW_PII):
+        return str(
+            _("Searching by a whole identity number or phone needs the right to see full numbers.")
+        )
+    limit, window = getattr(settings, "LINLI_NUMBER_SEARCHES", NUMBER_SEARCHES)
+    if not ratelimit.hit(f"people:number-search:{user.pk}", limit, window):
+        return str(_("Too many searches by whole numbers in the last hour. Try again later."))
+    return ""
+
+
 def register_page(user: User | AnonymousUser, query: str, page: str | int | None) -> Page[Resident]:
     """One page of the register as the list shows it: searched, with addresses, in id order.
+    A search by a whole number that the user may not make finds nobody (`page.refused` says
+    why).
 
     Residents were entered household by household, so id order keeps households together and
     lets the database walk its primary-key index instead of sorting every match."""
     residents = residents_for(user)
     matches: list[int] = []
+    refused = number_search_refusal(user, query) if isinstance(user, User) else ""
+    if refused:
+        result: Page[Resident] = page_of(Resident.objects.none(), page)
+        result.refused = refused
+        return result
     if query.strip():
         # The matches are found through their own index first, unordered: asking the database
         # for "matches in id order, first 50" makes it walk the id index and test every row.
         # A search shows at most MAX_MATCHES people; beyond that the query needs narrowing.
         matches = list(search(residents, query).values_list("pk", flat=True)[:MAX_MATCHES])
         residents = Resident.objects.filter(pk__in=matches)
-    residents = residents.select_related("household__room__unit__building__compound")
+    residents = residents.select_related("household__room__unit__building__compound", "community")
     result = page_of(residents.order_by("pk"), page)
     result.capped = len(matches) == MAX_MATCHES
     return result
@@ -125,7 +156,7 @@ def find_by_phone(user: User, digits: str) -> QuerySet[Resident]:
     return (
         residents_for(user)
         .filter(match)
-        .select_related("household__room__unit__building__compound")
+        .select_related("household__room__unit__building__compound", "community")
         .order_by("household_id", "date_of_birth")[:50]
     )
 

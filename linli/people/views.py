@@ -20,12 +20,23 @@ from linli.people.actions.imports import (
 from linli.people.forms import ImportForm
 from linli.people.importer import error_report_xlsx
 from linli.people.models import ResidentImport
+from linli.people.search import whole_number
 
 
 @capability_required(Cap.VIEW_REGISTER)
 def resident_list(request: AuthedRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     page = selectors.register_page(request.user, q, request.GET.get("page"))
+    kind = whole_number(q)
+    if kind is not None:  # a search by a whole number is a look at the people it finds
+        for resident in page:
+            do_record_pii_access(
+                resident,
+                actor=request.user,
+                community=resident.community,
+                fields=[f"search:{kind}"],
+                request=request,
+            )
     return render(
         request,
         "people/resident_list.html",
