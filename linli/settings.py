@@ -44,9 +44,14 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
-# Runtime state (SQLite database, generated secret key, collected static files) lives in var/.
+# Runtime state (SQLite database, generated secret key, uploaded rosters, collected static files)
+# lives in var/, readable by its owner only: every file Linli's processes create is theirs alone
+# (the database with the register in it, the uploads, the backups).
+os.umask(0o077)
 VAR_DIR = Path(env_str("LINLI_VAR_DIR", str(BASE_DIR.parent / "var"))).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+if VAR_DIR.stat().st_uid == os.getuid():
+    VAR_DIR.chmod(0o700)
 
 
 def _secret_key() -> str:
@@ -255,6 +260,9 @@ CACHES = {
 }
 IMPORT_DIR = VAR_DIR / "imports"
 IMPORT_MAX_MB = env_int("LINLI_IMPORT_MAX_MB", 200)
+# Uploaded rosters hold the register's people: each file is deleted this many days after its
+# import finished (dry runs, failed and crashed imports and done ones alike).
+IMPORT_KEEP_DAYS = env_int("LINLI_IMPORT_KEEP_DAYS", 7)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

@@ -204,9 +204,15 @@ def service_definition(request: HttpRequest, fmt: str, service_code: str) -> Htt
 
 
 def _client(request: HttpRequest) -> ApiClient:
-    """The client of the api_key (form field or query parameter) or of a Bearer token."""
+    """The client of the api_key: a form field or query parameter as the spec has it, or, kept
+    out of URLs and their logs, an `X-API-Key` header or a Bearer token."""
     key = request.POST.get("api_key", "") if request.method == "POST" else ""
-    key = key or request.GET.get("api_key", "") or bearer_token(request)
+    key = (
+        key
+        or request.GET.get("api_key", "")
+        or request.headers.get("X-API-Key", "").strip()
+        or bearer_token(request)
+    )
     if not key:
         raise Open311Error(403, "api_key", _("missing"))
     client = client_for_token(key)

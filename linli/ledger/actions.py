@@ -514,7 +514,8 @@ def do_record_emergency_call(request: Request, *, actor: User) -> Request:
 
 
 @transaction.atomic
-def do_add_note(request: Request, *, actor: User, note: str) -> RequestEvent:
+def do_add_note(request: Request, *, actor: User | None, note: str) -> RequestEvent:
+    """A line on the timeline; by nobody (`actor=None`) when Linli itself notes something."""
     if not note.strip():
         raise ValidationError({"note": _("the note is empty")})
     return _event(request, E.NOTE, actor, note=note.strip())

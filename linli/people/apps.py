@@ -78,9 +78,12 @@ class PeopleConfig(LinliAppConfig):
         )  # fmt: skip
 
     def periodic_jobs(self) -> Sequence[PeriodicJob]:
-        from linli.people.actions.imports import do_give_up_stalled_imports
+        from linli.people.actions.imports import do_delete_old_uploads, do_give_up_stalled_imports
 
-        return (PeriodicJob("stalled imports", do_give_up_stalled_imports),)
+        return (
+            PeriodicJob("stalled imports", do_give_up_stalled_imports),
+            PeriodicJob("old uploads", do_delete_old_uploads),
+        )
 
     def seed_steps(self) -> Sequence[type[SeedStep]]:
         from linli.people.seed import RegisterSeed

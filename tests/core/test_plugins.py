@@ -48,7 +48,11 @@ def test_every_app_contributes_its_parts() -> None:
     urls = [item.url_name for item in nav_items()]
     assert urls[0] == "core:home" and urls[-1] == "admin:index"
     assert {"ledger:desk", "people:resident-list", "core:pii-log"} <= set(urls)
-    assert {job.name for job in periodic_jobs()} == {"late requests", "stalled imports"}
+    assert {job.name for job in periodic_jobs()} == {
+        "late requests",
+        "stalled imports",
+        "old uploads",
+    }
     assert [step.__name__ for step in seed_steps()] == ["RegisterSeed"]
     names = [panel.name for panel in home_panels()]
     assert [p.order for p in home_panels()] == sorted(p.order for p in home_panels())

@@ -3,7 +3,7 @@
 import shutil
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -84,6 +84,19 @@ def do_give_up_stalled_imports(only: ResidentImport | None = None) -> int:
     return given_up
 
 
+def do_delete_old_uploads(now: datetime | None = None) -> int:
+    """Delete the uploaded files of imports finished more than IMPORT_KEEP_DAYS ago (the record
+    and its report stay); a checked roster can then no longer be confirmed: check it again."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.IMPORT_KEEP_DAYS)
+    old = ResidentImport.objects.filter(finished_at__lt=cutoff).exclude(stored_path="")
+    deleted = 0
+    for record in old:
+        Path(record.stored_path).unlink(missing_ok=True)
+        ResidentImport.objects.filter(pk=record.pk).update(stored_path="")
+        deleted += 1
+    return deleted
+
+
 def rows_done(record: ResidentImport) -> int:
     """Rows checked so far: from the shared cache while running, from the record afterwards."""
     if record.status == ResidentImport.Status.RUNNING:
@@ -137,6 +150,8 @@ def do_confirm_resident_import(checked: ResidentImport, *, actor: User) -> Resid
     """Import for real a roster whose check passed."""
     if checked.status != ResidentImport.Status.CHECKED:
         raise ValidationError(_("only a roster whose check passed can be imported"))
+    if not checked.stored_path or not Path(checked.stored_path).exists():
+        raise ValidationError(_("this check is too old and its file is deleted: upload it again"))
     record = ResidentImport.objects.create(
         community=checked.community,
         uploaded_by=actor,
@@ -183,7 +198,11 @@ def do_import_file(
         stored_path=str(path.resolve()),
     )
     # No count beforehand: a second pass over a million rows, for a progress bar nobody sees.
-    return do_run_resident_import(record, progress=progress, count_first=False)
+    record = do_run_resident_import(record, progress=progress, count_first=False)
+    # The file is the operator's own, not an upload: never ours to keep or to delete.
+    ResidentImport.objects.filter(pk=record.pk).update(stored_path="")
+    record.stored_path = ""
+    return record
 
 
 def _progress(record_id: int, rows: int, also: Callable[[int], None] | None) -> None:
