@@ -11,6 +11,13 @@ from phonenumbers import PhoneMetadata
 from linli.lib.idcard import check_char
 
 
+def excerpt(value: object, chars: int = 30) -> str:
+    """A value as an error message quotes it: its first `chars` characters (a hostile file's
+    10,000-character cell is not copied into every line of its error report)."""
+    text = str(value)
+    return text if len(text) <= chars else text[:chars] + "…"
+
+
 class Invalid(ValueError):
     pass
 
@@ -59,7 +66,9 @@ def parse_date(value: object, today: date) -> date:
             except ValueError:
                 continue
         else:
-            raise Invalid(_("%(value)s is not a date (write it as 1950-03-21)") % {"value": text})
+            raise Invalid(
+                _("%(value)s is not a date (write it as 1950-03-21)") % {"value": excerpt(text)}
+            )
     if found > today or found.year < 1890:
         raise Invalid(_("%(date)s is an impossible birth date") % {"date": found})
     return found
@@ -72,7 +81,7 @@ def parse_sex(value: object) -> str:
     text = str(value).strip().lower()
     if text in SEX:
         return SEX[text]
-    raise Invalid(_("%(value)s is not a sex (男/女, M/F)") % {"value": value})
+    raise Invalid(_("%(value)s is not a sex (男/女, M/F)") % {"value": excerpt(value)})
 
 
 MOBILE_CN = re.compile(r"^1\d{10}$")
@@ -95,9 +104,9 @@ def normalize_phone(raw: object) -> str:
     try:
         number = phonenumbers.parse(compact, "CN")
     except phonenumbers.NumberParseException:
-        raise Invalid(_("%(value)s is not a phone number") % {"value": text}) from None
+        raise Invalid(_("%(value)s is not a phone number") % {"value": excerpt(text)}) from None
     if not phonenumbers.is_valid_number(number):
-        raise Invalid(_("%(value)s is not a phone number") % {"value": text})
+        raise Invalid(_("%(value)s is not a phone number") % {"value": excerpt(text)})
     if number.country_code == 86:
         national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
         return re.sub(r"\D", "", national)

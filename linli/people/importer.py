@@ -8,7 +8,6 @@ if there was no error and this was not a dry run. A re-import updates the reside
 (by identity number, else by name and room) instead of adding them twice.
 """
 
-import csv
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -21,9 +20,9 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from linli.core.models import Building, Community, Compound, Room, Unit, User
+from linli.lib.uploads import Refused, csv_rows, excerpt, xlsx_rows
 from linli.lib.validation import (
     Invalid,
     normalize_phone,
@@ -38,7 +37,9 @@ BATCH = 5000
 # After this many new or changed rows the database's statistics are refreshed: without them a
 # planner that still thinks a community has a few hundred residents picks the wrong index.
 ANALYZE_AFTER = 10_000
-MAX_ERRORS_KEPT = 10_000
+# The errors kept (all are counted): enough to fix a file by, not a copy of a hostile one.
+MAX_ERRORS_KEPT = 1000
+MAX_REASON = 200  # characters of a reason, whatever value it quotes
 
 # Column → the headers communities use for it (compared without spaces, case or punctuation).
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -117,7 +118,7 @@ class ErrorReport:
     def add_error(self, row: int, column: str, reason: str) -> None:
         self.error_count += 1
         if len(self.errors) < self.max_kept:
-            self.errors.append(RowError(row, column, reason))
+            self.errors.append(RowError(row, excerpt(column, 40), excerpt(reason, MAX_REASON)))
 
 
 @dataclass
@@ -170,19 +171,13 @@ def count_rows(path: Path) -> int | None:
 
 
 def read_rows(path: Path) -> Iterator[list[object]]:
-    """Rows of a csv or xlsx file as lists of cell values, header first, streamed."""
+    """Rows of a csv or xlsx file as lists of cell values, header first, streamed within the
+    upload limits (`linli.lib.uploads`)."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        with path.open(encoding=_sniff_encoding(path), newline="") as f:
-            yield from csv.reader(f)
+        yield from csv_rows(path, _sniff_encoding(path))
     elif suffix in (".xlsx", ".xlsm"):
-        workbook = load_workbook(path, read_only=True, data_only=True)
-        try:
-            sheet = workbook.worksheets[0]
-            for values in sheet.iter_rows(values_only=True):
-                yield list(values)
-        finally:
-            workbook.close()
+        yield from xlsx_rows(path)
     else:
         raise Invalid(_("a roster is an .xlsx or .csv file"))
 
@@ -341,7 +336,7 @@ class Importer:
                     transaction.set_rollback(True)
                 else:
                     self.outcome.committed = True
-        except Invalid as exc:
+        except (Invalid, Refused) as exc:
             self.outcome.add_error(1, "", str(exc))
         if self.outcome.committed and self.outcome.created + self.outcome.updated >= ANALYZE_AFTER:
             refresh_planner_statistics()
@@ -421,7 +416,7 @@ class Importer:
         if id_type_raw is not None:
             found_type = ID_TYPES.get(str(id_type_raw).strip().lower())
             if found_type is None:
-                fail("id_type", _("%(value)s is not a kind of identity document") % {"value": id_type_raw})  # fmt: skip
+                fail("id_type", _("%(value)s is not a kind of identity document") % {"value": excerpt(id_type_raw)})  # fmt: skip
             else:
                 id_type = found_type
         elif id_number and not PRC_SHAPE.fullmatch(id_number):
@@ -480,7 +475,7 @@ class Importer:
         if mobility_raw is not None:
             found_mobility = MOBILITY.get(str(mobility_raw).lower())
             if found_mobility is None:
-                fail("mobility", _("%(value)s is not a mobility (自理 / 行动不便 / 卧床)") % {"value": mobility_raw})  # fmt: skip
+                fail("mobility", _("%(value)s is not a mobility (自理 / 行动不便 / 卧床)") % {"value": excerpt(mobility_raw)})  # fmt: skip
             else:
                 mobility = found_mobility
         ltc_level = 0
@@ -500,7 +495,7 @@ class Importer:
                     continue
                 kind = TAGS.get(word.lower())
                 if kind is None:
-                    fail("tags", _("%(value)s is not a known group") % {"value": word})
+                    fail("tags", _("%(value)s is not a known group") % {"value": excerpt(word)})
                 elif kind not in tags:
                     tags.append(kind)
         notes = str(cell(values, "notes") or "")
@@ -533,7 +528,7 @@ class Importer:
         else:
             found = self.compounds.get(str(compound_name))
             if found is None:
-                fail("compound", _("compound %(name)s is not in the register of this community") % {"name": compound_name})  # fmt: skip
+                fail("compound", _("compound %(name)s is not in the register of this community") % {"name": excerpt(compound_name)})  # fmt: skip
                 return None
             compound_id = found
         building = _number(cells.get("building"), ("号楼", "号", "幢", "栋"))
@@ -544,7 +539,7 @@ class Importer:
             return None
         building_id = self.buildings.get((compound_id, building))
         if building_id is None:
-            fail("building", _("building %(number)s is not in the register of this compound") % {"number": building})  # fmt: skip
+            fail("building", _("building %(number)s is not in the register of this compound") % {"number": excerpt(building)})  # fmt: skip
             return None
         if not room:
             fail("room", _("the room is empty"))
@@ -697,11 +692,16 @@ def _floor(room: str) -> int:
     return int(digits.group()[:-2] or 1) if digits and len(digits.group()) >= 3 else 1
 
 
-def error_report_xlsx(errors: list[RowError] | list[list[object]]) -> bytes:
-    """The per-row error report: row, column, reason."""
+def error_report_xlsx(
+    errors: list[RowError] | list[list[object]], error_count: int | None = None
+) -> bytes:
+    """The per-row error report: row, column, reason; and how many more errors there were."""
     from linli.lib.xlsx import Sheet
 
     sheet = Sheet(_("Errors"), widths=[8, 16, 60])
     sheet.header([_("Row"), _("Column"), _("Reason")])
     sheet.rows(error.as_list() if isinstance(error, RowError) else list(error) for error in errors)
+    more = (error_count or 0) - len(errors)
+    if more > 0:
+        sheet.row(["", "", _("… and %(n)s more errors, not listed: fix these first") % {"n": more}])
     return sheet.content()

@@ -12,7 +12,6 @@ so it records the visit for every household registered behind that door.
 """
 
 import re
-import zipfile
 from collections.abc import Callable, Generator
 from contextlib import closing
 from dataclasses import dataclass
@@ -23,10 +22,9 @@ from typing import IO
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from linli.core.models import Room, User
+from linli.lib.uploads import Refused, xlsx_rows
 from linli.people.importer import ErrorReport
 from linli.people.models import Household, SurveyRound, SurveyVisit
 
@@ -94,28 +92,33 @@ class SurveyImporter:
         self.pending: list[_Row] = []
 
     def run(self, source: Path | IO[bytes]) -> SurveyOutcome:
+        """Read and check the whole sheet outside any transaction (on SQLite a transaction that
+        writes holds the database's one write lock: the hotline would wait on the parse), then
+        write its visits in one short transaction, all or nothing."""
         try:
+            self.round = self._open_round(lock=False)
+            self._load_building()
+            self._check_all(source)
+            if self.outcome.error_count:
+                return self.outcome
             with transaction.atomic():
-                round = (
-                    SurveyRound.objects.select_for_update(of=("self",))
-                    .select_related("building")
-                    .get(pk=self.round.pk)
-                )
-                if round.closed_at is not None:
-                    raise _Stop(
-                        _("the round %(name)s is closed: it takes no more visits") % {"name": round}
-                    )
-                self.round = round
-                self._load_building()
-                self._check_all(source)
-                if self.outcome.error_count:
-                    transaction.set_rollback(True)
-                else:
-                    self._write()
-                    self.outcome.committed = True
+                self.round = self._open_round(lock=True)  # not closed while the sheet was read
+                self._write()
+                self.outcome.committed = True
         except _Stop as exc:
             self.outcome.add_error(1, "", str(exc))
         return self.outcome
+
+    def _open_round(self, *, lock: bool) -> SurveyRound:
+        rounds = SurveyRound.objects.select_related("building")
+        if lock:
+            rounds = rounds.select_for_update(of=("self",))
+        round = rounds.get(pk=self.round.pk)
+        if round.closed_at is not None:
+            raise _Stop(
+                _("the round %(name)s is closed: it takes no more visits") % {"name": round}
+            )
+        return round
 
     def _load_building(self) -> None:
         building = self.round.building
@@ -283,17 +286,12 @@ class SurveyImporter:
 
 
 def _read_rows(source: Path | IO[bytes]) -> Generator[list[object], None, None]:
-    """Rows of the first sheet as lists of cell values, header first, streamed."""
+    """Rows of the first sheet as lists of cell values, header first, streamed within the
+    upload limits (`linli.lib.uploads`)."""
     try:
-        workbook = load_workbook(source, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError):
-        raise _Stop(_("the file is not an Excel workbook (.xlsx)")) from None
-    try:
-        sheet = workbook.worksheets[0]
-        for values in sheet.iter_rows(values_only=True):
-            yield list(values)
-    finally:
-        workbook.close()
+        yield from xlsx_rows(source)
+    except Refused as exc:
+        raise _Stop(str(exc)) from None
 
 
 def _number(value: object, suffixes: tuple[str, ...]) -> str:

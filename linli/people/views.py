@@ -124,7 +124,7 @@ def import_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def import_errors(request: AuthedRequest, pk: int) -> HttpResponse:
     record = _get_import(request, pk)
     response = HttpResponse(
-        error_report_xlsx(record.errors),
+        error_report_xlsx(record.errors, record.error_count),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="import-{record.pk}-errors.xlsx"'
