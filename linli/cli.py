@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 
 
 def _django() -> None:
@@ -57,16 +58,56 @@ def serve(args: argparse.Namespace) -> None:
 
     sys.argv = gunicorn_argv(args)
     print(f"Linli is serving on http://{args.host}:{args.port}/", flush=True)
-    # On one machine the background worker (imports, reminders) runs beside the web server.
-    worker = None
+    # On one machine the background worker (imports, reminders) runs beside the web server, and
+    # is started again whenever it stops.
+    supervisor = None
     if not args.no_worker:
-        worker = subprocess.Popen([sys.executable, "-m", "linli.cli", "worker"])
+        supervisor = Supervisor(
+            lambda: subprocess.Popen([sys.executable, "-m", "linli.cli", "worker"])
+        )
+        supervisor.start()
     try:
         run()
     finally:
-        if worker is not None:
-            worker.terminate()
-            worker.wait(timeout=15)
+        if supervisor is not None:
+            supervisor.stop()
+
+
+class Supervisor:
+    """Keeps a child process running: starts it, and starts it again when it ends (after a
+    pause that grows while it keeps dying young, up to a minute)."""
+
+    def __init__(self, start: "Callable[[], subprocess.Popen[bytes]]", pause: float = 1.0) -> None:
+        self._start, self._pause = start, pause
+        self._stopping = threading.Event()
+        self.child: subprocess.Popen[bytes] | None = None
+        self.starts = 0
+        self._thread = threading.Thread(target=self._keep, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _keep(self) -> None:
+        pause = self._pause
+        while not self._stopping.is_set():
+            started = time.monotonic()
+            self.child = self._start()
+            self.starts += 1
+            code = self.child.wait()
+            if self._stopping.is_set():
+                return
+            logging.getLogger("linli.serve").error(
+                "the worker stopped (%s); starting it again", code
+            )
+            pause = self._pause if time.monotonic() - started > 60 else min(pause * 2, 60.0)
+            self._stopping.wait(pause)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self.child is not None and self.child.poll() is None:
+            self.child.terminate()
+            self.child.wait(timeout=15)
+        self._thread.join(timeout=20)
 
 
 def _every_minute(every_seconds: int) -> None:
@@ -95,9 +136,25 @@ def worker(argv: list[str]) -> None:
     _django()
     every = int(os.environ.get("LINLI_ESCALATE_EVERY", "60"))
     threading.Thread(target=_every_minute, args=(every,), daemon=True).start()
-    from django.core.management import call_command
+    run_tasks(argv)
 
-    call_command("db_worker", *argv)
+
+def run_tasks(argv: list[str], pause: float = 1.0) -> None:
+    """The task worker; a locked database (SQLite busy with a long write) is waited out and
+    retried, never fatal."""
+    from django.core.management import call_command
+    from django.db import OperationalError, connection
+
+    while True:
+        try:
+            call_command("db_worker", *argv)
+            return
+        except OperationalError as exc:
+            if "locked" not in str(exc):
+                raise
+            logging.getLogger("linli.worker").warning("database locked; retrying: %s", exc)
+            connection.close()
+            time.sleep(pause)
 
 
 def main(argv: list[str] | None = None) -> None:
