@@ -78,10 +78,15 @@ class PeopleConfig(LinliAppConfig):
         )  # fmt: skip
 
     def periodic_jobs(self) -> Sequence[PeriodicJob]:
-        from linli.people.actions.imports import do_delete_old_uploads, do_give_up_stalled_imports
+        from linli.people.actions.imports import (
+            do_clear_crashed_imports,
+            do_delete_old_uploads,
+            do_give_up_stalled_imports,
+        )
 
         return (
             PeriodicJob("stalled imports", do_give_up_stalled_imports),
+            PeriodicJob("rows of stopped imports", do_clear_crashed_imports),
             PeriodicJob("old uploads", do_delete_old_uploads),
         )
 

@@ -1,23 +1,36 @@
 """Roster import (xlsx or csv): recognise the headers, validate every row, write all or nothing.
 
-One pass over the file, streamed (csv.reader / openpyxl read-only), inside one transaction:
-valid rows are written as they come, in batches, through the fastest path of the database
-(COPY on PostgreSQL, executemany on SQLite); after the first bad row nothing more is written but
-every row is still checked, so the report is complete; at the end the transaction commits only
-if there was no error and this was not a dry run. A re-import updates the residents it finds
-(by identity number, else by name and room) instead of adding them twice.
+Three passes, so that an import never holds the database's write lock for long (on SQLite there
+is one, and the hotline, the public form and the API all need it):
+
+1. Check: the file is streamed (csv.reader / openpyxl read-only) and every row validated outside
+   any transaction; the clean rows are matched against the register (a re-import updates the
+   residents it finds, by identity number, else by name and room) and spooled to a temporary
+   file. A dry run or a file with errors stops here having written nothing.
+2. Write: the spooled rows go in short transactions of WRITE_BATCH rows, through the fastest path
+   of the database (COPY on PostgreSQL, executemany on SQLite), under the import's mark: new
+   households, residents and groups carry `imported_by`, and the register hides them while their
+   import is WRITING; changes to residents already there are staged as `ImportChange` rows. Then
+   one short step publishes everything at once (the import's status leaves WRITING). An import
+   stopped before that is CRASHED, its rows never seen, and deleted by a periodic job.
+3. Apply: the staged changes are applied batch by batch, each batch deleting what it applied, so
+   an import stopped here is resumed where it was (it is already published: it rolls forward).
 """
 
 import json
+import pickle
 import re
+import tempfile
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, NamedTuple
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,10 +43,22 @@ from linli.lib.validation import (
     parse_sex,
     validate_prc_id,
 )
-from linli.people.models import Household, Resident, ResidentImport, Vulnerability
+from linli.people.models import (
+    Household,
+    ImportChange,
+    Resident,
+    ResidentImport,
+    Vulnerability,
+)
 from linli.people.search import fill_search_keys, name_keys
 
-BATCH = 5000
+BATCH = 5000  # rows checked and matched together (reads only)
+# Rows written in one transaction: short enough that a request waiting for the write lock
+# behind one is served well within a second.
+WRITE_BATCH = 2000
+# A SQLite writer that finds the lock taken retries at most every 100 ms (its busy handler):
+# pausing longer than that after each batch lets every waiting request in before the next one.
+SQLITE_PAUSE = 0.12
 # After this many new or changed rows the database's statistics are refreshed: without them a
 # planner that still thinks a community has a few hundred residents picks the wrong index.
 ANALYZE_AFTER = 10_000
@@ -192,11 +217,11 @@ def _table(model: type[Model]) -> str:
 class IdAllocator:
     """Primary keys handed out before the rows are written, so that rows can refer to each other
     in one bulk write. PostgreSQL: from the table's own sequence (safe beside other writers);
-    SQLite: after the largest id, which is safe because the import holds the write lock."""
+    SQLite: after the largest id, read inside the batch's transaction, which holds the write
+    lock (other writers may have added rows between two batches)."""
 
     def __init__(self, model: type[Model]) -> None:
         self.model = model
-        self.next_id = 0
 
     def take(self, n: int) -> list[int]:
         if n == 0:
@@ -208,10 +233,8 @@ class IdAllocator:
                     [self.model._meta.db_table, n],
                 )
                 return [row[0] for row in cursor.fetchall()]
-            if not self.next_id:
-                cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {_table(self.model)}")  # noqa: S608
-                self.next_id = cursor.fetchone()[0]
-        first, self.next_id = self.next_id, self.next_id + n
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {_table(self.model)}")  # noqa: S608
+            first = cursor.fetchone()[0]
         return list(range(first, first + n))
 
 
@@ -221,6 +244,9 @@ def refresh_planner_statistics() -> None:
         if connection.vendor == "postgresql":
             cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
         else:
+            # A sample is enough for the planner, and a full ANALYZE of a million rows would
+            # hold the write lock for seconds.
+            cursor.execute("PRAGMA analysis_limit = 1000")
             for table in tables:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
@@ -242,8 +268,7 @@ def bulk_insert(model: type[Model], columns: tuple[str, ...], rows: list[tuple[A
 # The import -----------------------------------------------------------------------------------
 
 
-@dataclass
-class Row:
+class Row(NamedTuple):
     number: int
     name: str
     sex: str
@@ -329,20 +354,20 @@ class Importer:
 
     def run(self, path: Path) -> Outcome:
         try:
-            with transaction.atomic():
-                self._load_register()
-                self._run(path)
-                if self.outcome.error_count or self.dry_run:
-                    transaction.set_rollback(True)
-                else:
-                    self.outcome.committed = True
+            self._load_register()
+            with tempfile.TemporaryFile(dir=_spool_dir()) as spool:
+                self._check_file(path, spool)
+                if not self.outcome.error_count and not self.dry_run:
+                    spool.seek(0)
+                    self._write(spool, path)
         except (Invalid, Refused) as exc:
             self.outcome.add_error(1, "", str(exc))
         if self.outcome.committed and self.outcome.created + self.outcome.updated >= ANALYZE_AFTER:
             refresh_planner_statistics()
         return self.outcome
 
-    def _run(self, path: Path) -> None:
+    # Pass 1: check every row, match the clean ones, spool them. Reads only.
+    def _check_file(self, path: Path, spool: IO[bytes]) -> None:
         rows = read_rows(path)
         header = next(rows, None)
         if header is None:
@@ -361,14 +386,15 @@ class Importer:
                 continue  # blank lines between blocks of a hand-made roster
             self.outcome.rows += 1
             row = self._check(number, values)
+            # After the first error nothing will be written: the rest is only checked.
             if row is not None and not self.outcome.error_count:
                 self.pending.append(row)
                 if len(self.pending) >= BATCH:
-                    self._flush()
+                    self._match(spool)
             if self.progress and self.outcome.rows % 2000 == 0:
                 self.progress(self.outcome.rows)
         if not self.outcome.error_count:
-            self._flush()
+            self._match(spool)
         if self.progress:
             self.progress(self.outcome.rows)
 
@@ -549,41 +575,118 @@ class Importer:
             return None
         return (building_id, unit, room)
 
-    # Writing a batch of clean rows.
-    def _flush(self) -> None:
+    def _match(self, spool: IO[bytes]) -> None:
+        """Spool the pending rows, each with the resident it updates (0 for a new one) and
+        whether that changes anything; count them as the outcome will."""
         rows, self.pending = self.pending, []
         if not rows:
             return
+        entries: list[tuple[Row, int, bool]] = []
+        matched: list[tuple[int, Row, int | None]] = []
+        for row in rows:
+            building, unit_number, room_number = row.room_key
+            unit = self.units.get((building, unit_number))
+            room = self.rooms.get((unit, room_number)) if unit is not None else None
+            match = (self.existing_by_id.get(row.id_number) if row.id_number else None) or (
+                self.existing_by_name.get((row.name, room)) if room is not None else None
+            )
+            if match is None:
+                entries.append((row, 0, False))
+            else:
+                matched.append(
+                    (match, row, self.households.get(room) if room is not None else None)
+                )
+        current = Resident.objects.in_bulk([pk for pk, _row, _household in matched])
+        for pk, row, household_id in matched:
+            resident = current.get(pk)
+            changed = (
+                resident is None
+                or household_id is None
+                or resident.household_id != household_id
+                or tuple(getattr(resident, f) for f in UPDATABLE) != row.values()
+            )
+            entries.append((row, pk, changed))
+            if changed:
+                self.outcome.updated += 1
+            else:
+                self.outcome.unchanged += 1
+        self.outcome.created += len(rows) - len(matched)
+        pickle.dump(entries, spool, protocol=pickle.HIGHEST_PROTOCOL)
+
+    # Pass 2: write the spooled rows under the import's mark, in short transactions; publish.
+    def _write(self, spool: IO[bytes], path: Path) -> None:
+        record = self.record
+        if record is None:  # called directly (tests, the demo seed): a record to mark rows with
+            record = ResidentImport.objects.create(
+                community=self.community,
+                uploaded_by=self.actor,
+                file_name=path.name[:255],
+                status=ResidentImport.Status.WRITING,
+            )
+        else:
+            ResidentImport.objects.filter(pk=record.pk).update(status=ResidentImport.Status.WRITING)
+        self.mark = record.pk
+        staged = False
+        try:
+            for entries in _spooled(spool):
+                for start in range(0, len(entries), WRITE_BATCH):
+                    with transaction.atomic():
+                        staged |= self._write_batch(entries[start : start + WRITE_BATCH])
+                    pause_for_others()
+                    if self.progress:
+                        self.progress(self.outcome.rows)
+            published = ResidentImport.objects.filter(
+                pk=record.pk, status=ResidentImport.Status.WRITING
+            ).update(
+                status=ResidentImport.Status.APPLYING if staged else ResidentImport.Status.DONE,
+                rows_done=self.outcome.rows,
+                created=self.outcome.created,
+                updated=self.outcome.updated,
+                unchanged=self.outcome.unchanged,
+            )
+            if not published:
+                raise RuntimeError("the import was given up while it was writing")
+        except BaseException:
+            ResidentImport.objects.filter(
+                pk=record.pk, status=ResidentImport.Status.WRITING
+            ).update(status=ResidentImport.Status.CRASHED, finished_at=timezone.now())
+            raise
+        self.outcome.committed = True
+        apply_changes(record, self.actor, progress=self.progress, rows=self.outcome.rows)
+        if self.record is None:
+            ResidentImport.objects.filter(pk=record.pk).update(finished_at=timezone.now())
+
+    def _write_batch(self, entries: list[tuple[Row, int, bool]]) -> bool:
+        """Write one batch; whether it staged changes to residents already in the register."""
+        rows = [row for row, _match, _changed in entries]
         room_ids = self._ensure_rooms(rows)
         household_ids = self._ensure_households(rows, room_ids)
-        new_rows: list[Row] = []
-        updates: list[tuple[int, Row, int]] = []
-        for row in rows:
-            room_id = room_ids[row.room_key]
-            match = (self.existing_by_id.get(row.id_number) if row.id_number else None) or self.existing_by_name.get((row.name, room_id))  # fmt: skip
-            if match is None:
-                new_rows.append(row)
-            else:
-                updates.append((match, row, household_ids[room_id]))
-        new_ids = self.resident_ids.take(len(new_rows))
-        import_id = self.record.pk if self.record else None
+        new_rows = [row for row, match, _changed in entries if not match]
         resident_rows = []
         tag_rows: list[tuple[int, str]] = []
-        for pk, row in zip(new_ids, new_rows, strict=True):
+        for pk, row in zip(self.resident_ids.take(len(new_rows)), new_rows, strict=True):
             pinyin, initials = name_keys(row.name)
             resident_rows.append((
                 pk, self.community.pk, household_ids[room_ids[row.room_key]], row.name, row.sex,
                 row.born.isoformat(), row.id_type, row.id_number, row.phone, row.nationality,
                 json.dumps(row.languages), row.mobility, row.ltc_level, row.notes, True,
-                pinyin, initials, row.phone[-4:], row.id_number[-4:], import_id,
+                pinyin, initials, row.phone[-4:], row.id_number[-4:], self.mark,
             ))  # fmt: skip
             tag_rows.extend((pk, kind) for kind in row.tags)
-            # Later rows of this file cannot match these residents: the same identity number or
-            # name-and-room twice in one file is reported as a duplicate row instead.
         bulk_insert(Resident, RESIDENT_COLUMNS, resident_rows)
-        self.outcome.created += len(new_rows)
-        self._apply_updates(updates, tag_rows)
-        self._insert_tags(tag_rows)
+        insert_tags(self.community.pk, self.mark, sorted(set(tag_rows)), self.today)
+        changes = [
+            (self.mark, match, household_ids[room_ids[row.room_key]],
+             json.dumps(_as_json(row.values())), json.dumps(row.tags))
+            for row, match, changed in entries
+            if match and (changed or row.tags)
+        ]  # fmt: skip
+        bulk_insert(
+            ImportChange,
+            ("resident_import_id", "resident_id", "household_id", "values", "tags"),
+            changes,
+        )
+        return bool(changes)
 
     def _ensure_rooms(self, rows: list[Row]) -> dict[tuple[int, str, str], int]:
         """Room id of every row, creating the units and rooms the register does not have yet."""
@@ -607,7 +710,7 @@ class Importer:
     def _ensure_households(
         self, rows: list[Row], room_ids: dict[tuple[int, str, str], int]
     ) -> dict[int, int]:
-        """One household per room: the one living there, or a new one."""
+        """One household per room: the one living there, or a new one (under the mark)."""
         first_phone: dict[int, str] = {}
         for row in rows:
             first_phone.setdefault(room_ids[row.room_key], row.phone)
@@ -616,56 +719,128 @@ class Importer:
             self.households[room] = pk
         bulk_insert(
             Household,
-            ("id", "community_id", "room_id", "phone"),
-            [(self.households[r], self.community.pk, r, first_phone[r]) for r in new_rooms],
+            ("id", "community_id", "room_id", "phone", "imported_by_id"),
+            [
+                (self.households[r], self.community.pk, r, first_phone[r], self.mark)
+                for r in new_rooms
+            ],
         )
         return {room: self.households[room] for room in first_phone}
 
-    def _apply_updates(
-        self, updates: list[tuple[int, Row, int]], tag_rows: list[tuple[int, str]]
-    ) -> None:
-        if not updates:
-            return
-        current = Resident.objects.in_bulk([pk for pk, _row, _h in updates])
-        changed: list[Resident] = []
-        for pk, row, household_id in updates:
-            resident = current[pk]
-            before = (*(getattr(resident, f) for f in UPDATABLE), resident.household_id)
-            for field_name, value in zip(UPDATABLE, row.values(), strict=True):
-                setattr(resident, field_name, value)
-            resident.household_id = household_id
-            if (*(getattr(resident, f) for f in UPDATABLE), household_id) != before:
-                fill_search_keys(resident)
-                resident._change_reason = "import"  # type: ignore[attr-defined]
-                changed.append(resident)
-            tag_rows.extend((pk, kind) for kind in row.tags)
-        Resident.objects.bulk_update(changed, [*UPDATABLE, "household", "name_pinyin", "name_initials", "phone_tail", "id_tail"])  # fmt: skip
-        Resident.history.bulk_history_create(
-            changed, default_user=self.actor, default_change_reason="import"
-        )
-        self.outcome.updated += len(changed)
-        self.outcome.unchanged += len(updates) - len(changed)
 
-    def _insert_tags(self, tag_rows: list[tuple[int, str]]) -> None:
-        if not tag_rows:
+def _spool_dir() -> Path:
+    directory = Path(settings.IMPORT_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def _spooled(spool: IO[bytes]) -> Iterator[list[tuple[Row, int, bool]]]:
+    while True:
+        try:
+            yield pickle.load(spool)  # noqa: S301 (our own file, written by this import)
+        except EOFError:
             return
-        residents = {pk for pk, _kind in tag_rows}
-        have = (
-            set(
-                Vulnerability.objects.filter(
-                    resident__in=residents, until__isnull=True
+
+
+def _as_json(values: tuple[object, ...]) -> list[object]:
+    return [v.isoformat() if isinstance(v, date) else v for v in values]
+
+
+def pause_for_others() -> None:
+    """Between two write batches on SQLite, long enough for every waiting writer to get in."""
+    if connection.vendor == "sqlite":
+        time.sleep(SQLITE_PAUSE)
+
+
+def insert_tags(
+    community_id: int, mark: int | None, tags: list[tuple[int, str]], since: date
+) -> None:
+    bulk_insert(
+        Vulnerability,
+        ("community_id", "resident_id", "kind", "details", "since", "imported_by_id"),
+        [(community_id, pk, kind, "{}", since.isoformat(), mark) for pk, kind in tags],
+    )
+
+
+# Pass 3: apply the staged changes to residents already in the register.
+def apply_changes(
+    record: ResidentImport,
+    actor: User,
+    *,
+    progress: Callable[[int], None] | None = None,
+    rows: int = 0,
+) -> int:
+    """Apply what `record` staged, batch by batch (each in its own transaction, deleting what it
+    applied), then mark it done. Safe to call again on an import stopped halfway."""
+    today = timezone.localdate()
+    fields = [*UPDATABLE, "household_id", "name_pinyin", "name_initials", "phone_tail", "id_tail"]
+    sql = (
+        f"UPDATE {_table(Resident)} SET "  # noqa: S608
+        + ", ".join(f"{connection.ops.quote_name(f)} = %s" for f in fields)
+        + " WHERE id = %s"
+    )
+    prep = [
+        f
+        for f in (Resident._meta.get_field(name.removesuffix("_id")) for name in fields)
+        if isinstance(f, Field)
+    ]
+    applied = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                ImportChange.objects.filter(resident_import=record).order_by("pk")[:WRITE_BATCH]
+            )
+            if not batch:
+                break
+            residents = Resident.all_rows.in_bulk([c.resident_id for c in batch])
+            changed: list[Resident] = []
+            tag_rows: set[tuple[int, str]] = set()
+            for change in batch:
+                resident = residents.get(change.resident_id)
+                if resident is None:
+                    continue
+                before = (*(getattr(resident, f) for f in UPDATABLE), resident.household_id)
+                values = list(change.values)
+                values[UPDATABLE.index("date_of_birth")] = date.fromisoformat(
+                    values[UPDATABLE.index("date_of_birth")]
+                )
+                for field_name, value in zip(UPDATABLE, values, strict=True):
+                    setattr(resident, field_name, value)
+                resident.household_id = change.household_id
+                if (*(getattr(resident, f) for f in UPDATABLE), resident.household_id) != before:
+                    fill_search_keys(resident)
+                    resident._change_reason = "import"  # type: ignore[attr-defined]
+                    changed.append(resident)
+                tag_rows.update((resident.pk, kind) for kind in change.tags)
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    sql,
+                    [
+                        [
+                            *(f.get_db_prep_save(getattr(r, f.attname), connection) for f in prep),
+                            r.pk,
+                        ]
+                        for r in changed
+                    ],
+                )
+            Resident.history.bulk_history_create(
+                changed, default_user=actor, default_change_reason="import"
+            )
+            have = set(
+                Vulnerability.all_rows.filter(
+                    resident__in={pk for pk, _kind in tag_rows}, until__isnull=True
                 ).values_list("resident_id", "kind")
             )
-            if self.outcome.updated or self.outcome.unchanged
-            else set()
-        )
-        fresh = sorted({t for t in tag_rows if t not in have})
-        since = self.today.isoformat()
-        bulk_insert(
-            Vulnerability,
-            ("community_id", "resident_id", "kind", "details", "since"),
-            [(self.community.pk, pk, kind, "{}", since) for pk, kind in fresh],
-        )
+            insert_tags(record.community_id, record.pk, sorted(tag_rows - have), today)
+            ImportChange.objects.filter(pk__in=[c.pk for c in batch]).delete()
+            applied += len(changed)
+        pause_for_others()
+        if progress:
+            progress(rows)
+    ResidentImport.objects.filter(pk=record.pk, status=ResidentImport.Status.APPLYING).update(
+        status=ResidentImport.Status.DONE
+    )
+    return applied
 
 
 def _compact_key(id_number: str) -> int | str:

@@ -5,7 +5,7 @@ register of a million people is one indexed filter, not a five-table join.
 """
 
 from datetime import date
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +23,40 @@ REGISTER = (Cap.VIEW_REGISTER, Cap.EDIT_REGISTER, Cap.VIEW_ROSTERS)
 SEARCH_KEY_FIELDS = ("name_pinyin", "name_initials", "phone_tail", "id_tail")
 
 
+# An import writes its rows in short transactions (SQLite has one write lock, and the hotline must
+# not wait on a roster) under its mark, and publishes them in one short step: until then they are
+# nobody's to see. Rows of an import still writing, or stopped while writing, are hidden.
+UNPUBLISHED = ("writing", "crashed")
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+class PublishedManager(models.Manager[M]):
+    """The rows everyone sees: not those of an import that has not published them yet."""
+
+    def get_queryset(self) -> models.QuerySet[M]:
+        unpublished = ResidentImport.objects.filter(status__in=UNPUBLISHED).values("pk")
+        return super().get_queryset().exclude(imported_by__in=unpublished)
+
+
+def published_q(prefix: str = "") -> models.Q:
+    """The same condition on a relation (`prefix` as "residents__"), for joins and aggregates,
+    which do not go through the related model's manager."""
+    published = [s for s in ResidentImport.Status.values if s not in UNPUBLISHED]
+    return models.Q(**{f"{prefix}imported_by__isnull": True}) | models.Q(
+        **{f"{prefix}imported_by__status__in": published}
+    )
+
+
+def published_sql(alias: str) -> str:
+    """The same condition for hand-written SQL on a table of the register, as `alias`."""
+    return (
+        f"({alias}.imported_by_id IS NULL OR {alias}.imported_by_id NOT IN (SELECT id FROM"  # noqa: S608
+        f" people_residentimport WHERE status IN ('writing', 'crashed')))"
+    )
+
+
 class Household(models.Model):
     scope: ClassVar[Scope] = in_community("community", *REGISTER)
 
@@ -32,7 +66,17 @@ class Household(models.Model):
     home_quarantine_ok = models.BooleanField(
         _("suitable for home quarantine"), null=True, blank=True
     )
-    history = HistoricalRecords()
+    imported_by = models.ForeignKey(
+        "people.ResidentImport",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    history = HistoricalRecords(excluded_fields=["imported_by"])
+    objects = PublishedManager()
+    all_rows = models.Manager()  # noqa: DJ012 (the import's own rows, published or not)
 
     class Meta:
         verbose_name = _("household")
@@ -96,6 +140,8 @@ class Resident(models.Model):
         editable=False,
     )
     history = HistoricalRecords(excluded_fields=["imported_by"])
+    objects = PublishedManager()
+    all_rows = models.Manager()  # noqa: DJ012
 
     class Meta:
         verbose_name = _("resident")
@@ -165,7 +211,17 @@ class Vulnerability(models.Model):
     details = models.JSONField(_("details"), default=dict, blank=True)
     since = models.DateField(_("since"))
     until = models.DateField(_("until"), null=True, blank=True)
-    history = HistoricalRecords()
+    imported_by = models.ForeignKey(
+        "people.ResidentImport",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    history = HistoricalRecords(excluded_fields=["imported_by"])
+    objects = PublishedManager()
+    all_rows = models.Manager()  # noqa: DJ012
 
     class Meta:
         verbose_name = _("vulnerability")
@@ -209,6 +265,10 @@ class ResidentImport(models.Model):
         CHECKED = "checked", _("Checked: ready to import")
         DONE = "done", _("Imported")
         CRASHED = "crashed", _("Stopped by an error: nothing imported")
+        # Writing its rows, unseen until it publishes them.
+        WRITING = "writing", _("Writing")
+        # Published: its changes to people already in the register are being applied.
+        APPLYING = "applying", _("Imported; applying the changes")
 
     community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+")
     uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
@@ -247,7 +307,29 @@ class ResidentImport(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status not in (self.Status.PENDING, self.Status.RUNNING)
+        return self.status in (
+            self.Status.FAILED,
+            self.Status.CHECKED,
+            self.Status.DONE,
+            self.Status.CRASHED,
+        )
+
+
+class ImportChange(models.Model):
+    """A change an import makes to someone already in the register, kept until it is applied:
+    an import's new rows are published at once, its changes right after, batch by batch (each
+    batch deletes the changes it applied, so a stopped import resumes where it was)."""
+
+    scope: ClassVar[Scope] = in_community("resident_import__community")
+
+    resident_import = models.ForeignKey(ResidentImport, on_delete=models.CASCADE, related_name="+")
+    resident = models.ForeignKey("people.Resident", on_delete=models.CASCADE, related_name="+")
+    household_id = models.BigIntegerField()
+    values = models.JSONField()  # the updatable fields, as the file has them
+    tags = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return f"{self.resident_import_id}: {self.resident_id}"
 
 
 class SurveyRound(models.Model):

@@ -13,7 +13,7 @@ from django.db.models import Q
 
 from linli.core.models import Community
 from linli.lib.sql import hot_cursor
-from linli.people.models import Household, Resident
+from linli.people.models import Household, Resident, published_sql
 
 MIN_CALLER_DIGITS = 7  # fewer digits name nobody in particular
 LOCAL_AREA_CODE = "021"
@@ -40,10 +40,11 @@ def caller(community: Community, number: str) -> tuple[Household | None, Residen
     # with one the database may walk the id index instead of the phone index.
     with hot_cursor() as cursor:
         cursor.execute(
-            "SELECT id, household_id FROM (SELECT id, household_id FROM people_resident"
-            " WHERE community_id = %s AND is_active AND phone_tail = %s AND phone LIKE %s"
-            " LIMIT 1) AS r UNION ALL SELECT NULL, id FROM (SELECT id FROM people_household"
-            " WHERE community_id = %s AND phone IN (%s, %s, %s, %s) LIMIT 1) AS h",
+            "SELECT id, household_id FROM (SELECT id, household_id FROM people_resident"  # noqa: S608
+            " WHERE community_id = %s AND is_active AND phone_tail = %s AND phone LIKE %s AND "
+            f"{published_sql('people_resident')} LIMIT 1) AS r UNION ALL SELECT NULL, id FROM"
+            " (SELECT id FROM people_household WHERE community_id = %s AND phone IN"
+            f" (%s, %s, %s, %s) AND {published_sql('people_household')} LIMIT 1) AS h",
             [community.pk, digits[-4:], f"%{digits[-8:]}", community.pk, *stored_forms(number)],
         )
         found = cursor.fetchall()

@@ -16,7 +16,13 @@ from linli.lib import ratelimit
 from linli.lib.paging import Page, page_of
 from linli.lib.sql import hot_cursor, placeholders
 from linli.people import phones
-from linli.people.models import Household, Resident, Vulnerability
+from linli.people.models import (
+    Household,
+    Resident,
+    Vulnerability,
+    published_q,
+    published_sql,
+)
 from linli.people.search import search, whole_number
 
 
@@ -131,16 +137,14 @@ def vulnerability_counts(user: User) -> list[tuple[str, int]]:
 
 def community_table(user: User, today: date) -> QuerySet[Community]:
     """One row per community in the user's area with its register figures."""
+    living = Q(residents__is_active=True) & published_q("residents__")
     return (
         scoped(user, Community.objects.all())
         .annotate(
-            n_residents=Count("residents", filter=Q(residents__is_active=True), distinct=True),
+            n_residents=Count("residents", filter=living, distinct=True),
             n_over_80=Count(
                 "residents",
-                filter=Q(
-                    residents__is_active=True,
-                    residents__date_of_birth__lte=years_ago(today, 80),
-                ),
+                filter=living & Q(residents__date_of_birth__lte=years_ago(today, 80)),
                 distinct=True,
             ),
         )
@@ -170,8 +174,8 @@ def groups_of(
     parts, params = [], []
     if household_id is not None:
         parts.append(
-            "SELECT NULL, NULL, COUNT(*), NULL FROM people_resident"
-            " WHERE household_id = %s AND is_active"
+            "SELECT NULL, NULL, COUNT(*), NULL FROM people_resident"  # noqa: S608
+            f" WHERE household_id = %s AND is_active AND {published_sql('people_resident')}"
         )
         params.append(household_id)
     if people:

@@ -51,6 +51,7 @@ def test_every_app_contributes_its_parts() -> None:
     assert {job.name for job in periodic_jobs()} == {
         "late requests",
         "stalled imports",
+        "rows of stopped imports",
         "old uploads",
     }
     assert [step.__name__ for step in seed_steps()] == ["RegisterSeed"]

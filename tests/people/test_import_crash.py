@@ -1,14 +1,17 @@
-"""A roster import killed with SIGKILL halfway leaves nothing half-imported.
+"""A roster import killed with SIGKILL halfway leaves nothing anyone can see.
 
 `linli import residents` runs as a child process against a database of its own (a SQLite file,
 or a fresh PostgreSQL database on the server of DATABASE_URL, as the suite's second run uses).
-It is killed once it has read well past two write batches of the file, so rows have been written
-inside its transaction; the register must then be exactly as before, the database sound, and a
-second import of the same file must bring every row in exactly once.
+The import writes its rows in short transactions under its mark and publishes them in one step
+at the end (`linli.people.importer`); it is killed once two write batches of it are committed
+and before it has written them all. The register as everyone sees it must then be exactly as
+before, the database sound, a second import of the same file must bring every row in exactly
+once, and the periodic clean-up must then delete the killed import's rows, leaving the tables
+as if it had never run (but for the units and rooms it created: addresses, which the second
+import then uses).
 
-The moment is taken from the child's read position in the file (/proc/PID/fdinfo): the importer
-streams the file and writes each batch before reading on, so a read position past row 12,000
-means at least two batches of 5,000 residents were written and not yet committed.
+The moment is taken from the database itself, read from outside: the rows committed under the
+mark of an import that is still writing.
 """
 
 import csv
@@ -29,11 +32,12 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 from linli.lib.idcard import make_id_number
-from linli.people.importer import BATCH
+from linli.people.importer import WRITE_BATCH
+from linli.people.models import published_sql
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 30_000
-KILL_AFTER_ROW = 2 * BATCH + 2_000  # two batches written, well before the end of the file
+KILL_AFTER_ROWS = 2 * WRITE_BATCH  # two batches committed, well before the end of the file
 REGION = "650102"  # no seeded resident has it: the file's people are told apart by it
 FROM_FILE = f"id_number LIKE '{REGION}%'"
 HEADER = ["姓名", "性别", "身份证号", "联系电话", "小区", "楼号", "单元", "室号", "特殊人群"]
@@ -62,6 +66,16 @@ class Database:
 
         with psycopg.connect(self.postgres_url) as conn:
             return list(conn.execute(sql.encode()).fetchall())
+
+    def execute(self, sql: str) -> None:
+        if self.sqlite_path is not None:
+            with closing(sqlite3.connect(self.sqlite_path)) as conn, conn:
+                conn.execute(sql)
+            return
+        import psycopg
+
+        with psycopg.connect(self.postgres_url) as pg:
+            pg.execute(sql.encode())
 
     def count(self, sql: str) -> int:
         value = self.query(sql)[0][0]
@@ -119,18 +133,14 @@ def crash_db(tmp_path: Path) -> Iterator[Database]:
                 conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)".encode())
 
 
-def write_roster(path: Path, compound: str, buildings: list[str]) -> tuple[int, int]:
-    """ROWS valid residents, two to a room, in a new unit of each seeded building; the byte
-    offset where row KILL_AFTER_ROW starts, and the number of rooms."""
-    offset = 0
+def write_roster(path: Path, compound: str, buildings: list[str]) -> int:
+    """ROWS valid residents, two to a room, in a new unit of each seeded building; the number
+    of rooms."""
     rooms: set[tuple[str, str]] = set()
     with path.open("w", encoding="utf-8", newline="") as f:
         out = csv.writer(f)
         out.writerow(HEADER)
         for i in range(ROWS):
-            if i == KILL_AFTER_ROW:
-                f.flush()
-                offset = path.stat().st_size
             male = i % 2 == 0
             born = date(1940, 1, 1) + timedelta(days=i % 25_000)
             room_index = i // 2
@@ -150,29 +160,18 @@ def write_roster(path: Path, compound: str, buildings: list[str]) -> tuple[int, 
                     "独居" if i % 10 == 0 else "",
                 ]
             )
-    return offset, len(rooms)
+    return len(rooms)
 
 
-def read_position(pid: int, path: Path) -> int | None:
-    """Where the process is reading `path`, or None while it does not have it open."""
-    fds = Path(f"/proc/{pid}/fd")
-    try:
-        entries = list(fds.iterdir())
-    except OSError:
-        return None
-    for fd in entries:
-        try:
-            if os.readlink(fd) != str(path):
-                continue
-            for line in Path(f"/proc/{pid}/fdinfo/{fd.name}").read_text().splitlines():
-                if line.startswith("pos:"):
-                    return int(line.split()[1])
-        except OSError:
-            continue
-    return None
+WRITTEN_UNSEEN = (
+    "SELECT COUNT(*) FROM people_resident WHERE imported_by_id IN"
+    " (SELECT id FROM people_residentimport WHERE status = 'writing')"
+)
+MARKED = ("people_resident", "people_household", "people_vulnerability")
 
 
-def register(db: Database) -> dict[str, int]:
+def register(db: Database, *, as_seen: bool = True) -> dict[str, int]:
+    """Rows of the register's tables: as everyone sees them (published), or all there are."""
     tables = {
         "residents": "people_resident",
         "households": "people_household",
@@ -180,8 +179,17 @@ def register(db: Database) -> dict[str, int]:
         "units": "core_unit",
         "rooms": "core_room",
     }
-    counts = {name: db.count(f"SELECT COUNT(*) FROM {table}") for name, table in tables.items()}  # noqa: S608
-    counts["from the file"] = db.count(f"SELECT COUNT(*) FROM people_resident WHERE {FROM_FILE}")  # noqa: S608
+
+    def seen(table: str) -> str:
+        return published_sql(table) if as_seen and table in MARKED else "1 = 1"
+
+    counts = {
+        name: db.count(f"SELECT COUNT(*) FROM {table} WHERE {seen(table)}")  # noqa: S608
+        for name, table in tables.items()
+    }
+    counts["from the file"] = db.count(
+        f"SELECT COUNT(*) FROM people_resident WHERE {FROM_FILE} AND {seen('people_resident')}"  # noqa: S608
+    )
     return counts
 
 
@@ -202,7 +210,7 @@ def assert_sound(db: Database) -> None:
         assert db.count(sql) == 0, what
 
 
-def test_a_killed_import_leaves_nothing_and_a_rerun_imports_every_row_once(
+def test_a_killed_import_shows_nothing_a_rerun_imports_every_row_once_and_its_rows_are_cleared(
     crash_db: Database, tmp_path: Path
 ) -> None:
     db = crash_db
@@ -215,8 +223,7 @@ def test_a_killed_import_leaves_nothing_and_a_rerun_imports_every_row_once(
         )
     ]
     roster = (tmp_path / "roster.csv").resolve()
-    kill_at, rooms = write_roster(roster, str(compound), buildings)
-    size = roster.stat().st_size
+    rooms = write_roster(roster, str(compound), buildings)
     before = register(db)
     assert before["residents"] == 50
     assert before["from the file"] == 0
@@ -227,26 +234,20 @@ def test_a_killed_import_leaves_nothing_and_a_rerun_imports_every_row_once(
         [sys.executable, "-m", "linli.cli", *command],
         env=db.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
-    position: int | None = None
-    deadline = time.monotonic() + 60
+    written = 0
+    deadline = time.monotonic() + 120
     try:
         while True:
-            position = read_position(child.pid, roster)
-            if position is not None and position >= kill_at:
+            written = db.count(WRITTEN_UNSEEN)
+            if written >= KILL_AFTER_ROWS:
                 break
             if child.poll() is not None or time.monotonic() > deadline:
                 log.seek(0)
                 pytest.fail(
-                    f"the import was never caught mid-file (read position {position} of {size}, "
-                    f"wanted {kill_at}; exit status {child.poll()}):\n{log.read()}"
+                    f"the import was never caught writing ({written} rows written unseen, "
+                    f"wanted {KILL_AFTER_ROWS}; exit status {child.poll()}):\n{log.read()}"
                 )
-            time.sleep(0.005)
-        # Not vacuous: the child is alive and has not read the whole file yet.
-        assert child.poll() is None, "the import finished before it could be killed"
-        assert position < size, (
-            f"the import had read the whole file ({position} of {size} bytes) before the kill: "
-            "make the roster bigger"
-        )
+            time.sleep(0.01)
         os.kill(child.pid, signal.SIGKILL)
     finally:
         if child.poll() is None:
@@ -255,7 +256,14 @@ def test_a_killed_import_leaves_nothing_and_a_rerun_imports_every_row_once(
         log.close()
     assert child.returncode == -signal.SIGKILL
 
-    assert register(db) == before, "a killed import left rows behind"
+    # Not vacuous: rows were committed, and not all of them.
+    written = db.count(WRITTEN_UNSEEN)
+    assert KILL_AFTER_ROWS <= written < ROWS, written
+    seen = register(db)
+    assert seen.pop("units") >= before["units"] and seen.pop("rooms") >= before["rooms"]
+    assert seen == {k: v for k, v in before.items() if k not in ("units", "rooms")}, (
+        "a killed import left rows that are seen"
+    )
     assert_sound(db)
 
     done = _linli(db, *command)
@@ -271,3 +279,17 @@ def test_a_killed_import_leaves_nothing_and_a_rerun_imports_every_row_once(
     distinct = f"SELECT COUNT(DISTINCT id_number) FROM people_resident WHERE {FROM_FILE}"  # noqa: S608
     assert db.count(distinct) == ROWS
     assert_sound(db)
+
+    # The worker's round gives up the killed import (its heartbeat stopped), then clears it.
+    db.execute("UPDATE people_residentimport SET status = 'crashed' WHERE status = 'writing'")
+    cleared = _linli(db, "manage", "shell", "-c", CLEAR)
+    assert cleared.returncode == 0, cleared.stderr
+    assert int(cleared.stdout.split()[-1]) >= written
+    assert register(db, as_seen=False) == after
+    assert_sound(db)
+
+
+CLEAR = (
+    "from linli.people.actions.imports import do_clear_crashed_imports;"
+    "print(do_clear_crashed_imports())"
+)

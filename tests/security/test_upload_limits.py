@@ -36,6 +36,12 @@ def bomb(path: Path, megabytes: int) -> Path:
         + filler * count
         + "</sst>"
     ).encode()
+    if b"sharedStrings" not in parts["[Content_Types].xml"]:  # so that a reader reads them
+        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+            b"</Types>",
+            b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.'
+            b'openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+        )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
         for name, data in parts.items():
             out.writestr(name, data)

@@ -15,9 +15,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from linli.core.models import Community, User
-from linli.people.importer import Importer
+from linli.people.importer import WRITE_BATCH, Importer, apply_changes, pause_for_others
 from linli.people.importer import count_rows as count_file_rows
-from linli.people.models import ResidentImport
+from linli.people.models import Household, ImportChange, Resident, ResidentImport, Vulnerability
 
 SUFFIXES = (".xlsx", ".csv")
 
@@ -43,11 +43,13 @@ def report_progress(record_id: int, rows: int) -> None:
 
 
 STALLED_MESSAGE = _("The import stopped (its worker was stopped); nothing was imported.")
+# Statuses of an import at work; an import stopped in the first two has published nothing.
+AT_WORK = (ResidentImport.Status.RUNNING, ResidentImport.Status.WRITING)
 
 
 def is_stalled(record: ResidentImport) -> bool:
-    """Whether a running import's worker has gone quiet (a read: nothing is written)."""
-    if record.status != ResidentImport.Status.RUNNING:
+    """Whether an import's worker has gone quiet (a read: nothing is written)."""
+    if record.status not in (*AT_WORK, ResidentImport.Status.APPLYING):
         return False
     beat = cache.get(heartbeat_key(record.pk))
     last = float(beat) if beat is not None else record.created_at.timestamp()
@@ -57,31 +59,58 @@ def is_stalled(record: ResidentImport) -> bool:
 def as_seen(record: ResidentImport) -> ResidentImport:
     """The record as its page shows it: a stalled import already as stopped, although only the
     worker's every-minute round writes that down (a page read writes nothing)."""
-    if is_stalled(record):
+    if record.status in AT_WORK and is_stalled(record):
         record.status = ResidentImport.Status.CRASHED
         record.message = str(STALLED_MESSAGE)
     return record
 
 
 def do_give_up_stalled_imports(only: ResidentImport | None = None) -> int:
-    """Mark as crashed the running imports (all of them, or `only` this one) whose worker has
-    gone quiet. Their rows were never committed (an import is one transaction), so the page can
-    say so instead of spinning."""
-    running = ResidentImport.objects.filter(status=ResidentImport.Status.RUNNING)
+    """Mark as crashed the imports at work (all of them, or `only` this one) whose worker has
+    gone quiet before they published anything: their rows were never seen, and
+    `do_clear_crashed_imports` deletes those written. A published import whose worker stopped
+    while it applied its changes is resumed instead."""
+    at_work = ResidentImport.objects.filter(status__in=AT_WORK)
     if only is not None:
-        running = running.filter(pk=only.pk)
+        at_work = at_work.filter(pk=only.pk)
     given_up = 0
-    for record in running:
+    for record in at_work:
         if not is_stalled(record):
             continue
-        given_up += ResidentImport.objects.filter(
-            pk=record.pk, status=ResidentImport.Status.RUNNING
-        ).update(
+        given_up += ResidentImport.objects.filter(pk=record.pk, status=record.status).update(
             status=ResidentImport.Status.CRASHED,
             message=STALLED_MESSAGE,
             finished_at=timezone.now(),
         )
+    if only is None:
+        for record in ResidentImport.objects.filter(status=ResidentImport.Status.APPLYING):
+            if is_stalled(record):
+                report_progress(record.pk, record.rows_done)
+                apply_changes(record, record.uploaded_by)
     return given_up
+
+
+def do_clear_crashed_imports() -> int:
+    """Delete the rows that imports stopped before publishing had written (nobody ever saw
+    them), in short transactions; the rows deleted."""
+    deleted = 0
+    crashed = ResidentImport.objects.filter(status=ResidentImport.Status.CRASHED)
+    for record in crashed:
+        ImportChange.objects.filter(resident_import=record).delete()
+        for model in (Vulnerability, Resident, Household):
+            while True:
+                with transaction.atomic():
+                    pks = list(
+                        model.all_rows.filter(imported_by=record).values_list("pk", flat=True)[
+                            :WRITE_BATCH
+                        ]
+                    )
+                    if not pks:
+                        break
+                    model.all_rows.filter(pk__in=pks).delete()
+                deleted += len(pks)
+                pause_for_others()
+    return deleted
 
 
 def do_delete_old_uploads(now: datetime | None = None) -> int:
@@ -99,7 +128,7 @@ def do_delete_old_uploads(now: datetime | None = None) -> int:
 
 def rows_done(record: ResidentImport) -> int:
     """Rows checked so far: from the shared cache while running, from the record afterwards."""
-    if record.status == ResidentImport.Status.RUNNING:
+    if record.status in AT_WORK:
         return int(cache.get(progress_key(record.pk), 0))
     return record.rows_done
 
@@ -217,8 +246,8 @@ def do_run_resident_import(
     progress: Callable[[int], None] | None = None,
     count_first: bool = True,
 ) -> ResidentImport:
-    """Run a queued import. The rows are written in one transaction of their own (all or
-    nothing); the record's status is kept outside it so that it survives a rollback."""
+    """Run a queued import: checked, written unseen, published in one step (all or nothing as
+    anyone sees it, `linli.people.importer`)."""
     claimed = ResidentImport.objects.filter(
         pk=record.pk, status=ResidentImport.Status.PENDING
     ).update(status=ResidentImport.Status.RUNNING)
@@ -242,10 +271,13 @@ def do_run_resident_import(
         with translation.override(record.language):
             outcome = importer.run(path)
     except Exception as exc:
-        record.status = ResidentImport.Status.CRASHED
-        record.message = f"{type(exc).__name__}: {exc}"[:2000]
-        record.finished_at = timezone.now()
-        record.save(update_fields=["status", "message", "finished_at"])
+        # Published already (stopped while applying its changes), it stays so, to be resumed.
+        ResidentImport.objects.filter(pk=record.pk, status__in=AT_WORK).update(
+            status=ResidentImport.Status.CRASHED, finished_at=timezone.now()
+        )
+        ResidentImport.objects.filter(pk=record.pk).update(
+            message=f"{type(exc).__name__}: {exc}"[:2000]
+        )
         raise
     if outcome.committed:
         record.status = ResidentImport.Status.DONE
