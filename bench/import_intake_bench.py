@@ -210,8 +210,8 @@ def api_token(env: dict[str, str]) -> str:
 def timed_import(env: dict[str, str], roster: Path, *extra: str) -> tuple[float, str]:
     started = time.monotonic()
     done = linli(env, "import", "residents", str(roster), "--community", COMMUNITY, *extra)
-    output = (done.stdout + done.stderr).strip().splitlines()
-    return time.monotonic() - started, output[-1] if output else f"exit {done.returncode}"
+    output = done.stdout.strip().splitlines()
+    return time.monotonic() - started, output[-1] if output else done.stderr[-300:]
 
 
 def run_backend(name: str, env: dict[str, str], roster: Path, args: argparse.Namespace) -> dict:

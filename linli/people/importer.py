@@ -1,34 +1,33 @@
 """Roster import (xlsx or csv): recognise the headers, validate every row, write all or nothing.
 
-Three passes, so that an import never holds the database's write lock for long (on SQLite there
-is one, and the hotline, the public form and the API all need it):
+One pass over the file, streamed (csv.reader / openpyxl read-only), that never holds the
+database's write lock for long (on SQLite there is one, and the hotline, the public form and the
+API all need it): rows are read and checked outside any transaction, and every BATCH clean rows
+are matched against the register (a re-import updates the residents it finds, by identity
+number, else by name and room) and written in one short transaction of their own, through the
+fastest path of the database (COPY on PostgreSQL, executemany on SQLite). Reading and checking
+the next batch is the pause in which everyone else writes.
 
-1. Check: the file is streamed (csv.reader / openpyxl read-only) and every row validated outside
-   any transaction; the clean rows are matched against the register (a re-import updates the
-   residents it finds, by identity number, else by name and room) and spooled to a temporary
-   file. A dry run or a file with errors stops here having written nothing.
-2. Write: the spooled rows go in short transactions of WRITE_BATCH rows, through the fastest path
-   of the database (COPY on PostgreSQL, executemany on SQLite), under the import's mark: new
-   households, residents and groups carry `imported_by`, and the register hides them while their
-   import is WRITING; changes to residents already there are staged as `ImportChange` rows. Then
-   one short step publishes everything at once (the import's status leaves WRITING). An import
-   stopped before that is CRASHED, its rows never seen, and deleted by a periodic job.
-3. Apply: the staged changes are applied batch by batch, each batch deleting what it applied, so
-   an import stopped here is resumed where it was (it is already published: it rolls forward).
+All or nothing as anyone sees it: the rows are written under the import's mark. New households,
+residents and groups carry `imported_by`, and the register hides them while their import is
+WRITING; changes to residents already there are staged as `ImportChange` rows. After the first
+bad row nothing more is written but every row is still checked, so the report is complete, and
+the rows written so far are deleted. A clean file is published in one short step (the import's
+status leaves WRITING), and its staged changes are then applied batch by batch, each batch
+deleting what it applied, so that an import stopped there is resumed where it was (published, it
+rolls forward). An import stopped before publishing is CRASHED: its rows were never seen, and a
+periodic job deletes them. A dry run writes nothing at all.
 """
 
 import json
-import pickle
 import re
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import Any, NamedTuple
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Field, Model
 from django.utils import timezone
@@ -52,12 +51,12 @@ from linli.people.models import (
 )
 from linli.people.search import fill_search_keys, name_keys
 
-BATCH = 5000  # rows checked and matched together (reads only)
 # Rows written in one transaction: short enough that a request waiting for the write lock
-# behind one is served well within a second.
-WRITE_BATCH = 2000
-# A SQLite writer that finds the lock taken retries at most every 100 ms (its busy handler):
-# pausing longer than that after each batch lets every waiting request in before the next one.
+# behind one is served well within a second (bench/import_intake_bench.py).
+BATCH = 5000
+# A SQLite writer that finds the lock taken retries at most every 100 ms (its busy handler): a
+# gap longer than that between two write transactions lets every waiting request in. Checking
+# the next batch of a file takes longer than that; applying staged changes does not, and waits.
 SQLITE_PAUSE = 0.12
 # After this many new or changed rows the database's statistics are refreshed: without them a
 # planner that still thinks a community has a few hundred residents picks the wrong index.
@@ -307,6 +306,10 @@ class Importer:
         self.today = timezone.localdate()
         self.outcome = Outcome()
         self.pending: list[Row] = []
+        self.path = Path()
+        self.mark: int | None = None  # the import whose mark the written rows carry
+        self.staged = False  # whether changes to residents already there wait to be applied
+        self.last_commit = 0.0
         self.seen_ids: dict[int | str, int] = {}
         self.seen_names: dict[tuple[str, tuple[int, str, str]], int] = {}
 
@@ -353,25 +356,41 @@ class Importer:
         self.room_ids = IdAllocator(Room)
 
     def run(self, path: Path) -> Outcome:
+        self.path = path
         try:
-            self._load_register()
-            with tempfile.TemporaryFile(dir=_spool_dir()) as spool:
-                self._check_file(path, spool)
-                if not self.outcome.error_count and not self.dry_run:
-                    spool.seek(0)
-                    self._write(spool, path)
+            self._check_file(path)
         except (Invalid, Refused) as exc:
             self.outcome.add_error(1, "", str(exc))
+        except BaseException:
+            self._stopped()
+            raise
+        if self.mark is not None:
+            try:
+                if self.outcome.error_count:
+                    clear_rows(self.mark)  # nobody saw them
+                else:
+                    self._publish(self.mark)
+            except BaseException:
+                self._stopped()
+                raise
+            if self.outcome.committed:
+                apply_changes(self.mark, self.actor, progress=self.progress)
+                if self.record is None:
+                    ResidentImport.objects.filter(pk=self.mark).update(finished_at=timezone.now())
+            elif self.record is None:
+                ResidentImport.objects.filter(pk=self.mark).update(
+                    status=ResidentImport.Status.FAILED, finished_at=timezone.now()
+                )
         if self.outcome.committed and self.outcome.created + self.outcome.updated >= ANALYZE_AFTER:
             refresh_planner_statistics()
         return self.outcome
 
-    # Pass 1: check every row, match the clean ones, spool them. Reads only.
-    def _check_file(self, path: Path, spool: IO[bytes]) -> None:
+    def _check_file(self, path: Path) -> None:
         rows = read_rows(path)
-        header = next(rows, None)
+        header = next(rows, None)  # a file past the upload limits is refused here, unread
         if header is None:
             raise Invalid(_("the file is empty"))
+        self._load_register()
         self.columns, self.header_names = map_columns(header)
         missing = [c for c in REQUIRED if c not in self.columns]
         if "id_number" not in self.columns and not {"date_of_birth", "sex"} <= self.columns.keys():
@@ -386,15 +405,15 @@ class Importer:
                 continue  # blank lines between blocks of a hand-made roster
             self.outcome.rows += 1
             row = self._check(number, values)
-            # After the first error nothing will be written: the rest is only checked.
+            # After the first error nothing more is written: the rest is only checked.
             if row is not None and not self.outcome.error_count:
                 self.pending.append(row)
                 if len(self.pending) >= BATCH:
-                    self._match(spool)
+                    self._flush()
             if self.progress and self.outcome.rows % 2000 == 0:
                 self.progress(self.outcome.rows)
         if not self.outcome.error_count:
-            self._match(spool)
+            self._flush()
         if self.progress:
             self.progress(self.outcome.rows)
 
@@ -575,12 +594,25 @@ class Importer:
             return None
         return (building_id, unit, room)
 
-    def _match(self, spool: IO[bytes]) -> None:
-        """Spool the pending rows, each with the resident it updates (0 for a new one) and
-        whether that changes anything; count them as the outcome will."""
+    def _flush(self) -> None:
         rows, self.pending = self.pending, []
         if not rows:
             return
+        entries = self._match(rows)
+        if self.dry_run:
+            return
+        if self.mark is None:
+            self._start_writing()
+        pause_for_others(self.last_commit)
+        with transaction.atomic():
+            self.staged |= self._write_batch(entries)
+        self.last_commit = time.monotonic()
+        if self.progress:
+            self.progress(self.outcome.rows)  # the heartbeat of an import that writes
+
+    def _match(self, rows: list[Row]) -> list[tuple[Row, int, bool]]:
+        """Each row with the resident it updates (0 for a new one) and whether that changes
+        anything, counted as the outcome will be (a dry run's counts are a real run's)."""
         entries: list[tuple[Row, int, bool]] = []
         matched: list[tuple[int, Row, int | None]] = []
         for row in rows:
@@ -611,50 +643,43 @@ class Importer:
             else:
                 self.outcome.unchanged += 1
         self.outcome.created += len(rows) - len(matched)
-        pickle.dump(entries, spool, protocol=pickle.HIGHEST_PROTOCOL)
+        return entries
 
-    # Pass 2: write the spooled rows under the import's mark, in short transactions; publish.
-    def _write(self, spool: IO[bytes], path: Path) -> None:
-        record = self.record
-        if record is None:  # called directly (tests, the demo seed): a record to mark rows with
-            record = ResidentImport.objects.create(
+    def _start_writing(self) -> None:
+        if self.record is None:  # called directly (tests, the demo seed): a record to mark by
+            self.mark = ResidentImport.objects.create(
                 community=self.community,
                 uploaded_by=self.actor,
-                file_name=path.name[:255],
+                file_name=self.path.name[:255],
                 status=ResidentImport.Status.WRITING,
-            )
+            ).pk
         else:
-            ResidentImport.objects.filter(pk=record.pk).update(status=ResidentImport.Status.WRITING)
-        self.mark = record.pk
-        staged = False
-        try:
-            for entries in _spooled(spool):
-                for start in range(0, len(entries), WRITE_BATCH):
-                    with transaction.atomic():
-                        staged |= self._write_batch(entries[start : start + WRITE_BATCH])
-                    pause_for_others()
-                    if self.progress:
-                        self.progress(self.outcome.rows)
-            published = ResidentImport.objects.filter(
-                pk=record.pk, status=ResidentImport.Status.WRITING
-            ).update(
-                status=ResidentImport.Status.APPLYING if staged else ResidentImport.Status.DONE,
-                rows_done=self.outcome.rows,
-                created=self.outcome.created,
-                updated=self.outcome.updated,
-                unchanged=self.outcome.unchanged,
+            ResidentImport.objects.filter(pk=self.record.pk).update(
+                status=ResidentImport.Status.WRITING
             )
-            if not published:
-                raise RuntimeError("the import was given up while it was writing")
-        except BaseException:
-            ResidentImport.objects.filter(
-                pk=record.pk, status=ResidentImport.Status.WRITING
-            ).update(status=ResidentImport.Status.CRASHED, finished_at=timezone.now())
-            raise
+            self.mark = self.record.pk
+
+    def _publish(self, mark: int) -> None:
+        """Show everything the import wrote, in one step."""
+        published = ResidentImport.objects.filter(
+            pk=mark, status=ResidentImport.Status.WRITING
+        ).update(
+            status=ResidentImport.Status.APPLYING if self.staged else ResidentImport.Status.DONE,
+            rows_done=self.outcome.rows,
+            created=self.outcome.created,
+            updated=self.outcome.updated,
+            unchanged=self.outcome.unchanged,
+        )
+        if not published:
+            raise RuntimeError("the import was given up while it was writing")
         self.outcome.committed = True
-        apply_changes(record, self.actor, progress=self.progress, rows=self.outcome.rows)
-        if self.record is None:
-            ResidentImport.objects.filter(pk=record.pk).update(finished_at=timezone.now())
+
+    def _stopped(self) -> None:
+        """An import stopped by an error before publishing: what it wrote is never shown."""
+        if self.mark is not None:
+            ResidentImport.objects.filter(
+                pk=self.mark, status=ResidentImport.Status.WRITING
+            ).update(status=ResidentImport.Status.CRASHED, finished_at=timezone.now())
 
     def _write_batch(self, entries: list[tuple[Row, int, bool]]) -> bool:
         """Write one batch; whether it staged changes to residents already in the register."""
@@ -728,28 +753,33 @@ class Importer:
         return {room: self.households[room] for room in first_phone}
 
 
-def _spool_dir() -> Path:
-    directory = Path(settings.IMPORT_DIR)
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
-
-
-def _spooled(spool: IO[bytes]) -> Iterator[list[tuple[Row, int, bool]]]:
-    while True:
-        try:
-            yield pickle.load(spool)  # noqa: S301 (our own file, written by this import)
-        except EOFError:
-            return
-
-
 def _as_json(values: tuple[object, ...]) -> list[object]:
     return [v.isoformat() if isinstance(v, date) else v for v in values]
 
 
-def pause_for_others() -> None:
-    """Between two write batches on SQLite, long enough for every waiting writer to get in."""
+def pause_for_others(since: float = 0.0) -> None:
+    """Before the next write transaction on SQLite: a gap since the last one (committed at
+    `since`, a monotonic time) long enough for every waiting writer to get in."""
     if connection.vendor == "sqlite":
-        time.sleep(SQLITE_PAUSE)
+        time.sleep(max(0.0, since + SQLITE_PAUSE - time.monotonic()))
+
+
+def clear_rows(mark: int) -> int:
+    """Delete the rows an unpublished import wrote, in short transactions; how many."""
+    deleted = 0
+    ImportChange.objects.filter(resident_import_id=mark).delete()
+    for model in (Vulnerability, Resident, Household):
+        while True:
+            with transaction.atomic():
+                pks = list(
+                    model.all_rows.filter(imported_by=mark).values_list("pk", flat=True)[:BATCH]
+                )
+                if not pks:
+                    break
+                model.all_rows.filter(pk__in=pks).delete()
+            deleted += len(pks)
+            pause_for_others(time.monotonic())
+    return deleted
 
 
 def insert_tags(
@@ -763,15 +793,11 @@ def insert_tags(
 
 
 # Pass 3: apply the staged changes to residents already in the register.
-def apply_changes(
-    record: ResidentImport,
-    actor: User,
-    *,
-    progress: Callable[[int], None] | None = None,
-    rows: int = 0,
-) -> int:
-    """Apply what `record` staged, batch by batch (each in its own transaction, deleting what it
-    applied), then mark it done. Safe to call again on an import stopped halfway."""
+def apply_changes(mark: int, actor: User, *, progress: Callable[[int], None] | None = None) -> int:
+    """Apply what the published import `mark` staged, batch by batch (each in its own
+    transaction, deleting what it applied), then mark it done; how many residents changed.
+    Safe to call again on an import stopped halfway."""
+    record = ResidentImport.objects.get(pk=mark)
     today = timezone.localdate()
     fields = [*UPDATABLE, "household_id", "name_pinyin", "name_initials", "phone_tail", "id_tail"]
     sql = (
@@ -787,9 +813,7 @@ def apply_changes(
     applied = 0
     while True:
         with transaction.atomic():
-            batch = list(
-                ImportChange.objects.filter(resident_import=record).order_by("pk")[:WRITE_BATCH]
-            )
+            batch = list(ImportChange.objects.filter(resident_import=record).order_by("pk")[:BATCH])
             if not batch:
                 break
             residents = Resident.all_rows.in_bulk([c.resident_id for c in batch])
@@ -834,9 +858,9 @@ def apply_changes(
             insert_tags(record.community_id, record.pk, sorted(tag_rows - have), today)
             ImportChange.objects.filter(pk__in=[c.pk for c in batch]).delete()
             applied += len(changed)
-        pause_for_others()
+        pause_for_others(time.monotonic())
         if progress:
-            progress(rows)
+            progress(record.rows_done)
     ResidentImport.objects.filter(pk=record.pk, status=ResidentImport.Status.APPLYING).update(
         status=ResidentImport.Status.DONE
     )

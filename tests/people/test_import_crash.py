@@ -32,12 +32,12 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 from linli.lib.idcard import make_id_number
-from linli.people.importer import WRITE_BATCH
+from linli.people.importer import BATCH
 from linli.people.models import published_sql
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 30_000
-KILL_AFTER_ROWS = 2 * WRITE_BATCH  # two batches committed, well before the end of the file
+KILL_AFTER_ROWS = 2 * BATCH  # two batches committed, well before the end of the file
 REGION = "650102"  # no seeded resident has it: the file's people are told apart by it
 FROM_FILE = f"id_number LIKE '{REGION}%'"
 HEADER = ["姓名", "性别", "身份证号", "联系电话", "小区", "楼号", "单元", "室号", "特殊人群"]

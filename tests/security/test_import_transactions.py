@@ -52,7 +52,7 @@ def register_as_seen(user: User, community: Community) -> dict[str, object]:
 
 @pytest.fixture
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(importer_module, "WRITE_BATCH", 2)
+    monkeypatch.setattr(importer_module, "BATCH", 2)
     monkeypatch.setattr(importer_module, "SQLITE_PAUSE", 0)
 
 
@@ -81,11 +81,28 @@ def test_a_roster_is_checked_outside_any_transaction_and_written_in_short_ones(
     assert seen, "the import reported no progress"
     assert not any(in_transaction for _s, in_transaction, _n, _all in seen)
     writing = [(n, total) for status, _t, n, total in seen if status == "writing"]
-    # Three batches of two rows, each committed on its own, none of them seen until the end.
-    assert [total for _n, total in writing] == [2, 4, 5]
+    # Three batches of two rows, each committed on its own, then the end of the file: none of
+    # them seen until the import publishes them.
+    assert [total for _n, total in writing] == [2, 4, 5, 5]
     assert {n for n, _total in writing} == {0}
     assert Resident.objects.count() == 5
     assert ResidentImport.objects.get().status == ResidentImport.Status.DONE
+
+
+def test_a_bad_row_after_batches_were_written_leaves_nothing_behind(
+    tmp_path: Path, community_a: Community, worker_a: User, small_batches: None
+) -> None:
+    make_compound(community_a)
+    seen: list[int] = []
+    bad = [*NEW[:2], "310101198001011257", *NEW[3:]]  # a wrong check digit, on the last row
+    outcome = Importer(
+        community_a, worker_a, progress=lambda _n: seen.append(Resident.all_rows.count())
+    ).run(write_xlsx(tmp_path / "r.xlsx", [*GOOD, NEW, bad]))
+    assert not outcome.committed and outcome.error_count == 1
+    assert max(seen) == 4  # two batches were written …
+    assert not Resident.all_rows.exists() and not Household.all_rows.exists()  # … and taken back
+    assert not Vulnerability.all_rows.exists()
+    assert ResidentImport.objects.get().status == ResidentImport.Status.FAILED
 
 
 def test_a_dry_run_writes_nothing_at_all(

@@ -15,9 +15,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from linli.core.models import Community, User
-from linli.people.importer import WRITE_BATCH, Importer, apply_changes, pause_for_others
+from linli.people.importer import Importer, apply_changes, clear_rows
 from linli.people.importer import count_rows as count_file_rows
-from linli.people.models import Household, ImportChange, Resident, ResidentImport, Vulnerability
+from linli.people.models import ResidentImport
 
 SUFFIXES = (".xlsx", ".csv")
 
@@ -86,31 +86,15 @@ def do_give_up_stalled_imports(only: ResidentImport | None = None) -> int:
         for record in ResidentImport.objects.filter(status=ResidentImport.Status.APPLYING):
             if is_stalled(record):
                 report_progress(record.pk, record.rows_done)
-                apply_changes(record, record.uploaded_by)
+                apply_changes(record.pk, record.uploaded_by)
     return given_up
 
 
 def do_clear_crashed_imports() -> int:
     """Delete the rows that imports stopped before publishing had written (nobody ever saw
     them), in short transactions; the rows deleted."""
-    deleted = 0
     crashed = ResidentImport.objects.filter(status=ResidentImport.Status.CRASHED)
-    for record in crashed:
-        ImportChange.objects.filter(resident_import=record).delete()
-        for model in (Vulnerability, Resident, Household):
-            while True:
-                with transaction.atomic():
-                    pks = list(
-                        model.all_rows.filter(imported_by=record).values_list("pk", flat=True)[
-                            :WRITE_BATCH
-                        ]
-                    )
-                    if not pks:
-                        break
-                    model.all_rows.filter(pk__in=pks).delete()
-                deleted += len(pks)
-                pause_for_others()
-    return deleted
+    return sum(clear_rows(pk) for pk in crashed.values_list("pk", flat=True))
 
 
 def do_delete_old_uploads(now: datetime | None = None) -> int:
