@@ -4,6 +4,7 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 DEMO_PASSWORD ?= linli-demo-2026
 DEMO_ARGS ?= --streets 1 --communities 2 --residents 3000 --seed 1
+PORT ?= 8000
 
 .PHONY: demo install install-test system-deps lint test test-unit test-e2e messages bench clean
 
@@ -17,11 +18,11 @@ install: $(BIN)/pip
 install-test: $(BIN)/pip
 	$(BIN)/pip install -q -e '.[test]'
 
-# Installs, migrates, seeds a demo street (replacing earlier demo data) and serves on :8000.
+# Installs, migrates, seeds a demo street (replacing earlier demo data) and serves on :$(PORT).
 demo: install
 	$(BIN)/linli manage migrate --noinput -v0
 	$(BIN)/linli seed $(DEMO_ARGS) --password $(DEMO_PASSWORD) --reset
-	$(BIN)/linli serve
+	$(BIN)/linli serve --port $(PORT)
 
 # Debian's chromium, a CJK font and gettext, when missing.
 system-deps:

@@ -80,10 +80,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
-    "axes",
+    "linli.core.thirdparty.AxesConfig",
     "simple_history",
     "django_tasks",
-    "django_tasks_db",
+    "linli.core.thirdparty.TasksConfig",
     "linli.core",
     "linli.people",
     "linli.ledger",
@@ -270,6 +270,7 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"one_line_refusals": {"()": "linli.lib.logs.OneLineRefusals"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["one_line_refusals"]}},
     "root": {"handlers": ["console"], "level": env_str("LINLI_LOG_LEVEL", "WARNING")},
 }

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.core.models import Community, PiiAccess, PiiAlert, User
+from linli.core.models import Community, PiiAccess, PiiAlert, Team, User
 from linli.core.scoping import community_path
 
 logger = logging.getLogger("linli.security")
@@ -156,3 +156,45 @@ def do_review_pii_alert(alert: PiiAlert, *, actor: User, note: str) -> PiiAlert:
         alert.review_note = note[:300]
         alert.save(update_fields=["reviewed_at", "reviewed_by", "review_note"])
     return alert
+
+
+@transaction.atomic
+def do_save_team(
+    community: Community,
+    *,
+    actor: User,
+    name: str,
+    members: list[User],
+    lead: User | None = None,
+    team: Team | None = None,
+) -> Team:
+    """Create a team of `community`, or change `team`: its name, lead and members (the lead is
+    one of them). Every member works in the community; a team has at least one member."""
+    name = " ".join(name.split())
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = _("the team needs a name")
+    elif len(name) > 100:
+        errors["name"] = _("the name is longer than 100 characters")
+    elif (
+        Team.objects.filter(community=community, name=name)
+        .exclude(pk=team.pk if team else 0)
+        .exists()
+    ):
+        errors["name"] = _("this community already has a team of that name")
+    people = list({u.pk: u for u in [*members, *([lead] if lead else [])]}.values())
+    if not members:
+        errors["members"] = _("a team needs at least one member")
+    strangers = [u.username for u in people if u.community_id != community.pk or not u.is_active]
+    if strangers:
+        errors["members"] = _("not of this community: %(names)s") % {"names": ", ".join(strangers)}
+    if team is not None and team.community_id != community.pk:
+        errors["name"] = _("this team is of another community")
+    if errors:
+        raise ValidationError(errors)
+    if team is None:
+        team = Team(community=community)
+    team.name, team.lead = name, lead
+    team.save()
+    team.members.set(people)
+    return team

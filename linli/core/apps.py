@@ -19,13 +19,20 @@ class CoreConfig(LinliAppConfig):
     name = "linli.core"
     label = "core"
     verbose_name = _("Tenancy and roles")
-    route_objects = {"core:pii-alert-review": {"pk": "pii_alert"}}
+    route_objects = {"core:pii-alert-review": {"pk": "pii_alert"}, "core:team-edit": {"pk": "team"}}
 
     def nav_items(self) -> Sequence[NavItem]:
         from linli.core.selectors import can_review_access
 
         return (
             NavItem("core:home", _("Home"), order=0),
+            NavItem(
+                "core:teams",
+                _("Teams"),
+                Cap.HANDLE_REQUESTS,
+                order=85,
+                also=lambda u: u.community_id is not None,
+            ),
             NavItem(
                 "core:pii-log",
                 _("Access log"),

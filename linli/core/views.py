@@ -16,13 +16,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from linli.core.access import PUBLIC, SIGNED_IN, access
-from linli.core.actions import client_ip, do_review_pii_alert
+from linli.core.actions import client_ip, do_review_pii_alert, do_save_team
 from linli.core.decorators import capability_required
+from linli.core.forms import TeamForm
 from linli.core.http import AuthedRequest
-from linli.core.models import PiiAlert, User
+from linli.core.models import PiiAlert, Team, User
 from linli.core.plugins import home_panels
 from linli.core.roles import Cap, Role
-from linli.core.scoping import get_for_user
+from linli.core.scoping import get_for_user, scoped
 from linli.core.selectors import AccessFilters, access_log, can_review_access, open_alerts
 from linli.lib import ratelimit
 from linli.lib.xlsx import Sheet
@@ -157,3 +158,69 @@ def locked_out(
 @access(PUBLIC)
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
+
+
+# --- Teams --------------------------------------------------------------------------------------
+
+manages_teams = capability_required(Cap.HANDLE_REQUESTS, in_community=True)
+
+
+def _team_form(request: AuthedRequest, team: Team | None) -> TeamForm:
+    community = request.user.community
+    initial = (
+        {"name": team.name, "lead": team.lead, "members": list(team.members.all())}
+        if team is not None
+        else {}
+    )
+    return TeamForm(
+        request.POST or None,
+        initial=initial,
+        people=User.objects.filter(community=community, is_active=True).order_by("username"),
+    )
+
+
+def _save_team(request: AuthedRequest, team: Team | None) -> HttpResponse:
+    form = _team_form(request, team)
+    community = request.user.community
+    assert community is not None  # noqa: S101 - the policy admits community staff only
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_save_team(
+                community,
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                lead=form.cleaned_data["lead"],
+                members=list(form.cleaned_data["members"]),
+                team=team,
+            )
+        except ValidationError as exc:
+            for name, errors in exc.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("core:teams")
+    return render(request, "core/team_form.html", {"form": form, "team": team})
+
+
+@manages_teams
+def teams(request: AuthedRequest) -> HttpResponse:
+    found = (
+        scoped(request.user, Team.objects.filter(community=request.user.community_id))
+        .select_related("lead")
+        .prefetch_related("members")
+        .order_by("name")
+    )
+    return render(request, "core/teams.html", {"teams": found})
+
+
+@manages_teams
+def team_new(request: AuthedRequest) -> HttpResponse:
+    return _save_team(request, None)
+
+
+@manages_teams
+def team_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    team = get_for_user(
+        request.user, Team.objects.filter(community=request.user.community_id), pk=pk
+    )
+    return _save_team(request, team)

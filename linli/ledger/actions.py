@@ -20,7 +20,16 @@ from django.utils.translation import gettext as _
 
 from linli.core.models import Community, Team, User
 from linli.core.roles import Cap
-from linli.ledger.models import Call, Category, Channel, Request, RequestEvent, Urgency, VisitPass
+from linli.ledger.models import (
+    URGENCY_RANK,
+    Call,
+    Category,
+    Channel,
+    Request,
+    RequestEvent,
+    Urgency,
+    VisitPass,
+)
 from linli.ledger.policy import REQUESTS
 from linli.ledger.signals import request_closed, request_done, request_opened, send_on_commit
 from linli.ledger.taxonomy import rule_hours
@@ -510,6 +519,40 @@ def do_record_emergency_call(request: Request, *, actor: User) -> Request:
         request.emergency_call_at = timezone.now()
         request.save(update_fields=["emergency_call_at"])
         _event(request, E.EMERGENCY_CALL, actor)
+    return request
+
+
+@transaction.atomic
+def do_link_request(
+    request: Request, *, actor: User, household: Household, resident: Resident | None = None
+) -> Request:
+    """Say whose request this is, after it was registered (an unknown caller, a typed room):
+    the household of the register and, if known, the resident. An open request is triaged again
+    with what the register says of them, and made more urgent if that calls for it, never less."""
+    request = _lock(request)
+    if household.community_id != request.community_id:
+        raise ValidationError({"household": _("this household is not in the request's community")})
+    if resident is not None and resident.household_id != household.pk:
+        raise ValidationError({"resident": _("this resident does not live in that household")})
+    if request.household_id == household.pk and request.resident_id == (resident and resident.pk):
+        raise ValidationError({"household": _("the request is already linked to them")})
+    request.household, request.resident = household, resident
+    fields = ["household", "resident"]
+    note = resident.name if resident is not None else household.room.address()
+    _event(request, E.LINKED, actor, note=note, data={"household": household.pk})
+    if request.is_open:
+        result = triage(
+            request.description, request.category, resident=resident, household=household,
+            today=timezone.localdate(),
+        )  # fmt: skip
+        if URGENCY_RANK[Urgency(result.urgency)] < URGENCY_RANK[Urgency(request.urgency)]:
+            old = request.urgency
+            request.urgency = result.urgency
+            request.deadline = deadline_for(request.category, result.urgency, request.created_at)
+            request.triage_reasons = result.reasons
+            fields += ["urgency", "deadline", "triage_reasons"]
+            _event(request, E.URGENCY, actor, data={"from": old, "to": result.urgency})
+    request.save(update_fields=fields)
     return request
 
 

@@ -4,7 +4,7 @@ from typing import Any
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.plugins import HomePanel, LinliAppConfig, NavItem, PeriodicJob
+from linli.core.plugins import HomePanel, LinliAppConfig, NavItem, PeriodicJob, SeedStep
 from linli.core.roles import Cap, takes_calls_only
 
 
@@ -15,6 +15,8 @@ class LedgerConfig(LinliAppConfig):
     verbose_name = _("Hotline and request ledger")
     route_objects = {
         "ledger:call-detail": {"pk": "call"},
+        "ledger:resident-requests": {"pk": "resident"},
+        "ledger:request-for-resident": {"pk": "resident"},
         "ledger:request-detail": {"pk": "request"},
         "ledger:request-pass": {"pk": "medical_request"},
         "ledger:pass-print": {"code": "pass_code"},
@@ -42,13 +44,32 @@ class LedgerConfig(LinliAppConfig):
         def tasks(request: Any) -> dict[str, Any]:
             return {"tasks": worklist(request.user, "mine")}
 
+        def counts(request: Any) -> dict[str, Any]:
+            from linli.ledger.selectors import open_counts
+
+            rows = open_counts(request.user)
+            total = {
+                k: sum(getattr(r, k) for r in rows)
+                for k in ("open", "emergency", "late", "unassigned")
+            }
+            return {"rows": rows, "total": total, "several": request.user.community_id is None}
+
         return (
             HomePanel("take-call", "ledger/home/_take_call.html", takes_calls_only, order=20),
+            # What is open, pressing, late or nobody's, for everyone who works the ledger.
+            HomePanel("open-requests", "ledger/home/_open_counts.html",
+                      lambda u: u.can(Cap.TAKE_CALLS) or u.can(Cap.HANDLE_REQUESTS),
+                      counts, order=25),
             # Those whose work is the tasks handed to them: volunteers and couriers.
             HomePanel("tasks", "ledger/home/_tasks.html",
                       lambda u: u.can(Cap.DO_TASKS) and not u.can(Cap.HANDLE_REQUESTS),
                       tasks, order=40),
         )  # fmt: skip
+
+    def seed_steps(self) -> Sequence[type[SeedStep]]:
+        from linli.ledger.seed import LedgerSeed
+
+        return (LedgerSeed,)
 
     def periodic_jobs(self) -> Sequence[PeriodicJob]:
         from linli.ledger.actions import do_escalate_late

@@ -4,7 +4,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from linli.ledger.models import Call, Category, Urgency
+from linli.ledger.models import Call, Category, Channel, Urgency
 from linli.lib.validation import Invalid, normalize_phone
 
 URGENCY_CHOICES = [("", _("As triaged")), *Urgency.choices]
@@ -89,3 +89,20 @@ class CallForm(forms.Form):
                 ),
             )
         return data
+
+
+class RequestForPersonForm(forms.Form):
+    """A request opened from the resident's page: at the desk, at the door, on the phone."""
+
+    channel = forms.ChoiceField(
+        label=_("How it came"),
+        choices=[(c.value, c.label) for c in (Channel.WALK_IN, Channel.DOOR, Channel.HOTLINE)],
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.filter(active=True)
+    )
+    description = forms.CharField(
+        label=_("What is needed"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=URGENCY_CHOICES, required=False)
+    urgency_reason = forms.CharField(label=_("Why this urgency"), max_length=200, required=False)

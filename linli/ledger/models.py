@@ -294,6 +294,7 @@ class RequestEvent(models.Model):
         ESCALATED = "escalated", _("Escalated")
         NOTE = "note", _("Note")
         PASS = "pass", _("Visit pass issued")
+        LINKED = "linked", _("Linked to the register")
 
     request = models.ForeignKey(Request, on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField(default=timezone.now)

@@ -17,7 +17,7 @@ from linli.ledger.models import Request
 # Every action on a request, as the request's page and the API name them.
 ACTIONS = (
     "claim", "assign", "start", "complete", "confirm", "reopen", "cancel", "urgency",
-    "call120", "merge", "note", "pass", "reveal",
+    "call120", "merge", "note", "pass", "reveal", "link",
 )  # fmt: skip
 # What changes who handles the request or closes it: the handle_requests capability, or the
 # request handed to the user.
@@ -65,13 +65,13 @@ class RequestPolicy:
         if not self.may_view(user, request):
             return False
         own = request.assignee_id == user.pk
+        if action == "reveal":
+            # The full number: roles that see full numbers, and whoever the request is handed
+            # to while it is open (a volunteer must be able to ring the door they go to).
+            return user.can(Cap.VIEW_PII) or (own and request.is_open)
         if not works_ledger(user):
             return own and action in AS_ASSIGNEE
-        if action in HANDLING and not (user.can(Cap.HANDLE_REQUESTS) or own):
-            return False
-        if action == "reveal":
-            return user.can(Cap.VIEW_PII)
-        return True
+        return action not in HANDLING or user.can(Cap.HANDLE_REQUESTS) or own
 
     def allowed(self, user: User, request: Request) -> dict[str, bool]:
         """Each action and whether `user` may take it, and `close` whether they may also mark

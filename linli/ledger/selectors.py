@@ -3,19 +3,21 @@
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from linli.core.models import Team, User
+from linli.core.models import Community, Team, User
+from linli.core.roles import Cap
 from linli.core.scoping import get_for_user, scoped
 from linli.ledger.models import Category, Request
 from linli.ledger.policy import REQUESTS
 from linli.people import phones
-from linli.people.models import Resident
-from linli.people.search import search
+from linli.people.models import Household, Resident
+from linli.people.search import room_in_text, search
 from linli.people.selectors import MAX_MATCHES, number_search_refusal
 
 OPEN = Request.OPEN_STATUSES
@@ -69,9 +71,33 @@ def worklist(user: User, which: str, now: datetime | None = None) -> QuerySet[Re
         qs = base.filter(assignee__isnull=True, team__isnull=True)
     elif which == "late":
         qs = base.filter(deadline__lt=now)
+    elif which == "callbacks":
+        # Done, waiting for the call that asks the resident whether it really was.
+        qs = (
+            requests_for(user)
+            .filter(status=Request.Status.DONE)
+            .select_related(
+                "category", "household__room__unit__building__compound", "assignee", "team"
+            )
+        )
     else:
         raise ValueError(which)
     return qs.order_by("deadline", "pk")
+
+
+def most_pressing_worklist(user: User, now: datetime | None = None) -> str:
+    """The list a user's worklists open on: an unassigned emergency first, then what is late,
+    then their own, their teams', the unassigned and the callbacks due, the first not empty."""
+    now = now or timezone.now()
+    if worklist(user, "unassigned", now).filter(urgency="emergency").exists():
+        return "unassigned"
+    order: tuple[str, ...] = ("late", "mine", "team", "unassigned", "callbacks")
+    if not user.can(Cap.HANDLE_REQUESTS):
+        order = ("unassigned", "late", "mine", "team")
+    for which in order:
+        if worklist(user, which, now).exists():
+            return which
+    return "unassigned"  # where new work comes in
 
 
 @dataclass
@@ -141,3 +167,87 @@ def asked_by(user: User, query: str) -> Q | None:
 
 def categories() -> QuerySet[Category]:
     return Category.objects.filter(active=True)
+
+
+@dataclass
+class Suggestion:
+    household: Household
+    members: list[Resident]
+    why: str
+
+
+def link_candidates(user: User, request: Request, query: str = "") -> list[Suggestion]:
+    """Households of the request's community it may belong to: the one whose phone it was left
+    with, those of the room its address names, or those the user's search finds."""
+    found: dict[int, str] = {}
+    community = request.community
+    if query.strip():
+        for pk in _households_matching(user, request, query)[:20]:
+            found.setdefault(pk, "search")
+    else:
+        if request.contact_phone:
+            household, _resident = phones.caller(community, request.contact_phone)
+            if household is not None:
+                found[household.pk] = "phone"
+        room = room_in_text(request.address_text) if request.address_text else None
+        if room is not None:
+            for pk in _households_matching(user, request, room)[:10]:
+                found.setdefault(pk, "room")
+    households = Household.objects.filter(pk__in=found, community=community).select_related(
+        "room__unit__building__compound"
+    )
+    members: dict[int, list[Resident]] = {}
+    for r in Resident.objects.filter(household__in=households, is_active=True).order_by("pk"):
+        members.setdefault(r.household_id, []).append(r)
+    return [Suggestion(h, members.get(h.pk, []), found[h.pk]) for h in households]
+
+
+def _households_matching(user: User, request: Request, query: str) -> list[int]:
+    if number_search_refusal(user, query):
+        return []
+    residents = search(scoped(user, Resident.objects.filter(community=request.community_id)), query)
+    return list(dict.fromkeys(residents.values_list("household_id", flat=True)[:MAX_MATCHES]))
+
+
+@dataclass
+class OpenCounts:
+    community_id: int
+    name: str
+    open: int = 0
+    emergency: int = 0
+    late: int = 0
+    unassigned: int = 0
+
+
+def open_counts(user: User, now: datetime | None = None) -> list[OpenCounts]:
+    """Per community of the user's area: its open requests, how many are emergencies, late,
+    handed to nobody; in one query over the open requests (a sliver of the ledger)."""
+    from django.db.models import Count
+
+    now = now or timezone.now()
+    rows = (
+        requests_for(user)
+        .filter(status__in=OPEN)
+        .values("community_id")
+        .annotate(
+            n=Count("pk"),
+            emergency=Count("pk", filter=Q(urgency="emergency")),
+            late=Count("pk", filter=Q(deadline__lt=now)),
+            unassigned=Count("pk", filter=Q(assignee__isnull=True, team__isnull=True)),
+        )
+        .order_by()
+    )
+    found: dict[int, Any] = {r["community_id"]: r for r in rows}
+    nothing = {"n": 0, "emergency": 0, "late": 0, "unassigned": 0}
+    communities = scoped(user, Community.objects.order_by("name", "pk")).values_list("pk", "name")
+    return [
+        OpenCounts(
+            pk,
+            name,
+            (c := found.get(pk, nothing))["n"],
+            c["emergency"],
+            c["late"],
+            c["unassigned"],
+        )
+        for pk, name in communities
+    ]

@@ -21,12 +21,13 @@ from linli.ledger import actions
 from linli.ledger.forms import CallForm, RequestRows
 from linli.ledger.models import Call, Category, Request, RequestEvent, Urgency
 from linli.ledger.policy import REQUESTS, works_ledger
-from linli.ledger.selectors import get_request_for_user
+from linli.ledger.selectors import get_request_for_user, link_candidates
 from linli.ledger.taxonomy import category_by_code, category_by_pk
 from linli.ledger.triage import advice, explain, triage
+from linli.ledger.views_lists import request_phone
 from linli.lib.numbers import whole_number
 from linli.people import phones
-from linli.people.models import Vulnerability
+from linli.people.models import Household, Resident, Vulnerability
 
 
 def _household_card(user: User, phone: str) -> dict[str, object]:
@@ -193,17 +194,24 @@ def _assignable(user: User, request: Request) -> tuple[list[User], list[Team]]:
 def request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     item = get_request_for_user(request.user, pk)
     may = REQUESTS.allowed(request.user, item)
-    reveal = request.method == "POST" and may["reveal"]
+    phone = request_phone(item)
+    reveal = request.method == "POST" and may["reveal"] and bool(phone)
     if reveal:
         do_record_pii_access(
-            item,
+            item.resident or item,
             actor=request.user,
             community=item.community,
-            fields=["contact_phone"],
+            fields=["phone"],
             request=request,
         )
     now = timezone.now()
     people, teams = _assignable(request.user, item) if may["assign"] else ([], [])
+    find = request.GET.get("find", "").strip()[:100]
+    candidates = (
+        link_candidates(request.user, item, find)
+        if may["link"] and (find or item.household_id is None)
+        else []
+    )
     return render(
         request,
         "ledger/request_detail.html",
@@ -221,6 +229,9 @@ def request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "may": may,
             "works_ledger": works_ledger(request.user),
             "reveal": reveal,
+            "phone": phone,
+            "find": find,
+            "candidates": candidates,
             "event_labels": dict(RequestEvent.Kind.choices),
         },
     )
@@ -254,6 +265,26 @@ def _team(pk: str, item: Request) -> Team | None:
     return found
 
 
+def _link(request: AuthedRequest, item: Request) -> Request:
+    """The household (and resident) chosen on the request's page, of the request's community."""
+    number = whole_number(request.POST.get("household", ""))
+    household = (
+        Household.objects.filter(pk=number, community=item.community_id)
+        .select_related("room__unit__building__compound")
+        .first()
+        if number is not None
+        else None
+    )
+    if household is None:
+        raise ValidationError({"household": _("no such household in this request's community")})
+    resident = None
+    if (pk := whole_number(request.POST.get("resident", ""))) is not None:
+        resident = Resident.objects.filter(pk=pk, household=household).first()
+        if resident is None:
+            raise ValidationError({"resident": _("this resident does not live in that household")})
+    return actions.do_link_request(item, actor=request.user, household=household, resident=resident)
+
+
 def _claim(request: AuthedRequest, item: Request) -> Request:
     claimed = actions.do_claim(item.pk, actor=request.user)
     if claimed is None:
@@ -270,6 +301,7 @@ def _merge_target(pk: str, user: User) -> Request:
 
 HANDLERS: dict[str, Callable[[AuthedRequest, Request], object]] = {
     "claim": _claim,
+    "link": _link,
     "assign": lambda r, item: actions.do_assign(
         item,
         actor=r.user,
@@ -337,6 +369,8 @@ def _field_label(field: str) -> str:
         "urgency": _("Urgency"),
         "into": _("Merge into"),
         "team": _("Team"),
+        "household": _("Household"),
+        "resident": _("Resident"),
         "__all__": _("Request"),
     }
     return str(labels.get(field, field))

@@ -308,8 +308,11 @@ def export_headers() -> list[str]:
         pgettext("ledger export", "Call time"),
         pgettext("ledger export", "Name"),
         pgettext("ledger export", "Address"),
+        pgettext("ledger export", "Phone"),
         pgettext("ledger export", "Request category"),
         pgettext("ledger export", "Request"),
+        pgettext("ledger export", "Urgency"),
+        pgettext("ledger export", "Status"),
         pgettext("ledger export", "Handed to"),
         pgettext("ledger export", "Time limit"),
         pgettext("ledger export", "Result"),
@@ -317,7 +320,9 @@ def export_headers() -> list[str]:
     ]
 
 
-EXPORT_WIDTHS: list[float] = [6, 17, 16, 28, 12, 40, 14, 17, 30, 16]
+EXPORT_WIDTHS: list[float] = [6, 17, 16, 28, 14, 12, 40, 8, 10, 14, 17, 30, 16]
+# Where the request's text is in a line of the export.
+REQUEST_COLUMN = 6
 
 
 def _chunks(rows: Iterable[Request], size: int) -> Iterator[list[Request]]:
@@ -351,8 +356,9 @@ def callbacks_of(request_ids: list[int]) -> dict[int, str]:
     return found
 
 
-def write_ledger(sheet: Sheet, qs: QuerySet[Request]) -> int:
-    """The header and one line per request of `qs`; callbacks fetched once per chunk."""
+def write_ledger(sheet: Sheet, qs: QuerySet[Request], *, full_phones: bool = False) -> int:
+    """The header and one line per request of `qs`; callbacks fetched once per chunk. Phones
+    are masked unless `full_phones` (a role that sees full numbers: the export is logged)."""
     sheet.header(export_headers())
     number = 0
     for chunk in _chunks(qs.iterator(chunk_size=EXPORT_CHUNK), EXPORT_CHUNK):
@@ -365,8 +371,13 @@ def write_ledger(sheet: Sheet, qs: QuerySet[Request]) -> int:
                     r.created_at,
                     request_name(r) or None,
                     request_address(r) or None,
+                    (phone if full_phones else mask_phone(phone))
+                    if (phone := request_phone(r))
+                    else None,
                     str(r.category),
                     r.description,
+                    r.get_urgency_display(),
+                    r.get_status_display(),
                     handed_to(r) or None,
                     r.deadline,
                     r.result or None,
@@ -384,7 +395,7 @@ def export(request: AuthedRequest) -> FileResponse:
     filters = Filters(request)
     qs = ledger_queryset(user, filters.values, now)
     sheet = Sheet(_("Ledger"), widths=EXPORT_WIDTHS)
-    write_ledger(sheet, qs)
+    write_ledger(sheet, qs, full_phones=user.can(Cap.VIEW_PII))
     community = user.community or (filters.compound.community if filters.compound else None)
     tag = f"{community.code}-" if community is not None else ""
     response = sheet.response(f"linli-ledger-{tag}{timezone.localdate()}.xlsx")
@@ -401,6 +412,7 @@ def worklist_tabs() -> dict[str, str]:
         "team": _("My teams"),
         "unassigned": _("Unassigned"),
         "late": _("Late"),
+        "callbacks": _("Callbacks due"),
     }
 
 
@@ -430,14 +442,13 @@ def group_by_community(rows: list[Row]) -> list[Group]:
 
 @ledger_access
 def work(request: AuthedRequest) -> HttpResponse:
-    """The worklist a role starts from: late (street), mine (handlers), unassigned (operators)."""
+    """The worklist a user starts from: late for the street, else the most pressing one that
+    has something in it."""
     user = request.user
     if user.can(Cap.VIEW_FIGURES) and not user.is_superuser:
         which = "late"
-    elif user.can(Cap.HANDLE_REQUESTS):
-        which = "mine"
     else:
-        which = "unassigned"
+        which = selectors.most_pressing_worklist(user)
     return redirect("ledger:worklist", which=which)
 
 

@@ -11,13 +11,16 @@ and shows no personal data at all. Writes and look-ups are rate-limited per IP (
 phone number) through `linli.lib.ratelimit`.
 """
 
+import json
 import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -56,6 +59,7 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "triage_ip": (600, 3600),
 }
 SUBMITTED_KEY = "linli_public_submitted"
+SUBMITTED_SECONDS = 3600
 
 TOO_MANY = _(
     "Too many requests have been sent from here. Nothing was registered: please try again in "
@@ -142,22 +146,23 @@ def request_form(request: HttpRequest, community_code: str) -> HttpResponse:
         many_for_phone = not _allowed("phone", phone)
         household, _resident = phones.caller(community, phone)
         try:
-            opened = do_open_request(
-                community,
-                actor=None,
-                channel=Channel.ONLINE,
-                category=form.cleaned_data["category"],
-                description=form.cleaned_data["description"],
-                household=household,
-                contact_phone=phone,
-                address_text=form.cleaned_data["room"],
-            )
+            with transaction.atomic():  # the request and its note: one write, not two
+                opened = do_open_request(
+                    community,
+                    actor=None,
+                    channel=Channel.ONLINE,
+                    category=form.cleaned_data["category"],
+                    description=form.cleaned_data["description"],
+                    household=household,
+                    contact_phone=phone,
+                    address_text=form.cleaned_data["room"],
+                )
+                if many_for_phone:
+                    do_add_note(opened.request, actor=None, note=str(MANY_FOR_PHONE))
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            if many_for_phone:
-                do_add_note(opened.request, actor=None, note=str(MANY_FOR_PHONE))
             # Whether to say "call 120" is read from the words alone: the request's own urgency
             # knows the register, and whoever has the phone number sees this page.
             words = assess(
@@ -166,12 +171,26 @@ def request_form(request: HttpRequest, community_code: str) -> HttpResponse:
                 form.cleaned_data["category"].default_urgency,
                 [],
             )
-            request.session[SUBMITTED_KEY] = {
-                "community": community.code,
-                "code": opened.request.tracking_code,
-                "emergency": words.urgency == Urgency.EMERGENCY,
-            }
-            return redirect("public:request-submitted", community_code=community.code)
+            response = redirect("public:request-submitted", community_code=community.code)
+            # In a signed cookie, not the session: a session would be a second write (and a
+            # row) for every anonymous request, and each write waits its turn behind an import.
+            response.set_signed_cookie(
+                SUBMITTED_KEY,
+                json.dumps(
+                    {
+                        "community": community.code,
+                        "code": opened.request.tracking_code,
+                        "emergency": words.urgency == Urgency.EMERGENCY,
+                    }
+                ),
+                salt=SUBMITTED_KEY,
+                max_age=SUBMITTED_SECONDS,
+                path=reverse("public:request-submitted", args=[community.code]),
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+            return response
     return _render_in(
         community.time_zone,
         request,
@@ -218,10 +237,16 @@ def request_triage(request: HttpRequest, community_code: str) -> HttpResponse:
 @access(PUBLIC)
 @never_cache
 def request_submitted(request: HttpRequest, community_code: str) -> HttpResponse:
-    """The tracking code of the request this browser just sent (kept in its session, so a
-    reload shows it again instead of sending the request twice)."""
+    """The tracking code of the request this browser just sent (kept in a signed cookie for
+    an hour, so a reload shows it again instead of sending the request twice)."""
     community = get_object_or_404(Community, code=community_code)
-    sent = request.session.get(SUBMITTED_KEY)
+    try:
+        sent = json.loads(
+            request.get_signed_cookie(SUBMITTED_KEY, salt=SUBMITTED_KEY, max_age=SUBMITTED_SECONDS)
+            or ""
+        )
+    except (KeyError, signing.BadSignature, ValueError):
+        sent = None
     if not isinstance(sent, dict) or sent.get("community") != community.code:
         return redirect("public:request-form", community_code=community.code)
     return render(
@@ -250,6 +275,21 @@ class Progress:
     usually_within: str
     last_update: datetime
     merged: bool
+    # What came of it, in fixed words: the worker's own result may name people or rooms.
+    outcome: str = ""
+
+
+OUTCOMES = {
+    Request.Status.NEW: _("Registered: the community will hand it to someone soon."),
+    Request.Status.ASSIGNED: _("Someone of the community has it in hand."),
+    Request.Status.IN_PROGRESS: _("Being done now."),
+    Request.Status.DONE: _("Done. The community will call you to check that it was."),
+    Request.Status.CONFIRMED: _("Done, and confirmed with you by a call."),
+    Request.Status.CANCELLED: _(
+        "Closed without being done (for example, no longer needed). If you still need it, send"
+        " the form again or call the community."
+    ),
+}
 
 
 def _digits(phone: str) -> str:
@@ -304,6 +344,7 @@ def find_progress(code: str, tail: str) -> tuple[Progress, str] | None:
         usually_within=usual_window(target.category),
         last_update=last,
         merged=target.pk != found.pk,
+        outcome=str(OUTCOMES.get(Request.Status(target.status), "")),
     )
     return progress, found.community.time_zone
 

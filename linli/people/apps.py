@@ -16,6 +16,11 @@ class PeopleConfig(LinliAppConfig):
     route_objects = {
         "people:resident-detail": {"pk": "resident"},
         "people:resident-health": {"pk": "resident"},
+        "people:resident-edit": {"pk": "resident"},
+        "people:resident-departure": {"pk": "resident"},
+        "people:tag-add": {"pk": "resident"},
+        "people:tag-edit": {"pk": "tag"},
+        "people:household-move": {"pk": "household"},
         "people:import-detail": {"pk": "resident_import"},
         "people:import-errors": {"pk": "resident_import"},
         "people:import-confirm": {"pk": "resident_import"},

@@ -52,12 +52,15 @@ from linli.people.models import (
 from linli.people.search import fill_search_keys, name_keys
 
 # Rows written in one transaction: short enough that a request waiting for the write lock
-# behind one is served well within a second (bench/import_intake_bench.py).
+# behind one is served well within a second (bench/import_intake_bench.py). SQLite has one write
+# lock for everybody, which a batch of 5,000 rows into a register of 600,000 holds for up to
+# half a second: there, half as many.
 BATCH = 5000
+SQLITE_BATCH = 2500
 # A SQLite writer that finds the lock taken retries at most every 100 ms (its busy handler): a
 # gap longer than that between two write transactions lets every waiting request in. Checking
 # the next batch of a file takes longer than that; applying staged changes does not, and waits.
-SQLITE_PAUSE = 0.12
+SQLITE_PAUSE = 0.1
 # After this many new or changed rows the database's statistics are refreshed: without them a
 # planner that still thinks a community has a few hundred residents picks the wrong index.
 ANALYZE_AFTER = 10_000
@@ -278,7 +281,7 @@ class Row(NamedTuple):
     nationality: str
     languages: list[str]
     mobility: str
-    ltc_level: int
+    ltc_level: int | None
     notes: str
     room_key: tuple[int, str, str]  # building id, unit number, room number
     tags: list[str]
@@ -310,6 +313,7 @@ class Importer:
         self.mark: int | None = None  # the import whose mark the written rows carry
         self.staged = False  # whether changes to residents already there wait to be applied
         self.last_commit = 0.0
+        self.batch = batch_size()
         self.seen_ids: dict[int | str, int] = {}
         self.seen_names: dict[tuple[str, tuple[int, str, str]], int] = {}
 
@@ -408,7 +412,7 @@ class Importer:
             # After the first error nothing more is written: the rest is only checked.
             if row is not None and not self.outcome.error_count:
                 self.pending.append(row)
-                if len(self.pending) >= BATCH:
+                if len(self.pending) >= self.batch:
                     self._flush()
             if self.progress and self.outcome.rows % 2000 == 0:
                 self.progress(self.outcome.rows)
@@ -523,7 +527,7 @@ class Importer:
                 fail("mobility", _("%(value)s is not a mobility (自理 / 行动不便 / 卧床)") % {"value": excerpt(mobility_raw)})  # fmt: skip
             else:
                 mobility = found_mobility
-        ltc_level = 0
+        ltc_level: int | None = None
         ltc_raw = cell(values, "ltc_level")
         if ltc_raw is not None:
             try:
@@ -755,6 +759,10 @@ class Importer:
 
 def _as_json(values: tuple[object, ...]) -> list[object]:
     return [v.isoformat() if isinstance(v, date) else v for v in values]
+
+
+def batch_size() -> int:
+    return min(BATCH, SQLITE_BATCH) if connection.vendor == "sqlite" else BATCH
 
 
 def pause_for_others(since: float = 0.0) -> None:

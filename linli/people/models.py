@@ -121,7 +121,8 @@ class Resident(models.Model):
     )
     ltc_level = models.PositiveSmallIntegerField(
         _("long-term-care level"),
-        default=0,
+        null=True,
+        blank=True,
         help_text=_("Long-term-care insurance (长护险) assessment level, 0–6"),
     )
     notes = models.TextField(_("notes"), blank=True)

@@ -110,3 +110,23 @@ def search(residents: "QuerySet[Resident]", query: str) -> "QuerySet[Resident]":
             Q(name_initials__startswith=letters) | Q(name_pinyin__startswith=letters)
         )
     return residents.filter(name__startswith=q)
+
+
+ROOM_IN_TEXT = (
+    # 3号楼1单元502室, 3栋502, 3幢2单元301
+    re.compile(r"(\d+)\s*(?:号楼|号|幢|栋|楼)\s*(?:(\d+)\s*(?:单元|门洞|门))?\s*(\d{3,4})"),
+    # 3-1-502, 3-502
+    re.compile(r"(?<!\d)(\d{1,3})-(?:(\d{1,2})-)?(\d{3,4})(?!\d)"),
+)
+
+
+def room_in_text(text: str) -> str | None:
+    """The room an address as a caller gave it names, as the register's search reads a room
+    ("3-1-502", "3-502"), or None."""
+    compact = unicodedata.normalize("NFKC", text).replace("—", "-").replace("－", "-")
+    for pattern in ROOM_IN_TEXT:
+        found = pattern.search(compact)
+        if found:
+            building, unit, room = found.groups()
+            return f"{building}-{unit}-{room}" if unit else f"{building}-{room}"
+    return None

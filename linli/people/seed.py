@@ -251,7 +251,9 @@ def _rooms_for(
                     )
         Room.objects.bulk_create(rooms, batch_size=BATCH)
         occupied.extend(r for r in rooms if r.occupancy != Room.Occupancy.VACANT)
-    # Rooms the households did not fill are empty flats, as in any real compound.
+    # Rooms the households did not fill are empty flats, as in any real compound: spread over
+    # every building, not the last buildings of the last compound left empty.
+    rng.shuffle(occupied)
     spare = occupied[households_needed:]
     Room.objects.filter(pk__in=[r.pk for r in spare]).update(occupancy=Room.Occupancy.VACANT)
     return occupied[:households_needed]
@@ -267,7 +269,7 @@ def _vulnerabilities(
     tags: list[tuple[Vulnerability.Kind, dict[str, object]]] = []
     if alone and age >= 60:
         tags.append((Vulnerability.Kind.LIVES_ALONE, {}))
-    if resident.ltc_level >= 5:
+    if (resident.ltc_level or 0) >= 5:
         tags.append((Vulnerability.Kind.LTC_HIGH, {"level": resident.ltc_level}))
     if rng.random() < 0.03:
         tags.append(
@@ -390,7 +392,7 @@ def _populate(gen: Generator, community: Community, n_residents: int, compounds:
                     nationality=nationality,
                     languages=languages,
                     mobility=mobility,
-                    ltc_level=ltc,
+                    ltc_level=ltc or None,  # not assessed: unknown, not level 0
                 )
             )
             household_flags.append((len(members) == 1, rng.random() < 0.015))

@@ -10,6 +10,7 @@ urlpatterns = [
     path("imports/<int:pk>/", views.import_detail, name="import-detail"),
     path("imports/<int:pk>/errors.xlsx", views.import_errors, name="import-errors"),
     path("imports/<int:pk>/confirm/", views.import_confirm, name="import-confirm"),
+    path("", include("linli.people.urls_register")),
     path("", include("linli.people.urls_survey")),
     path("", include("linli.people.urls_lists")),
 ]

@@ -11,6 +11,7 @@ from linli.core.http import AuthedRequest
 from linli.core.roles import Cap
 from linli.core.scoping import get_for_user, scoped
 from linli.people import list_selectors, selectors
+from linli.people.actions import register
 from linli.people.actions.imports import (
     as_seen,
     do_confirm_resident_import,
@@ -71,7 +72,11 @@ def resident_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "can_reveal": request.user.can(Cap.VIEW_PII),
             "can_see_health": request.user.can(Cap.VIEW_HEALTH),
             "age": resident.age(timezone.localdate()),
-            "vulnerabilities": resident.vulnerabilities.filter(until__isnull=True),
+            "vulnerabilities": resident.vulnerabilities.order_by("until", "-since"),
+            "can_edit": request.user.can(Cap.EDIT_REGISTER),
+            "can_see_requests": request.user.can(Cap.TAKE_CALLS)
+            or request.user.can(Cap.HANDLE_REQUESTS),
+            "warnings": register.household_warnings(resident.household),
             "household_members": (
                 selectors.residents_for(request.user)
                 .filter(household=resident.household_id)

@@ -27,7 +27,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from linli.api.actions import do_create_api_client
 from linli.core.access import Kind, Policy, policy_of
-from linli.core.models import Building, Community, PiiAlert, User
+from linli.core.actions import do_save_team
+from linli.core.models import Building, Community, PiiAlert, Team, User
 from linli.core.plugins import route_objects
 from linli.core.roles import Cap, Role
 from linli.core.scoping import scoped
@@ -37,8 +38,9 @@ from linli.ledger.policy import REQUESTS
 from linli.ledger.views import HANDLERS
 from linli.lib.idcard import make_id_number
 from linli.people.actions.health import do_add_health_note
+from linli.people.actions.register import do_add_tag
 from linli.people.actions.survey import do_open_survey_round
-from linli.people.models import Household, Resident, ResidentImport, SurveyRound
+from linli.people.models import Household, Resident, ResidentImport, SurveyRound, Vulnerability
 from tests.factories import make_area, make_resident, make_user
 from tests.ledger.public_factories import medical_request, visit_pass
 from tests.ledger_factories import open_request
@@ -110,6 +112,8 @@ class Place:
     resident_import: ResidentImport
     visit_pass: VisitPass
     pii_alert: PiiAlert
+    tag: Vulnerability
+    team: Team
     markers: list[str] = field(default_factory=list)
 
     def value(self, kind: str) -> str:
@@ -163,6 +167,8 @@ def make_place(community: Community, n: int, staff: User) -> Place:
     alert = PiiAlert.objects.create(
         kind=PiiAlert.Kind.MANY_VIEWS, user=staff, community=community, count=99, detail=name
     )
+    tag = do_add_tag(resident, actor=staff, kind="dialysis", since=date(2020, 1, 1)).obj
+    team = do_save_team(community, actor=staff, name=f"秘密小组{n}", members=[staff])
     return Place(
         community=community,
         resident=resident,
@@ -175,6 +181,8 @@ def make_place(community: Community, n: int, staff: User) -> Place:
         resident_import=imported,
         visit_pass=issued,
         pii_alert=alert,
+        tag=tag,
+        team=team,
         markers=[name, phone, id_number, text, req.tracking_code, f"健康记录秘{n}"],
     )
 

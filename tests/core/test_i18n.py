@@ -12,14 +12,14 @@ from django.urls import reverse
 LOCALE = Path(__file__).resolve().parents[2] / "linli" / "locale"
 
 
-def entries(catalogue: polib.POFile | polib.MOFile) -> dict[str, object]:
-    """msgid → its translation, for the entries that have one."""
-    found: dict[str, object] = {}
+def entries(catalogue: polib.POFile | polib.MOFile) -> dict[tuple[str | None, str], object]:
+    """(context, msgid) → its translation, for the entries that have one."""
+    found: dict[tuple[str | None, str], object] = {}
     for e in catalogue:
         value = e.msgstr_plural or e.msgstr
         filled = any(value.values()) if isinstance(value, dict) else bool(value)
         if e.msgid and filled and not e.obsolete:
-            found[e.msgid] = value
+            found[(e.msgctxt, e.msgid)] = value
     return found
 
 

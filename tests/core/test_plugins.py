@@ -54,7 +54,7 @@ def test_every_app_contributes_its_parts() -> None:
         "rows of stopped imports",
         "old uploads",
     }
-    assert [step.__name__ for step in seed_steps()] == ["RegisterSeed"]
+    assert [step.__name__ for step in seed_steps()] == ["RegisterSeed", "LedgerSeed"]
     names = [panel.name for panel in home_panels()]
     assert [p.order for p in home_panels()] == sorted(p.order for p in home_panels())
     assert {"pii-alerts", "take-call", "tasks", "register-summary", "communities"} <= set(names)

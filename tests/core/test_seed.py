@@ -1,5 +1,5 @@
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -104,3 +104,31 @@ def test_seed_command_prints_a_table(capsys: pytest.CaptureFixture[str]) -> None
 def test_seed_command_rejects_bad_counts() -> None:
     with pytest.raises(CommandError, match="--communities"):
         call_command("seed", "--communities", "0")
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_week_of_work_in_every_state_and_fills_every_building() -> None:
+    from django.utils import timezone
+
+    from linli.core.models import Building, Team
+    from linli.ledger.models import Request
+
+    seed(communities=2, residents=600, seed=1, password="p")
+
+    requests = Request.objects.all()
+    assert set(requests.values_list("status", flat=True)) >= {
+        "new", "assigned", "in_progress", "done", "confirmed", "cancelled",
+    }  # fmt: skip
+    now = timezone.now()
+    for community in Community.objects.all():
+        mine = requests.filter(community=community)
+        assert mine.filter(status__in=Request.OPEN_STATUSES, deadline__lt=now).exists()  # late
+        assert mine.filter(status="new", urgency="emergency").exists()
+        assert mine.filter(household=None).exclude(address_text="").exists()  # to be linked
+        assert mine.filter(assignee__username__endswith="-volunteer", status="assigned").exists()
+        assert mine.exclude(team=None).exists()
+        assert Team.objects.filter(community=community).count() == 2
+        assert community.head is not None
+    assert requests.filter(created_at__lt=now - timedelta(days=5)).exists()
+    empty = Building.objects.exclude(units__rooms__households__isnull=False)
+    assert not empty.exists()  # every building has households

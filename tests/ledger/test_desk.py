@@ -170,7 +170,7 @@ def test_contact_phone_is_masked_until_a_logged_reveal(
     assert "138****5678" in page and "13812345678" not in page
     page = client.post(reverse("ledger:request-detail", args=[item.pk])).content.decode()
     assert "13812345678" in page
-    assert PiiAccess.objects.get().fields == "contact_phone"
+    assert PiiAccess.objects.get().fields == "phone"
     assert "13812345678" not in client.get(reverse("ledger:ledger")).content.decode()
 
 

@@ -35,8 +35,11 @@ HEADER_ZH = [
     "来电时间",
     "姓名",
     "地址",
+    "联系电话",
     "诉求类别",
     "诉求内容",
+    "紧急程度",
+    "办理状态",
     "交办对象",
     "办理时限",
     "办理结果",
@@ -47,8 +50,11 @@ HEADER_EN = [
     "Call time",
     "Name",
     "Address",
+    "Phone",
     "Request category",
     "Request",
+    "Urgency",
+    "Status",
     "Handed to",
     "Time limit",
     "Result",
@@ -58,7 +64,9 @@ HEADER_EN = [
 
 def by_content(rows: list[list[Any]]) -> dict[str, dict[str, Any]]:
     header = rows[0]
-    return {row[5]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+    return {
+        row[views_lists.REQUEST_COLUMN]: dict(zip(header, row, strict=True)) for row in rows[1:]
+    }
 
 
 def done(request: Request, actor: User, result: str = "已送达") -> Request:
@@ -130,6 +138,11 @@ def test_export_rows_hold_times_in_local_time_owners_results_and_callbacks(
     assert rice["Handed to"] == worker_a.username
     assert rice["Result"] == "已送达"
     assert rice["Callback"] == "Confirmed"
+    assert (rice["Phone"], rice["Urgency"], rice["Status"]) == (
+        "13912345678",  # a worker sees full numbers; the export is logged
+        "Normal",
+        "Confirmed by callback",
+    )
     assert found["买油"]["Callback"] == "Reopened: 还缺油"
     assert found["买菜"]["Handed to"] == "小李"
     assert found["买菜"]["Result"] is None
@@ -204,7 +217,7 @@ def test_a_street_export_of_one_compound_is_logged_against_its_community(
     PiiAccess.objects.all().delete()
     compound = make_room(community_a).unit.building.compound
     rows = sheet_rows(client.get(URL, {"compound": compound.pk}))
-    assert [row[5] for row in rows[1:]] == ["买米"]
+    assert [row[views_lists.REQUEST_COLUMN] for row in rows[1:]] == ["买米"]
     assert PiiAccess.objects.get().community == community_a
 
 
@@ -236,8 +249,10 @@ def test_a_long_export_reads_callbacks_once_per_chunk(
     # checks, inside a savepoint): none of it grows with the rows
     with django_assert_max_num_queries(16):
         rows = sheet_rows(client.get(URL))
-    assert [row[5] for row in rows[1:]] == [f"诉求{n:02}" for n in reversed(range(10))]
-    assert {row[9] for row in rows[1:]} == {"Confirmed"}
+    assert [row[views_lists.REQUEST_COLUMN] for row in rows[1:]] == [
+        f"诉求{n:02}" for n in reversed(range(10))
+    ]
+    assert {row[-1] for row in rows[1:]} == {"Confirmed"}
 
 
 def test_export_is_newest_first_across_days(
@@ -247,4 +262,19 @@ def test_export_is_newest_first_across_days(
         with time_machine.travel(NOON + timedelta(days=days), tick=False):
             open_request(community_a, worker_a, description=text)
     client.force_login(worker_a)
-    assert [row[5] for row in sheet_rows(client.get(URL))[1:]] == ["明天", "今天", "昨天"]
+    assert [row[views_lists.REQUEST_COLUMN] for row in sheet_rows(client.get(URL))[1:]] == [
+        "明天",
+        "今天",
+        "昨天",
+    ]
+
+
+def test_a_role_that_sees_masked_numbers_exports_them_masked(
+    client: Client, ledger: dict[str, Request], community_a: Community
+) -> None:
+    client.force_login(make_user(Role.OFFICIAL, street=community_a.street))
+    in_english(client)
+
+    rice = by_content(sheet_rows(client.get(URL)))["买米"]
+
+    assert rice["Phone"] == "139****5678"

@@ -188,3 +188,19 @@ def test_the_tracking_page_tells_nothing_that_the_register_adds(community_a: Com
         local = timezone.localtime(request.deadline).strftime("%Y-%m-%d %H:%M")
         assert local not in first + second
     assert 'usually-within">within a day<' in first
+
+
+def test_tracking_says_what_came_of_it_in_fixed_words_never_the_worker_s_result(
+    community_a: Community, worker_a: User
+) -> None:
+    from linli.ledger.actions import do_complete
+
+    request = online_request(community_a)
+    claimed = do_claim(request.pk, actor=worker_a)
+    assert claimed is not None
+    do_complete(claimed, actor=worker_a, result="放在3号楼502王秀英家门口")
+
+    body = track(visitor(), request.tracking_code, "1111")
+
+    assert "The community will call you to check" in body
+    assert "王秀英" not in body and "502" not in body

@@ -265,3 +265,17 @@ def test_an_unknown_pass_code_is_not_valid(db: None) -> None:
 
     assert response.status_code == 404
     assert "Not valid" in response.content.decode()
+
+
+def test_the_print_page_carries_the_qr_code_of_the_verification_link(
+    staff: Client, community_a: Community, worker_a: User, resident_a: Resident
+) -> None:
+    import segno
+
+    visit = visit_pass(medical_request(community_a, worker_a, resident_a), worker_a)
+
+    body = staff.get(print_url(visit.code)).content.decode()
+
+    link = f"http://testserver/r/pass/{visit.code}/"
+    assert segno.make(link, error="m").svg_inline(scale=3, border=2) in body
+    assert 'data-testid="pass-qr"' in body

@@ -1,4 +1,5 @@
-"""Worklists: mine, my teams, unassigned, late; the street's late list; the htmx refresh."""
+"""Worklists: mine, my teams, unassigned, late, callbacks due; the street's late list; the
+htmx refresh; the list they open on."""
 
 from datetime import datetime, timedelta
 from typing import Any
@@ -11,13 +12,17 @@ from django.urls import reverse
 
 from linli.core.models import Community, Team, User
 from linli.core.roles import Role
-from linli.ledger.actions import do_assign, do_claim, do_complete
+from linli.ledger.actions import do_assign, do_claim, do_complete, do_record_callback
 from linli.ledger.models import Request
 from tests.factories import make_area, make_user
 from tests.ledger_factories import open_request
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOON = datetime(2026, 3, 2, 12, 0, tzinfo=SHANGHAI)
+
+
+def fail() -> Request:
+    raise AssertionError("the request was not claimed")
 
 
 def url(which: str) -> str:
@@ -72,7 +77,9 @@ def test_each_worklist_holds_its_open_requests(
         assert listed(client, "team") == [work["team"].pk]
         assert listed(client, "unassigned") == [work["free"].pk]
         assert listed(client, "late") == []
-        assert counts(client) == {"mine": 1, "team": 1, "unassigned": 1, "late": 0}
+        assert counts(client) == {
+            "mine": 1, "team": 1, "unassigned": 1, "late": 0, "callbacks": 1,
+        }  # fmt: skip
 
 
 def test_tab_counts_leave_out_closed_requests_and_other_communities(
@@ -206,11 +213,41 @@ def test_the_worklists_entry_opens_the_right_list_for_each_role(
 ) -> None:
     entry = reverse("ledger:work")
     client.force_login(worker_a)
+    assert client.get(entry)["Location"] == url("unassigned")  # nothing anywhere yet
+    do_claim(open_request(community_a, worker_a).request.pk, actor=worker_a)
     assert client.get(entry)["Location"] == url("mine")
     client.force_login(make_user(Role.OPERATOR, community_a))
     assert client.get(entry)["Location"] == url("unassigned")
     client.force_login(make_user(Role.OFFICIAL, street=community_a.street))
     assert client.get(entry)["Location"] == url("late")
+
+
+def test_the_worklists_open_on_an_unassigned_emergency_before_one_s_own_work(
+    client: Client, community_a: Community, worker_a: User
+) -> None:
+    do_claim(open_request(community_a, worker_a).request.pk, actor=worker_a)
+    open_request(community_a, worker_a, code="medicine", description="呼吸困难")
+    client.force_login(worker_a)
+
+    assert client.get(reverse("ledger:work"))["Location"] == url("unassigned")
+
+
+def test_callbacks_due_lists_the_requests_done_and_not_yet_called_back(
+    client: Client, community_a: Community, worker_a: User
+) -> None:
+    done, confirmed = (
+        do_complete(
+            do_claim(open_request(community_a, worker_a).request.pk, actor=worker_a) or fail(),
+            actor=worker_a,
+            result="送到了",
+        )
+        for _ in range(2)
+    )
+    do_record_callback(confirmed, actor=worker_a, confirmed=True)
+    open_request(community_a, worker_a)
+    client.force_login(worker_a)
+
+    assert listed(client, "callbacks") == [done.pk]
 
 
 @pytest.mark.parametrize("which", ["mine", "team", "unassigned", "late"])
@@ -235,7 +272,7 @@ def test_a_worklist_costs_a_fixed_number_of_queries(
         for _ in range(30):
             open_request(community_a, worker_a)
     client.force_login(worker_a)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         response = client.get(url("unassigned"))
     assert len(response.context["rows"]) == 30
 

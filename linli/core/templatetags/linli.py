@@ -27,3 +27,12 @@ register.filter("language_names", language_names)
 @register.filter
 def pii_fields(value: str) -> str:
     return pii_field_names(value or "")
+
+
+@register.filter
+def detail_values(details: object) -> str:
+    """A tag's attributes as one line (lists joined): 瑞金医院 · Tue、Thu、Sat · 08:00."""
+    if not isinstance(details, dict):
+        return ""
+    values = ("、".join(map(str, v)) if isinstance(v, list) else str(v) for v in details.values())
+    return " · ".join(v for v in values if v)

@@ -200,8 +200,8 @@ def triage(
             tags=frozenset(tags_of.get(p.pk, {})),
             due_in_days=_due_in(tags_of.get(p.pk, {}).get(Vulnerability.Kind.PREGNANT, {}), today),
             alone=household_size == 1,
-            high_care=p.mobility == Resident.Mobility.BEDRIDDEN or p.ltc_level >= 5,
-            care_level=p.ltc_level,
+            high_care=p.mobility == Resident.Mobility.BEDRIDDEN or (p.ltc_level or 0) >= 5,
+            care_level=p.ltc_level or 0,
         )
         for p in people
     ]

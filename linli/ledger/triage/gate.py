@@ -9,10 +9,13 @@ through), so gating never changes a result; tests/ledger/test_triage.py checks t
 whole corpus.
 """
 
+import importlib
 import re
-from re import _constants as sre
-from re import _parser as sre_parse
 from typing import Any
+
+# The regular-expression parser of the standard library (its parse trees), untyped in typeshed.
+sre: Any = importlib.import_module("re._constants")
+sre_parse: Any = importlib.import_module("re._parser")
 
 _SMALL = 40  # a character class larger than this tells too little to be worth a gate
 N = 3  # a gate's pieces are up to three characters long: the start of a run of literals

@@ -1,0 +1,337 @@
+"""The register kept by hand: a resident added or corrected, a household added or moved, a
+departure recorded, a vulnerability tag added, changed or ended.
+
+Each is checked as the import checks a row (`linli.lib.validation`), names the field in its
+ValidationError, writes a history row with its reason and never deletes: a resident who moved
+out or died stays, no longer living here. A write that leaves the register contradicting itself
+(a "lives alone" tag in a room of several) is made, and its warnings are returned to be shown.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.core.models import Building, Room, Unit, User
+from linli.lib.validation import Invalid, normalize_phone, validate_prc_id
+from linli.people.models import Household, Resident, Vulnerability
+
+# The fields a worker types for a resident; the rest (community, search keys) follow from them.
+RESIDENT_FIELDS = (
+    "name", "sex", "date_of_birth", "id_type", "id_number", "phone", "nationality", "languages",
+    "mobility", "ltc_level", "notes",
+)  # fmt: skip
+MAX_REASON = 200
+
+
+class Departure:
+    MOVED = "moved"
+    DECEASED = "deceased"
+    ALL = (MOVED, DECEASED)
+
+
+@dataclass
+class Saved:
+    """What a write made, and what in the register now contradicts itself."""
+
+    obj: Any
+    warnings: list[str] = field(default_factory=list)
+
+
+def _errors(errors: dict[str, str]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def clean_resident(
+    values: dict[str, Any], *, community_id: int, resident_pk: int | None = None
+) -> dict[str, Any]:
+    """The resident's fields as the register stores them, or a ValidationError naming each bad
+    field: the import's checks (identity number, its birth date and sex, phone, lengths) and one
+    of its own, the same identity number on somebody else of the community."""
+    today = timezone.localdate()
+    errors: dict[str, str] = {}
+    clean = {k: values.get(k) for k in RESIDENT_FIELDS}
+    name = " ".join(str(clean["name"] or "").split())
+    if not name:
+        errors["name"] = _("the name is empty")
+    elif len(name) > 100:
+        errors["name"] = _("the name is longer than 100 characters")
+    clean["name"] = name
+    id_type = clean["id_type"] or Resident.IdType.PRC_ID
+    if id_type not in Resident.IdType.values:
+        errors["id_type"] = _("not a kind of identity document")
+    clean["id_type"] = id_type
+    id_number = str(clean["id_number"] or "").strip().upper()
+    born: date | None = clean["date_of_birth"]
+    sex = clean["sex"] or ""
+    if id_number and id_type == Resident.IdType.PRC_ID:
+        try:
+            id_number, id_born, id_sex = validate_prc_id(id_number, today)
+        except Invalid as exc:
+            errors["id_number"] = str(exc)
+        else:
+            if born and born != id_born:
+                errors["date_of_birth"] = _(
+                    "%(given)s differs from the birth date in the identity number (%(id)s)"
+                ) % {"given": born, "id": id_born}
+            if sex and sex != id_sex:
+                errors["sex"] = _("differs from the sex in the identity number")
+            born, sex = born or id_born, sex or id_sex
+    elif len(id_number) > 40:
+        errors["id_number"] = _("the document number is longer than 40 characters")
+    clean["id_number"] = id_number
+    if born is None:
+        if "id_number" not in errors:
+            errors.setdefault(
+                "date_of_birth", _("a birth date is needed when there is no PRC identity number")
+            )
+    elif born > today or born.year < 1890:
+        errors["date_of_birth"] = _("%(date)s is an impossible birth date") % {"date": born}
+    clean["date_of_birth"] = born
+    if sex not in Resident.Sex.values and "id_number" not in errors:
+        errors.setdefault("sex", _("the sex is needed when there is no PRC identity number"))
+    clean["sex"] = sex
+    phone = str(clean["phone"] or "").strip()
+    if phone:
+        try:
+            phone = normalize_phone(phone)
+        except Invalid as exc:
+            errors["phone"] = str(exc)
+    clean["phone"] = phone
+    nationality = str(clean["nationality"] or "CN").strip().upper()
+    if len(nationality) != 2 or not nationality.isascii() or not nationality.isalpha():
+        errors["nationality"] = _(
+            "write the nationality as a two-letter country code (CN, JP, US …)"
+        )
+    clean["nationality"] = nationality
+    clean["languages"] = [str(x).strip() for x in clean["languages"] or [] if str(x).strip()]
+    clean["mobility"] = clean["mobility"] or Resident.Mobility.INDEPENDENT
+    if clean["mobility"] not in Resident.Mobility.values:
+        errors["mobility"] = _("not a mobility")
+    level = clean["ltc_level"]
+    if level == "":
+        level = None  # not assessed
+    if level is not None and (not isinstance(level, int) or not 0 <= level <= 6):
+        errors["ltc_level"] = _("the long-term-care level is a whole number from 0 to 6")
+    clean["ltc_level"] = level
+    clean["notes"] = str(clean["notes"] or "").strip()
+    if id_number and "id_number" not in errors:
+        twin = Resident.objects.filter(community_id=community_id, id_number=id_number)
+        if resident_pk is not None:
+            twin = twin.exclude(pk=resident_pk)
+        other = twin.first()
+        if other is not None:
+            errors["id_number"] = _("%(name)s of this community already has this number") % {
+                "name": other.name
+            }
+    _errors(errors)
+    return clean
+
+
+def _reason(reason: str) -> str:
+    reason = " ".join(reason.split())
+    if len(reason) > MAX_REASON:
+        raise ValidationError(
+            {"reason": _("the reason is longer than %(n)s characters") % {"n": MAX_REASON}}
+        )
+    return reason
+
+
+def _save_with_history(obj: Any, *, actor: User, reason: str, **kwargs: Any) -> None:
+    obj._history_user = actor
+    obj._change_reason = reason
+    obj.save(**kwargs)
+
+
+def household_warnings(household: Household) -> list[str]:
+    """Where the household's people contradict its tags: "lives alone" among several."""
+    members = list(Resident.objects.filter(household=household, is_active=True))
+    if len(members) < 2:
+        return []
+    alone = Vulnerability.objects.filter(
+        resident__in=members, kind=Vulnerability.Kind.LIVES_ALONE, until__isnull=True
+    ).select_related("resident")
+    return [
+        _(
+            "%(name)s is tagged “lives alone”, but %(n)s people live in this household:"
+            " end the tag if it no longer holds"
+        )
+        % {"name": tag.resident.name, "n": len(members)}
+        for tag in alone
+    ]
+
+
+@transaction.atomic
+def do_add_household(room: Room, *, actor: User, phone: str = "") -> Household:
+    """A new household in `room` (a room of the register)."""
+    community = room.unit.building.compound.community
+    try:
+        phone = normalize_phone(phone) if phone.strip() else ""
+    except Invalid as exc:
+        raise ValidationError({"phone": str(exc)}) from None
+    household = Household(community=community, room=room, phone=phone)
+    _save_with_history(household, actor=actor, reason="added")
+    return household
+
+
+def room_at(building: Building, unit: str, room: str) -> Room:
+    """The room `unit`-`room` of `building`, added to the register (with its unit) if it is not
+    there yet, as the import does."""
+    unit, room = unit.strip() or "1", room.strip()
+    errors = {}
+    if not room:
+        errors["room"] = _("the room is empty")
+    elif len(room) > 20:
+        errors["room"] = _("the room or unit number is longer than 20 characters")
+    if len(unit) > 20:
+        errors["unit"] = _("the room or unit number is longer than 20 characters")
+    _errors(errors)
+    found_unit, _created = Unit.objects.get_or_create(building=building, number=unit)
+    floor = int(room[:-2]) if room.isdigit() and len(room) > 2 else 1
+    found, _created = Room.objects.get_or_create(
+        unit=found_unit, number=room, defaults={"floor": floor}
+    )
+    return found
+
+
+@transaction.atomic
+def do_add_resident(household: Household, *, actor: User, **values: Any) -> Saved:
+    """A new resident of `household`, checked as an imported row is."""
+    clean = clean_resident(values, community_id=household.community_id)
+    resident = Resident(community_id=household.community_id, household=household, **clean)
+    _save_with_history(resident, actor=actor, reason="added")
+    return Saved(resident, household_warnings(household))
+
+
+@transaction.atomic
+def do_change_resident(
+    resident: Resident, *, actor: User, reason: str = "", **values: Any
+) -> Saved:
+    """Correct `resident`'s fields (those given; the others stay)."""
+    reason = _reason(reason) or "corrected"
+    current = {k: getattr(resident, k) for k in RESIDENT_FIELDS}
+    clean = clean_resident(
+        {**current, **values}, community_id=resident.community_id, resident_pk=resident.pk
+    )
+    changed = [k for k in RESIDENT_FIELDS if clean[k] != current[k]]
+    if changed:
+        for k in changed:
+            setattr(resident, k, clean[k])
+        _save_with_history(resident, actor=actor, reason=reason, update_fields=changed)
+    return Saved(resident, household_warnings(resident.household))
+
+
+@transaction.atomic
+def do_move_household(household: Household, *, room: Room, actor: User, reason: str = "") -> Saved:
+    """The household (all its people) now lives in `room`, of the same community."""
+    reason = _reason(reason) or "moved"
+    if room.unit.building.compound.community_id != household.community_id:
+        raise ValidationError({"room": _("this room is not in the household's community")})
+    if room.pk == household.room_id:
+        raise ValidationError({"room": _("the household already lives in this room")})
+    household.room = room
+    _save_with_history(household, actor=actor, reason=reason, update_fields=["room"])
+    return Saved(household)
+
+
+@transaction.atomic
+def do_record_departure(
+    resident: Resident, *, actor: User, why: str, on: date, note: str = ""
+) -> Saved:
+    """The resident moved out or died on `on`: no longer living here, their open tags ended that
+    day. Nothing is deleted: their requests and history stay theirs."""
+    if why not in Departure.ALL:
+        raise ValidationError({"why": _("moved out or deceased")})
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("the date is in the future")})
+    if not resident.is_active:
+        raise ValidationError({"why": _("this resident no longer lives here")})
+    note = _reason(note)
+    reason = f"{why}: {note}" if note else why
+    for tag in Vulnerability.objects.filter(resident=resident, until__isnull=True):
+        tag.until = max(on, tag.since)
+        _save_with_history(tag, actor=actor, reason=reason, update_fields=["until"])
+    resident.is_active = False
+    if why == Departure.DECEASED:
+        resident.notes = " ".join(
+            x for x in (resident.notes, _("Deceased %(date)s") % {"date": on}) if x
+        )
+    _save_with_history(resident, actor=actor, reason=reason, update_fields=["is_active", "notes"])
+    return Saved(resident)
+
+
+def _clean_tag(kind: str, since: date | None, until: date | None, details: Any) -> dict[str, Any]:
+    errors = {}
+    if kind not in Vulnerability.Kind.values:
+        errors["kind"] = _("not a kind of vulnerability")
+    if since is None:
+        errors["since"] = _("the start date is needed")
+    elif since > timezone.localdate():
+        errors["since"] = _("the start date is in the future")
+    if until is not None and since is not None and until < since:
+        errors["until"] = _("the end date %(until)s is before the start %(since)s") % {
+            "until": until,
+            "since": since,
+        }
+    if not isinstance(details, dict):
+        errors["details"] = _("the details are a list of names and values")
+    _errors(errors)
+    return {"kind": kind, "since": since, "until": until, "details": details}
+
+
+@transaction.atomic
+def do_add_tag(
+    resident: Resident,
+    *,
+    actor: User,
+    kind: str,
+    since: date | None,
+    details: dict[str, Any] | None = None,
+) -> Saved:
+    """A vulnerability tag for `resident` from `since`, with its attributes (hospital, days …)."""
+    if not resident.is_active:
+        raise ValidationError({"kind": _("this resident no longer lives here")})
+    clean = _clean_tag(kind, since, None, details or {})
+    if Vulnerability.objects.filter(resident=resident, kind=kind, until__isnull=True).exists():
+        raise ValidationError({"kind": _("the resident already has this tag")})
+    tag = Vulnerability(community_id=resident.community_id, resident=resident, **clean)
+    _save_with_history(tag, actor=actor, reason="added")
+    return Saved(tag, household_warnings(resident.household))
+
+
+@transaction.atomic
+def do_change_tag(
+    tag: Vulnerability,
+    *,
+    actor: User,
+    since: date | None,
+    details: dict[str, Any],
+    reason: str = "",
+) -> Saved:
+    """Correct the start or the attributes of a tag."""
+    reason = _reason(reason) or "corrected"
+    clean = _clean_tag(tag.kind, since, tag.until, details)
+    tag.since, tag.details = clean["since"], clean["details"]
+    _save_with_history(tag, actor=actor, reason=reason, update_fields=["since", "details"])
+    return Saved(tag, household_warnings(tag.resident.household))
+
+
+@transaction.atomic
+def do_end_tag(tag: Vulnerability, *, actor: User, until: date | None, reason: str = "") -> Saved:
+    """The tag holds no longer from `until` (kept, with its dates: never deleted)."""
+    reason = _reason(reason) or "ended"
+    if tag.until is not None:
+        raise ValidationError({"until": _("this tag has already ended")})
+    if until is None:
+        raise ValidationError({"until": _("the end date is needed")})
+    if until > timezone.localdate():
+        raise ValidationError({"until": _("the end date is in the future")})
+    _clean_tag(tag.kind, tag.since, until, tag.details)
+    tag.until = until
+    _save_with_history(tag, actor=actor, reason=reason, update_fields=["until"])
+    return Saved(tag)

@@ -1,0 +1,238 @@
+"""The register kept by hand: add and correct residents, add and move households, record a
+departure, add, change and end tags. Every write is an action of `actions.register`; these
+views parse, call it and show its errors on the fields it names and its warnings above."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.forms import Form
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.core.decorators import capability_required
+from linli.core.http import AuthedRequest
+from linli.core.models import Building
+from linli.core.roles import Cap
+from linli.core.scoping import get_for_user, scoped
+from linli.people.actions import register
+from linli.people.forms import (
+    AddressForm,
+    DepartureForm,
+    EndTagForm,
+    ResidentForm,
+    TagForm,
+)
+from linli.people.models import Household, Resident, Vulnerability
+
+edits_register = capability_required(Cap.EDIT_REGISTER)
+
+
+def add_errors(form: Form, exc: ValidationError, *others: Form) -> None:
+    """An action's errors on the field they name, of `form` or of one of the `others` shown
+    with it; the errors that name no field of them above `form`."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for name, errors in exc.message_dict.items():
+        owner = next((f for f in (form, *others) if name in f.fields), None)
+        (owner or form).add_error(name if owner else None, errors)
+
+
+def _warn(request: AuthedRequest, saved: register.Saved) -> None:
+    for warning in saved.warnings:
+        messages.warning(request, warning)
+
+
+def _buildings(request: AuthedRequest) -> QuerySet[Building]:
+    return scoped(request.user, Building.objects.select_related("compound")).order_by(
+        "compound__name", "number"
+    )
+
+
+def _resident(request: AuthedRequest, pk: int) -> Resident:
+    return get_for_user(
+        request.user,
+        Resident.objects.select_related("household__room__unit__building__compound"),
+        Cap.EDIT_REGISTER,
+        pk=pk,
+    )
+
+
+@edits_register
+def resident_add(request: AuthedRequest) -> HttpResponse:
+    """A new resident: into a household of the register (`?household=`), or a new household at
+    an address typed with the person."""
+    household = None
+    if pk := request.GET.get("household", "").strip():
+        household = get_for_user(
+            request.user,
+            Household.objects.select_related("room__unit__building__compound"),
+            Cap.EDIT_REGISTER,
+            pk=int(pk) if pk.isdigit() else 0,
+        )
+    data = request.POST or None
+    form = ResidentForm(data, initial={"nationality": "CN"})
+    address = AddressForm(data, buildings=_buildings(request), prefix="at")
+    if request.method == "POST" and form.is_valid() and (household or address.is_valid()):
+        try:
+            saved = _add(request, form, address, household)
+        except ValidationError as exc:
+            add_errors(form, exc, address)
+        else:
+            _warn(request, saved)
+            messages.success(request, _("Added to the register."))
+            return redirect("people:resident-detail", pk=saved.obj.pk)
+    return render(
+        request,
+        "people/register/resident_form.html",
+        {"form": form, "address": None if household else address, "household": household},
+    )
+
+
+def _add(
+    request: AuthedRequest, form: ResidentForm, address: AddressForm, household: Household | None
+) -> register.Saved:
+    with transaction.atomic():  # the new household and its first resident, or neither
+        if household is None:
+            room = register.room_at(
+                address.cleaned_data["building"],
+                address.cleaned_data["unit"],
+                address.cleaned_data["room"],
+            )
+            household = register.do_add_household(
+                room, actor=request.user, phone=form.cleaned_data["phone"] or ""
+            )
+        return register.do_add_resident(household, actor=request.user, **form.values())
+
+
+@edits_register
+def resident_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    resident = _resident(request, pk)
+    form = ResidentForm(request.POST or None, initial=ResidentForm.initial_for(resident))
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = register.do_change_resident(
+                resident, actor=request.user, reason=form.cleaned_data["reason"], **form.values()
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            _warn(request, saved)
+            messages.success(request, _("Saved."))
+            return redirect("people:resident-detail", pk=resident.pk)
+    return render(
+        request,
+        "people/register/resident_form.html",
+        {"form": form, "resident": resident, "household": resident.household},
+    )
+
+
+@edits_register
+def resident_departure(request: AuthedRequest, pk: int) -> HttpResponse:
+    resident = _resident(request, pk)
+    form = DepartureForm(request.POST or None, initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            register.do_record_departure(resident, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Recorded: no longer lives here."))
+            return redirect("people:resident-detail", pk=resident.pk)
+    return render(request, "people/register/departure.html", {"form": form, "resident": resident})
+
+
+@edits_register
+def household_move(request: AuthedRequest, pk: int) -> HttpResponse:
+    household = get_for_user(
+        request.user,
+        Household.objects.select_related("room__unit__building__compound"),
+        Cap.EDIT_REGISTER,
+        pk=pk,
+    )
+    form = AddressForm(request.POST or None, buildings=_buildings(request))
+    members = Resident.objects.filter(household=household, is_active=True).order_by("pk")
+    if request.method == "POST" and form.is_valid():
+        try:
+            room = register.room_at(
+                form.cleaned_data["building"], form.cleaned_data["unit"], form.cleaned_data["room"]
+            )
+            register.do_move_household(household, room=room, actor=request.user)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("The household has moved."))
+            first = members.first()
+            if first is not None:
+                return redirect("people:resident-detail", pk=first.pk)
+            return redirect("people:resident-list")
+    return render(
+        request,
+        "people/register/move.html",
+        {"form": form, "household": household, "members": members},
+    )
+
+
+@edits_register
+def tag_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    resident = _resident(request, pk)
+    form = TagForm(request.POST or None, initial={"since": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = register.do_add_tag(
+                resident,
+                actor=request.user,
+                kind=form.cleaned_data["kind"],
+                since=form.cleaned_data["since"],
+                details=form.details(),
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            _warn(request, saved)
+            messages.success(request, _("Saved."))
+            return redirect("people:resident-detail", pk=resident.pk)
+    return render(request, "people/register/tag_form.html", {"form": form, "resident": resident})
+
+
+@edits_register
+def tag_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Correct a tag's start and attributes, or end it (the two forms of one page)."""
+    tag = get_for_user(
+        request.user, Vulnerability.objects.select_related("resident"), Cap.EDIT_REGISTER, pk=pk
+    )
+    ending = request.method == "POST" and request.POST.get("end") == "1"
+    form = TagForm(
+        request.POST if request.method == "POST" and not ending else None,
+        initial=TagForm.initial_for(tag),
+    )
+    form.fields["kind"].disabled = True
+    end = EndTagForm(
+        request.POST if ending else None, initial={"until": timezone.localdate()}, prefix="end"
+    )
+    target: Form = end if ending else form
+    if request.method == "POST" and target.is_valid():
+        try:
+            if ending:
+                register.do_end_tag(tag, actor=request.user, **end.cleaned_data)
+            else:
+                saved = register.do_change_tag(
+                    tag,
+                    actor=request.user,
+                    since=form.cleaned_data["since"],
+                    details=form.details(kept=tag.details),
+                )
+                _warn(request, saved)
+        except ValidationError as exc:
+            add_errors(target, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("people:resident-detail", pk=tag.resident_id)
+    return render(
+        request,
+        "people/register/tag_edit.html",
+        {"form": form, "end": end, "tag": tag, "resident": tag.resident},
+    )
