@@ -7,13 +7,13 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, When
 from django.utils import timezone
 
 from linli.core.models import Community, Team, User
 from linli.core.roles import Cap
 from linli.core.scoping import get_for_user, scoped
-from linli.ledger.models import Category, Request
+from linli.ledger.models import URGENCY_RANK, Category, Request
 from linli.ledger.policy import REQUESTS
 from linli.people import phones
 from linli.people.models import Household, Resident
@@ -111,6 +111,8 @@ class LedgerFilters:
     day_to: date | None = None
     late: bool = False
     q: str = ""
+    # Open requests only, most pressing first (urgency, then deadline), instead of newest first.
+    pressing: bool = False
 
 
 def ledger(user: User, f: LedgerFilters, now: datetime | None = None) -> QuerySet[Request]:
@@ -143,9 +145,15 @@ def ledger(user: User, f: LedgerFilters, now: datetime | None = None) -> QuerySe
             # Words that name people of the register find their requests through the
             # households' index; only words that name nobody are looked for in the texts.
             qs = qs.filter(asked_by(user, f.q) or Q(description__contains=f.q))
-    return qs.select_related(
+    qs = qs.select_related(
         "category", "household__room__unit__building__compound", "resident", "assignee", "team"
-    ).order_by("-created_at", "-pk")
+    )
+    if f.pressing:
+        # Open requests are a sliver of the ledger (their own partial index): sorting them by
+        # urgency is cheap where sorting the whole ledger would not be.
+        rank = Case(*(When(urgency=u, then=n) for u, n in URGENCY_RANK.items()), default=9)
+        return qs.filter(status__in=OPEN).order_by(rank, "deadline", "pk")
+    return qs.order_by("-created_at", "-pk")
 
 
 def asked_by(user: User, query: str) -> Q | None:

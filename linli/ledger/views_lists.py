@@ -32,6 +32,7 @@ from linli.ledger.models import Request, RequestEvent, Urgency
 from linli.lib.keyset import Cursor, KeysetPage, keyset_page
 from linli.lib.masking import mask_phone
 from linli.lib.numbers import whole_number
+from linli.lib.paging import Page, page_of
 from linli.lib.xlsx import Sheet
 
 PER_PAGE = 50
@@ -83,6 +84,7 @@ class Filters:
             day_to=_day(get.get("to", "")),
             late=get.get("late") == "1",
             q=get.get("q", "").strip()[:100],
+            pressing=get.get("sort") == "pressing",
         )
 
     def params(self) -> dict[str, str]:
@@ -97,6 +99,7 @@ class Filters:
             "to": f.day_to.isoformat() if f.day_to else "",
             "late": "1" if f.late else "",
             "q": f.q,
+            "sort": "pressing" if f.pressing else "",
         }
         return {k: v for k, v in params.items() if v}
 
@@ -256,6 +259,19 @@ def _assignee_choices(user: User) -> QuerySet[User]:
     )
 
 
+def _pager(filters: Filters, page: "KeysetPage[Request] | Page[Request]") -> dict[str, str]:
+    """The links to the pages around `page`: by position newest first, by number otherwise."""
+    if isinstance(page, Page):
+        return {
+            "older_query": filters.query(page=str(page.number + 1)) if page.has_next else "",
+            "newer_query": filters.query(page=str(page.number - 1)) if page.has_previous else "",
+        }
+    return {
+        "older_query": filters.query(before=str(page.onward)) if page.onward else "",
+        "newer_query": filters.query(after=str(page.back)) if page.back else "",
+    }
+
+
 @ledger_access
 def ledger(request: AuthedRequest) -> HttpResponse:
     user = request.user
@@ -265,13 +281,17 @@ def ledger(request: AuthedRequest) -> HttpResponse:
     qs = ledger_queryset(user, filters.values, now)
     if several:
         qs = qs.select_related("community")
-    page = ledger_page(
-        user,
-        qs,
-        before=Cursor.parse(request.GET.get("before")),
-        after=Cursor.parse(request.GET.get("after")),
-        compound=filters.compound,
-    )
+    page: KeysetPage[Request] | Page[Request]
+    if filters.values.pressing:
+        page = page_of(qs, request.GET.get("page"), PER_PAGE)
+    else:
+        page = ledger_page(
+            user,
+            qs,
+            before=Cursor.parse(request.GET.get("before")),
+            after=Cursor.parse(request.GET.get("after")),
+            compound=filters.compound,
+        )
     # Lists show phones masked to everyone: a full number is one logged click on the request.
     full_phones = False
     compounds = scoped(user, Compound.objects.all()).order_by("community__name", "name", "pk")
@@ -286,8 +306,7 @@ def ledger(request: AuthedRequest) -> HttpResponse:
             "filters": filters,
             "f": filters.values,
             "query": filters.query(),
-            "older_query": filters.query(before=str(page.onward)) if page.onward else "",
-            "newer_query": filters.query(after=str(page.back)) if page.back else "",
+            **_pager(filters, page),
             "several_communities": several,
             "statuses": Request.Status.choices,
             "urgencies": Urgency.choices,

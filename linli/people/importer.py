@@ -65,6 +65,7 @@ SQLITE_PAUSE = 0.1
 # planner that still thinks a community has a few hundred residents picks the wrong index.
 ANALYZE_AFTER = 10_000
 # The errors kept (all are counted): enough to fix a file by, not a copy of a hostile one.
+MAX_WARNINGS = 50
 MAX_ERRORS_KEPT = 1000
 MAX_REASON = 200  # characters of a reason, whatever value it quotes
 
@@ -155,6 +156,9 @@ class Outcome(ErrorReport):
     updated: int = 0
     unchanged: int = 0
     committed: bool = False
+    # What the file makes of the register that contradicts itself (not an error: the import
+    # goes in), e.g. "lives alone" among several.
+    warnings: list[str] = field(default_factory=list)
 
 
 def _normalise_header(text: object) -> str:
@@ -315,6 +319,10 @@ class Importer:
         self.last_commit = 0.0
         self.batch = batch_size()
         self.seen_ids: dict[int | str, int] = {}
+        # Per room of the file: its rows, and the rows tagged "lives alone" (row, name).
+        self.room_rows: dict[tuple[int, str, str], int] = {}
+        self.alone_rows: dict[tuple[int, str, str], list[tuple[int, str]]] = {}
+        self.households_written: set[int] = set()
         self.seen_names: dict[tuple[str, tuple[int, str, str]], int] = {}
 
     # Register lookups, loaded once for the community.
@@ -387,7 +395,39 @@ class Importer:
                 )
         if self.outcome.committed and self.outcome.created + self.outcome.updated >= ANALYZE_AFTER:
             refresh_planner_statistics()
+        if not self.outcome.error_count:
+            self.outcome.warnings = self._warnings()
         return self.outcome
+
+    def _note_room(self, row: "Row") -> None:
+        self.room_rows[row.room_key] = self.room_rows.get(row.room_key, 0) + 1
+        if Vulnerability.Kind.LIVES_ALONE in row.tags:
+            self.alone_rows.setdefault(row.room_key, []).append((row.number, row.name))
+
+    def _warnings(self) -> list[str]:
+        """A "lives alone" tag among several: in the file (a tagged row whose room has other rows),
+        and, once imported, in the register (a tag kept in a household the file filled)."""
+        found = [
+            _(
+                "row %(row)s: %(name)s is tagged “lives alone”, but the file puts %(n)s people"
+                " in the same room"
+            )
+            % {"row": number, "name": name, "n": self.room_rows[room]}
+            for room, tagged in self.alone_rows.items()
+            if self.room_rows[room] > 1
+            for number, name in tagged
+        ]
+        if self.outcome.committed and self.households_written:
+            from linli.people.actions.register import alone_among_several
+
+            noted = {name for _n, name in (t for ts in self.alone_rows.values() for t in ts)}
+            found += [
+                w for name, w in alone_among_several(self.households_written) if name not in noted
+            ]
+        if len(found) > MAX_WARNINGS:
+            more = len(found) - MAX_WARNINGS
+            found = [*found[:MAX_WARNINGS], _("… and %(n)s more") % {"n": more}]
+        return found
 
     def _check_file(self, path: Path) -> None:
         rows = read_rows(path)
@@ -410,6 +450,8 @@ class Importer:
             self.outcome.rows += 1
             row = self._check(number, values)
             # After the first error nothing more is written: the rest is only checked.
+            if row is not None:
+                self._note_room(row)
             if row is not None and not self.outcome.error_count:
                 self.pending.append(row)
                 if len(self.pending) >= self.batch:
@@ -690,6 +732,7 @@ class Importer:
         rows = [row for row, _match, _changed in entries]
         room_ids = self._ensure_rooms(rows)
         household_ids = self._ensure_households(rows, room_ids)
+        self.households_written.update(household_ids.values())
         new_rows = [row for row, match, _changed in entries if not match]
         resident_rows = []
         tag_rows: list[tuple[int, str]] = []

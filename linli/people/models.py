@@ -290,6 +290,8 @@ class ResidentImport(models.Model):
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     # The first errors (row, column, reason); the downloadable report lists the same.
     errors = models.JSONField(default=list, blank=True)
+    # What went in but contradicts the register ("lives alone" among several), to be looked at.
+    warnings = models.JSONField(default=list, blank=True)
     message = models.TextField(blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

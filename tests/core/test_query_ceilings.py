@@ -9,6 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from linli.core.actions import do_save_team
 from linli.core.models import Community, User
 from linli.core.roles import Role
 from linli.ledger.actions import do_assign
@@ -38,6 +39,9 @@ PAGES: list[tuple[Role, str]] = [
     (Role.OFFICIAL, "/ledger/work/late/"),
     (Role.OPERATOR, "/ledger/work/mine/"),
     (Role.WORKER, "/access-log/"),
+    (Role.WORKER, "/ledger/?sort=pressing"),
+    (Role.WORKER, "/ledger/work/callbacks/"),
+    (Role.WORKER, "/teams/"),
 ]
 
 
@@ -52,6 +56,8 @@ def fill(community: Community, staff: User, volunteer: User, n: int, start: int)
         request = open_request(community, staff, description=f"诉求{i}", resident=resident)
         if i % 2:
             do_assign(request.request, actor=staff, assignee=volunteer)
+        if i % 5 == 0:  # teams, for the teams page
+            do_save_team(community, actor=staff, name=f"小组{i}", members=[staff, volunteer])
     if start == 0:  # one open round a building
         do_open_survey_round(resident.household.room.unit.building, actor=staff, name="第1轮")
 

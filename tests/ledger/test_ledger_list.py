@@ -426,3 +426,40 @@ def test_odd_query_strings_give_a_page_not_an_error(
     made = opened_at(community_a, worker_a, NOON)
     client.force_login(worker_a)
     assert shown(client, **params) == [made.pk]
+
+
+def test_the_ledger_sorts_open_requests_by_urgency_then_deadline(
+    client: Client, community_a: Community, worker_a: User
+) -> None:
+    groceries = open_request(community_a, worker_a, description="买菜").request
+    medicine = open_request(community_a, worker_a, code="medicine", description="配降压药").request
+    emergency = open_request(community_a, worker_a, code="medicine", description="呼吸困难").request
+    urgent = do_open_request(
+        community_a, actor=worker_a, channel=Channel.HOTLINE, category=category("medicine"),
+        description="配药", urgency=Urgency.URGENT, urgency_reason="独居老人",
+    ).request  # fmt: skip
+    finished = do_claim(open_request(community_a, worker_a).request.pk, actor=worker_a)
+    assert finished is not None
+    do_complete(finished, actor=worker_a, result="好了")
+    client.force_login(worker_a)
+
+    listed = shown(client, sort="pressing")
+
+    assert listed == [emergency.pk, urgent.pk, medicine.pk, groceries.pk]  # the done one: not open
+    assert shown(client)[0] == finished.pk  # newest first, as before
+
+
+def test_the_pressing_order_pages_by_number(
+    client: Client, community_a: Community, worker_a: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from linli.ledger import views_lists
+
+    monkeypatch.setattr(views_lists, "PER_PAGE", 2)
+    made = [open_request(community_a, worker_a, description=f"第{n}件").request for n in range(5)]
+    client.force_login(worker_a)
+
+    first = client.get(URL, {"sort": "pressing"})
+    assert "page=2" in first.context["older_query"] and first.context["newer_query"] == ""
+    pages = [shown(client, sort="pressing", page=n) for n in (1, 2, 3)]
+
+    assert [pk for page in pages for pk in page] == [r.pk for r in made]  # in the order they came

@@ -246,3 +246,36 @@ def test_a_large_import_refreshes_the_planner_statistics(
                 "WHERE relname = 'people_resident' AND last_analyze IS NOT NULL"
             )
         assert cursor.fetchone()[0] >= 1
+
+
+def test_lives_alone_in_a_room_the_file_shares_is_a_warning_not_an_error(
+    community_a: Community, worker_a: User, tmp_path: Path
+) -> None:
+    make_compound(community_a)
+    path = write_xlsx(tmp_path / "r.xlsx", GOOD)  # 李秀英 独居, in 3-1-502 with 张三
+
+    checked = run(community_a, worker_a, path, dry_run=True)
+    imported = run(community_a, worker_a, path)
+
+    for outcome in (checked, imported):
+        assert outcome.error_count == 0
+        assert [w.split(" “")[0] for w in outcome.warnings] == ["row 3: 李秀英 is tagged"]
+    assert Resident.objects.count() == 3
+
+
+def test_a_lives_alone_tag_kept_in_a_household_the_file_fills_is_a_warning(
+    community_a: Community, worker_a: User, tmp_path: Path
+) -> None:
+    make_compound(community_a)
+    alone = [
+        ["李秀英", "女", "310104194203154424", "13912345670", "岐山村", "3", "1", "502", "独居"]
+    ]
+    run(community_a, worker_a, write_xlsx(tmp_path / "a.xlsx", alone))
+    lodger = [["张三", "男", "310101199001011234", "13812345678", "岐山村", "3", "1", "502", ""]]
+
+    outcome = run(community_a, worker_a, write_xlsx(tmp_path / "b.xlsx", lodger))
+
+    assert len(outcome.warnings) == 1
+    assert (
+        "李秀英" in outcome.warnings[0] and "2 people live in this household" in outcome.warnings[0]
+    )

@@ -7,12 +7,14 @@ out or died stays, no longer living here. A write that leaves the register contr
 (a "lives alone" tag in a room of several) is made, and its warnings are returned to be shown.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +28,7 @@ RESIDENT_FIELDS = (
     "mobility", "ltc_level", "notes",
 )  # fmt: skip
 MAX_REASON = 200
+MAX_LISTED = 200
 
 
 class Departure:
@@ -148,22 +151,54 @@ def _save_with_history(obj: Any, *, actor: User, reason: str, **kwargs: Any) -> 
     obj.save(**kwargs)
 
 
+def alone_among_several(household_ids: Iterable[int]) -> list[tuple[str, str]]:
+    """(name, warning) of each resident of these households tagged "lives alone" who lives with
+    others (two queries per 2,000 households: the tags, then their households' sizes)."""
+    ids = list(household_ids)
+    found: list[tuple[str, str]] = []
+    for start in range(0, len(ids), 2000):
+        tags = list(
+            Vulnerability.objects.filter(
+                kind=Vulnerability.Kind.LIVES_ALONE,
+                until__isnull=True,
+                resident__is_active=True,
+                resident__household__in=ids[start : start + 2000],
+            )
+            .select_related("resident")
+            .order_by("pk")
+        )
+        sizes = (
+            dict(
+                Resident.objects.filter(
+                    household__in={t.resident.household_id for t in tags}, is_active=True
+                )
+                .values("household")
+                .annotate(n=Count("pk"))
+                .values_list("household", "n")
+            )
+            if tags
+            else {}
+        )
+        found += [
+            (
+                tag.resident.name,
+                _(
+                    "%(name)s is tagged “lives alone”, but %(n)s people live in this household:"
+                    " end the tag if it no longer holds"
+                )
+                % {"name": tag.resident.name, "n": sizes[tag.resident.household_id]},
+            )
+            for tag in tags
+            if sizes.get(tag.resident.household_id, 0) > 1
+        ]
+        if len(found) >= MAX_LISTED:
+            break
+    return found[:MAX_LISTED]
+
+
 def household_warnings(household: Household) -> list[str]:
     """Where the household's people contradict its tags: "lives alone" among several."""
-    members = list(Resident.objects.filter(household=household, is_active=True))
-    if len(members) < 2:
-        return []
-    alone = Vulnerability.objects.filter(
-        resident__in=members, kind=Vulnerability.Kind.LIVES_ALONE, until__isnull=True
-    ).select_related("resident")
-    return [
-        _(
-            "%(name)s is tagged “lives alone”, but %(n)s people live in this household:"
-            " end the tag if it no longer holds"
-        )
-        % {"name": tag.resident.name, "n": len(members)}
-        for tag in alone
-    ]
+    return [warning for _name, warning in alone_among_several([household.pk])]
 
 
 @transaction.atomic

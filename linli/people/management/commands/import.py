@@ -50,6 +50,8 @@ class Command(BaseCommand):
             self.stdout.write(f"row {row}, {column}: {reason}")
         if record.error_count > SHOWN_ERRORS:
             self.stdout.write(f"… and {record.error_count - SHOWN_ERRORS} more errors")
+        for warning in record.warnings:
+            self.stdout.write(f"warning: {warning}")
         verb = "imported" if record.status == ResidentImport.Status.DONE else "nothing imported"
         self.stdout.write(
             f"{record.rows_done} rows: {record.created} new, {record.updated} updated, "
