@@ -129,9 +129,15 @@ class LedgerSeed:
         at: datetime,
     ) -> Request:  # fmt: skip
         channel = self.rng.choice((Channel.HOTLINE,) * 6 + (Channel.ONLINE, Channel.DOOR))
+        call = None
+        if channel == Channel.HOTLINE:  # the call it came on, for the household card
+            call = actions.do_log_call(
+                community, actor=operator, caller_number=resident.phone, at=at,
+                duration_seconds=self.rng.randint(40, 300),
+            )  # fmt: skip
         return actions.do_open_request(
             community, actor=operator, channel=channel, category=_category(code),
-            description=text, resident=resident, at=at,
+            description=text, resident=resident, at=at, call=call,
             contact_phone=resident.phone if channel == Channel.ONLINE else "",
         ).request  # fmt: skip
 

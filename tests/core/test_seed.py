@@ -130,5 +130,6 @@ def test_the_demo_has_a_week_of_work_in_every_state_and_fills_every_building() -
         assert Team.objects.filter(community=community).count() == 2
         assert community.head is not None
     assert requests.filter(created_at__lt=now - timedelta(days=5)).exists()
+    assert requests.filter(channel="hotline").exclude(call=None).exists()  # with their calls
     empty = Building.objects.exclude(units__rooms__households__isnull=False)
     assert not empty.exists()  # every building has households
