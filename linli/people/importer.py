@@ -19,9 +19,11 @@ rolls forward). An import stopped before publishing is CRASHED: its rows were ne
 periodic job deletes them. A dry run writes nothing at all.
 """
 
+import itertools
 import json
 import re
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -73,14 +75,14 @@ MAX_REASON = 200  # characters of a reason, whatever value it quotes
 HEADERS: dict[str, tuple[str, ...]] = {
     "name": ("姓名", "名字", "居民姓名", "name", "fullname"),
     "sex": ("性别", "sex", "gender"),
-    "id_number": ("身份证号", "身份证号码", "证件号码", "证件号", "身份证", "idnumber", "id", "identitynumber", "idno", "passport", "passportnumber"),
+    "id_number": ("身份证号", "身份证号码", "证件号码", "证件号", "身份证", "公民身份号码", "身份号码", "证照号码", "idnumber", "id", "identitynumber", "idno", "passport", "passportnumber"),
     "id_type": ("证件类型", "idtype", "documenttype"),
     "date_of_birth": ("出生日期", "出生年月", "生日", "dateofbirth", "birthdate", "dob", "born"),
-    "phone": ("联系电话", "手机", "手机号", "手机号码", "电话", "phone", "mobile", "telephone", "tel"),
-    "compound": ("小区", "小区名称", "小区名", "compound", "estate"),
-    "building": ("楼号", "楼栋", "幢", "楼", "楼栋号", "building", "buildingno", "block"),
+    "phone": ("联系电话", "联系方式", "联系号码", "手机", "手机号", "手机号码", "电话", "电话号码", "本人电话", "phone", "mobile", "telephone", "tel", "contact"),
+    "compound": ("小区", "小区名称", "小区名", "所在小区", "弄", "compound", "estate"),
+    "building": ("楼号", "楼栋", "幢", "楼", "楼栋号", "号楼", "栋", "栋号", "幢号", "building", "buildingno", "block"),
     "unit": ("单元", "单元号", "门洞", "unit", "stairwell", "entrance"),
-    "room": ("室号", "房号", "门牌号", "室", "房间号", "room", "roomno", "flat", "apartment"),
+    "room": ("室号", "房号", "门牌号", "室", "房间号", "房间", "门牌", "room", "roomno", "flat", "apartment"),
     "nationality": ("国籍", "nationality", "country"),
     "languages": ("语言", "languages", "language"),
     "mobility": ("行动能力", "mobility"),
@@ -88,6 +90,17 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "tags": ("特殊人群", "人群类别", "特殊群体", "tags", "vulnerabilities", "groups"),
     "notes": ("备注", "notes", "remarks"),
 }  # fmt: skip
+# Columns rosters carry that the register does not keep (it derives them, or has no field):
+# recognised, so that they are not reported as unknown, and left out.
+NOT_KEPT = ("序号", "编号", "no", "年龄", "age", "户主", "与户主关系", "关系", "户主姓名", "民族", "政治面貌", "文化程度", "工作单位", "户籍地址", "户籍地", "住址", "地址", "address")  # fmt: skip
+# A cell saying so clears the field on re-import; an empty cell or a missing column never does.
+CLEAR_MARKS = frozenset({"清空", "[清空]", "【清空】", "(清空)", "[clear]"})
+# How Excel shows a long number it stored as a number: its last digits are gone.
+SCIENTIFIC = re.compile(r"\d(?:\.\d+)?[eE]\+?\d+")
+# A room written with its floor: 5楼502, 5层502, 5-502 (floor 5, room 502).
+ROOM_WITH_FLOOR = re.compile(r"(\d+)\s*(?:楼|层|-)\s*(\d+[A-Za-z]?)")
+CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+HEADER_SEARCH_ROWS = 10  # title rows and notes above the header, as committees write them
 REQUIRED = ("name", "building", "room")
 ID_TYPES = {
     "身份证": Resident.IdType.PRC_ID, "居民身份证": Resident.IdType.PRC_ID, "prc_id": Resident.IdType.PRC_ID,
@@ -166,16 +179,63 @@ def _normalise_header(text: object) -> str:
 
 
 ALIASES = {_normalise_header(alias): col for col, names in HEADERS.items() for alias in names}
+IGNORED = {_normalise_header(name) for name in NOT_KEPT}
+
+
+def _header_text(cell: object) -> str:
+    return unicodedata.normalize("NFKC", str(cell or "")).strip()
 
 
 def map_columns(header: list[object]) -> tuple[dict[str, int], list[str]]:
     """Column → index in the header, and the names of the headers as written (for reports)."""
     found: dict[str, int] = {}
     for index, cell in enumerate(header):
-        column = ALIASES.get(_normalise_header(cell))
+        column = ALIASES.get(_normalise_header(_header_text(cell)))
         if column and column not in found:
             found[column] = index
-    return found, [str(c or "") for c in header]
+    return found, [_header_text(c) for c in header]
+
+
+def unrecognised(header: list[object], columns: dict[str, int]) -> list[str]:
+    """The headers that name no column of the register nor one it knows to leave out."""
+    used = set(columns.values())
+    return [
+        text
+        for index, cell in enumerate(header)
+        if (text := _header_text(cell))
+        and index not in used
+        and _normalise_header(text) not in IGNORED
+        and _normalise_header(text) not in ALIASES
+    ]
+
+
+def find_header(first: list[list[object]]) -> tuple[int, list[object], bool]:
+    """Where the header is among the first rows: its index, the header (a two-level header
+    merged: the lower row's names under the upper's, 住址 over 幢 / 单元 / 房号), and whether it
+    took two rows. The header is the first row naming a person's name and two more columns."""
+    for index, row in enumerate(first):
+        columns, _names = map_columns(row)
+        if "name" not in columns or len(columns) < 3:
+            continue
+        below = first[index + 1] if index + 1 < len(first) else None
+        if below is not None:
+            lower, _ = map_columns(below)
+            taken = set(columns.values())
+            extra = {c: i for c, i in lower.items() if i not in taken and c not in columns}
+            # A second header row names columns and holds no person (no name under 姓名).
+            name_index = columns["name"]
+            empty_name = name_index >= len(below) or not _header_text(below[name_index])
+            if extra and empty_name:
+                width = max(len(row), len(below))
+                merged = [
+                    below[i]
+                    if i < len(below) and i in extra.values()
+                    else (row[i] if i < len(row) else None)
+                    for i in range(width)
+                ]
+                return index, merged, True
+        return index, row, False
+    return 0, first[0] if first else [], False
 
 
 # Reading --------------------------------------------------------------------------------------
@@ -289,10 +349,17 @@ class Row(NamedTuple):
     notes: str
     room_key: tuple[int, str, str]  # building id, unit number, room number
     tags: list[str]
+    # The updatable fields the file says something about: a re-import changes those only (an
+    # empty cell or a missing column keeps what the register has).
+    given: frozenset[str] = frozenset(UPDATABLE)
 
     def values(self) -> tuple[object, ...]:
         return (self.name, self.sex, self.born, self.id_type, self.id_number, self.phone,
                 self.nationality, self.languages, self.mobility, self.ltc_level, self.notes)  # fmt: skip
+
+    def changes(self) -> dict[str, object]:
+        """The fields a re-import sets on the resident it matches: those the file gave."""
+        return {f: v for f, v in zip(UPDATABLE, self.values(), strict=True) if f in self.given}
 
 
 class Importer:
@@ -323,6 +390,8 @@ class Importer:
         self.room_rows: dict[tuple[int, str, str], int] = {}
         self.alone_rows: dict[tuple[int, str, str], list[tuple[int, str]]] = {}
         self.households_written: set[int] = set()
+        self.unrecognised: list[str] = []  # headers of the file naming no column
+        self.new_rooms: set[tuple[int, str, str]] = set()  # rooms the register does not have
         self.seen_names: dict[tuple[str, tuple[int, str, str]], int] = {}
 
     # Register lookups, loaded once for the community.
@@ -401,13 +470,38 @@ class Importer:
 
     def _note_room(self, row: "Row") -> None:
         self.room_rows[row.room_key] = self.room_rows.get(row.room_key, 0) + 1
+        building, unit_number, room_number = row.room_key
+        unit = self.units.get((building, unit_number))
+        if unit is None or (unit, room_number) not in self.rooms:
+            self.new_rooms.add(row.room_key)
         if Vulnerability.Kind.LIVES_ALONE in row.tags:
             self.alone_rows.setdefault(row.room_key, []).append((row.number, row.name))
 
     def _warnings(self) -> list[str]:
-        """A "lives alone" tag among several: in the file (a tagged row whose room has other rows),
-        and, once imported, in the register (a tag kept in a household the file filled)."""
-        found = [
+        """What goes in but is worth a look: the file's columns left out, the rooms that will be
+        added, and a "lives alone" tag among several, in the file (a tagged row whose room has
+        other rows) and, once imported, in the register (a tag kept in a household the file
+        filled)."""
+        found: list[str] = []
+        if self.unrecognised:
+            found.append(
+                _(
+                    "columns not recognised, left out (their values are not imported, and"
+                    " nothing the register has for them changes): %(names)s"
+                )
+                % {"names": "、".join(excerpt(n, 20) for n in self.unrecognised[:20])}
+            )
+        if self.new_rooms:
+            numbers = {pk: number for (_c, number), pk in self.buildings.items()}
+            rooms = sorted(f"{numbers.get(b, b)}-{u}-{r}" for b, u, r in self.new_rooms)
+            found.append(
+                _("%(n)s rooms are not in the register yet and will be added: %(rooms)s")
+                % {
+                    "n": len(rooms),
+                    "rooms": "、".join(rooms[:30]) + (" …" if len(rooms) > 30 else ""),
+                }
+            )
+        found += [
             _(
                 "row %(row)s: %(name)s is tagged “lives alone”, but the file puts %(n)s people"
                 " in the same room"
@@ -431,11 +525,15 @@ class Importer:
 
     def _check_file(self, path: Path) -> None:
         rows = read_rows(path)
-        header = next(rows, None)  # a file past the upload limits is refused here, unread
-        if header is None:
+        first = list(itertools.islice(rows, HEADER_SEARCH_ROWS))  # past the limits: refused, unread
+        if not first:
             raise Invalid(_("the file is empty"))
+        at, header, two_rows = find_header(first)
         self._load_register()
         self.columns, self.header_names = map_columns(header)
+        self.unrecognised = unrecognised(header, self.columns)
+        start = at + (2 if two_rows else 1)  # rows before the data
+        rows = itertools.chain(first[start:], rows)
         missing = [c for c in REQUIRED if c not in self.columns]
         if "id_number" not in self.columns and not {"date_of_birth", "sex"} <= self.columns.keys():
             missing.append("id_number")
@@ -444,7 +542,7 @@ class Importer:
             raise Invalid(_("missing columns: %(names)s") % {"names": names})
         if "compound" not in self.columns and len(self.compounds) > 1:
             raise Invalid(_("this community has several compounds: add a 小区 (compound) column"))
-        for number, values in enumerate(rows, start=2):
+        for number, values in enumerate(rows, start=start + 1):
             if not any(v not in (None, "") for v in values):
                 continue  # blank lines between blocks of a hand-made roster
             self.outcome.rows += 1
@@ -471,7 +569,8 @@ class Importer:
             if index < size:
                 value = values[index]
                 if isinstance(value, str):
-                    value = value.strip() or None
+                    # Full-width digits, letters and spaces as committees type them to align.
+                    value = unicodedata.normalize("NFKC", value).strip() or None
                 if value is not None:
                     found[column] = value
         return found
@@ -488,11 +587,16 @@ class Importer:
             self.outcome.add_error(number, self._header(column), reason)
 
         cells = self._cells(values)
+        cleared = {c for c, v in cells.items() if isinstance(v, str) and v in CLEAR_MARKS}
+        for column in cleared:
+            del cells[column]
+        specified = {"name", *cleared, *(c for c in cells if c in UPDATABLE)}
 
         def cell(_values: object, column: str) -> object:
             return cells.get(column)
 
-        name = str(cell(values, "name") or "")
+        name = " ".join(str(cell(values, "name") or "").split())
+        name = CJK_SPACE.sub("", name)  # 陈 静, spaced to align a column, is 陈静
         if not name:
             fail("name", _("the name is empty"))
         elif len(name) > 100:
@@ -503,6 +607,11 @@ class Importer:
         if isinstance(id_raw, float | int) and not isinstance(id_raw, bool):
             fail("id_number", _("the identity number was stored as a number and lost digits: format the column as text"))  # fmt: skip
             id_number = ""
+        elif SCIENTIFIC.fullmatch(id_number):
+            fail("id_number", _("%(value)s is a number Excel shortened (its last digits are lost): format the column as text and type the number again") % {"value": excerpt(id_number)})  # fmt: skip
+            id_number = ""
+        if id_number:
+            specified.add("id_type")
         id_type = Resident.IdType.PRC_ID
         if id_type_raw is not None:
             found_type = ID_TYPES.get(str(id_type_raw).strip().lower())
@@ -517,6 +626,7 @@ class Importer:
         if id_number and id_type == Resident.IdType.PRC_ID:
             try:
                 id_number, born, sex = validate_prc_id(id_number, self.today)
+                specified.update(("date_of_birth", "sex"))
             except Invalid as exc:
                 fail("id_number", str(exc))
         elif id_number and len(id_number) > 40:
@@ -561,6 +671,8 @@ class Importer:
                 )
         languages_raw = cell(values, "languages")
         languages = [x.strip() for x in LIST_WITH_SPACES.split(str(languages_raw)) if x.strip()] if languages_raw else (["zh"] if nationality == "CN" else [])  # fmt: skip
+        if "languages" in cleared:
+            languages = []
         mobility_raw = cell(values, "mobility")
         mobility = Resident.Mobility.INDEPENDENT
         if mobility_raw is not None:
@@ -605,7 +717,7 @@ class Importer:
         if self.outcome.error_count != errors_before or born is None or room_key is None:
             return None
         return Row(number, name, sex, born, id_type, id_number, phone, nationality, languages,
-                   mobility, ltc_level, notes, room_key, tags)  # fmt: skip
+                   mobility, ltc_level, notes, room_key, tags, frozenset(specified))  # fmt: skip
 
     def _room_key(
         self, cells: dict[str, object], fail: Callable[[str, str], None]
@@ -624,6 +736,12 @@ class Importer:
             compound_id = found
         building = _number(cells.get("building"), ("号楼", "号", "幢", "栋"))
         room = _number(cells.get("room"), ("室", "号"))
+        with_floor = ROOM_WITH_FLOOR.fullmatch(room)
+        if with_floor:  # 5楼502, 5-502: room 502, on floor 5
+            floor, room = with_floor.groups()
+            if not room.startswith(floor) or len(room) - len(floor) not in (2, 3):
+                fail("room", _("%(value)s: floor %(floor)s and room %(room)s do not agree") % {"value": excerpt(cells.get("room")), "floor": floor, "room": room})  # fmt: skip
+                return None
         unit = _number(cells.get("unit"), ("单元", "门洞")) or "1"
         if not building:
             fail("building", _("the building is empty"))
@@ -681,7 +799,7 @@ class Importer:
                 resident is None
                 or household_id is None
                 or resident.household_id != household_id
-                or tuple(getattr(resident, f) for f in UPDATABLE) != row.values()
+                or any(getattr(resident, f) != v for f, v in row.changes().items())
             )
             entries.append((row, pk, changed))
             if changed:
@@ -749,7 +867,7 @@ class Importer:
         insert_tags(self.community.pk, self.mark, sorted(set(tag_rows)), self.today)
         changes = [
             (self.mark, match, household_ids[room_ids[row.room_key]],
-             json.dumps(_as_json(row.values())), json.dumps(row.tags))
+             json.dumps(_changes_json(row.changes())), json.dumps(row.tags))
             for row, match, changed in entries
             if match and (changed or row.tags)
         ]  # fmt: skip
@@ -800,8 +918,8 @@ class Importer:
         return {room: self.households[room] for room in first_phone}
 
 
-def _as_json(values: tuple[object, ...]) -> list[object]:
-    return [v.isoformat() if isinstance(v, date) else v for v in values]
+def _changes_json(changes: dict[str, object]) -> dict[str, object]:
+    return {f: v.isoformat() if isinstance(v, date) else v for f, v in changes.items()}
 
 
 def batch_size() -> int:
@@ -875,11 +993,15 @@ def apply_changes(mark: int, actor: User, *, progress: Callable[[int], None] | N
                 if resident is None:
                     continue
                 before = (*(getattr(resident, f) for f in UPDATABLE), resident.household_id)
-                values = list(change.values)
-                values[UPDATABLE.index("date_of_birth")] = date.fromisoformat(
-                    values[UPDATABLE.index("date_of_birth")]
+                # The fields the file gave (a list of all of them, staged by an older version).
+                values = (
+                    change.values
+                    if isinstance(change.values, dict)
+                    else dict(zip(UPDATABLE, change.values, strict=True))
                 )
-                for field_name, value in zip(UPDATABLE, values, strict=True):
+                for field_name, value in values.items():
+                    if field_name == "date_of_birth":
+                        value = date.fromisoformat(value)
                     setattr(resident, field_name, value)
                 resident.household_id = change.household_id
                 if (*(getattr(resident, f) for f in UPDATABLE), resident.household_id) != before:
