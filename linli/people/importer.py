@@ -36,6 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core.models import Building, Community, Compound, Room, Unit, User
+from linli.lib.masking import mask_id_number, mask_phone
 from linli.lib.uploads import Refused, csv_rows, excerpt, xlsx_rows
 from linli.lib.validation import (
     Invalid,
@@ -68,6 +69,7 @@ SQLITE_PAUSE = 0.1
 ANALYZE_AFTER = 10_000
 # The errors kept (all are counted): enough to fix a file by, not a copy of a hostile one.
 MAX_WARNINGS = 50
+MAX_CHANGES_SHOWN = 500
 MAX_ERRORS_KEPT = 1000
 MAX_REASON = 200  # characters of a reason, whatever value it quotes
 
@@ -172,6 +174,9 @@ class Outcome(ErrorReport):
     # What the file makes of the register that contradicts itself (not an error: the import
     # goes in), e.g. "lives alone" among several.
     warnings: list[str] = field(default_factory=list)
+    # Per resident the file changes (the first MAX_CHANGES_SHOWN): [row, name, field, before,
+    # after], numbers masked, so that a preview says what a re-import will do.
+    changes: list[list[object]] = field(default_factory=list)
 
 
 def _normalise_header(text: object) -> str:
@@ -802,12 +807,25 @@ class Importer:
                 or any(getattr(resident, f) != v for f, v in row.changes().items())
             )
             entries.append((row, pk, changed))
+            if changed and resident is not None:
+                self._note_changes(row, resident, household_id)
             if changed:
                 self.outcome.updated += 1
             else:
                 self.outcome.unchanged += 1
         self.outcome.created += len(rows) - len(matched)
         return entries
+
+    def _note_changes(self, row: Row, resident: Resident, household_id: int | None) -> None:
+        shown = self.outcome.changes
+        if len(shown) >= MAX_CHANGES_SHOWN:
+            return
+        for name, after in row.changes().items():
+            before = getattr(resident, name)
+            if before != after:
+                shown.append([row.number, resident.name, name, _shown(name, before), _shown(name, after)])  # fmt: skip
+        if household_id is None or resident.household_id != household_id:
+            shown.append([row.number, resident.name, "room", "", "-".join(row.room_key[1:])])
 
     def _start_writing(self) -> None:
         if self.record is None:  # called directly (tests, the demo seed): a record to mark by
@@ -916,6 +934,21 @@ class Importer:
             ],
         )
         return {room: self.households[room] for room in first_phone}
+
+
+def _shown(field_name: str, value: object) -> str:
+    """A value as the preview of changes shows it: numbers masked, lists joined."""
+    if value is None:
+        return ""
+    if field_name == "phone":
+        return mask_phone(str(value))
+    if field_name == "id_number":
+        return mask_id_number(str(value))
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
 
 
 def _changes_json(changes: dict[str, object]) -> dict[str, object]:

@@ -292,6 +292,9 @@ class ResidentImport(models.Model):
     errors = models.JSONField(default=list, blank=True)
     # What went in but contradicts the register ("lives alone" among several), to be looked at.
     warnings = models.JSONField(default=list, blank=True)
+    # What it changes (or, checked, would change) of residents already there: the first 500,
+    # [row, name, field, before, after], numbers masked.
+    changes = models.JSONField(default=list, blank=True)
     message = models.TextField(blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from django.test import Client
 from openpyxl import Workbook
 
 from linli.core.models import Community, Room, User
@@ -237,3 +238,28 @@ def test_a_bad_roster_names_row_column_and_value_and_writes_nothing(
     assert {(5, "姓名"), (5, "幢"), (5, "人群类别")} <= set(found)
     assert "会飞" in found[(5, "人群类别")]
     assert Resident.objects.count() == Room.objects.count() == 0
+
+
+def test_the_preview_says_per_resident_what_changes_from_what_to_what(
+    place: Community, worker_a: User, tmp_path: Path, client: Client
+) -> None:
+    from django.urls import reverse
+
+    from linli.people.actions.imports import do_import_file
+    from tests.people.list_factories import in_english
+
+    run(place, worker_a, write(tmp_path / "a.xlsx", [HEADER, *PEOPLE]))
+    moved = [list(p) for p in PEOPLE]
+    moved[0][3] = "13900000000"  # a new phone
+    moved[2][-1] = ""  # an empty cell: no change
+
+    record = do_import_file(
+        place, actor=worker_a, path=write(tmp_path / "b.xlsx", [HEADER, *moved]), dry_run=True
+    )
+
+    assert record.changes == [[2, "李秀英", "phone", "139****5670", "139****0000"]]
+    assert Resident.objects.get(id_number=LI).phone == "13912345670"  # a preview writes nothing
+    client.force_login(worker_a)
+    in_english(client)
+    page = client.get(reverse("people:import-detail", args=[record.pk])).content.decode()
+    assert "139****0000" in page and "13900000000" not in page

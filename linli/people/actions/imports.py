@@ -279,6 +279,7 @@ def do_run_resident_import(
     record.error_count = outcome.error_count
     record.errors = [e.as_list() for e in outcome.errors]
     record.warnings = outcome.warnings
+    record.changes = outcome.changes
     record.finished_at = timezone.now()
     record.save()
     cache.delete_many([progress_key(record.pk), heartbeat_key(record.pk)])
