@@ -13,6 +13,7 @@ class ApiConfig(LinliAppConfig):
     route_objects = {
         "api-v1:get_request": {"id": "request"},
         "api-v1:transition": {"id": "request"},
+        "open311-discovery": {"fmt": "=json"},
         "open311-services": {"fmt": "=json"},
         "open311-service": {"fmt": "=json", "service_code": "=groceries"},
         "open311-requests": {"fmt": "=json"},

@@ -34,6 +34,7 @@ from linli.api.selectors import (
     resolve_community,
     with_details,
 )
+from linli.core.models import Community
 from linli.ledger.models import Category, Request
 from linli.lib.numbers import digits_only, whole_number
 
@@ -86,6 +87,8 @@ def _append_record(parent: ET.Element, tag: str, record: Record, item_tags: dict
 
 # The element of each list: <services><service>, <attributes><attribute>, …
 ITEM_TAGS = {
+    "endpoints": "endpoint",
+    "formats": "format",
     "services": "service",
     "service_requests": "request",
     "errors": "error",
@@ -98,7 +101,11 @@ def render(fmt: str, root: str, data: list[Record] | Record, status: int = 200) 
     """`data` as the spec's XML (`<root>` holding one element per record) or as JSON."""
     if fmt == "json":
         return JsonResponse(
-            data, status=status, safe=False, json_dumps_params={"ensure_ascii": False}
+            data,
+            status=status,
+            safe=False,
+            json_dumps_params={"ensure_ascii": False},
+            content_type="application/json; charset=utf-8",
         )
     element = ET.Element(root)
     if isinstance(data, list):
@@ -182,8 +189,16 @@ def service_record(category: Category) -> Record:
     }
 
 
+def _known_jurisdiction(request: HttpRequest) -> None:
+    """A jurisdiction_id that names no community is a 404, on every method."""
+    code = request.GET.get("jurisdiction_id", "").strip()
+    if code and not (can_name(code) and Community.objects.filter(code=code).exists()):
+        raise NotFoundError({"jurisdiction_id": _("no such jurisdiction")})
+
+
 @open311_view(("GET",))
 def services(request: HttpRequest, fmt: str) -> HttpResponse:
+    _known_jurisdiction(request)
     categories = Category.objects.filter(active=True).order_by("order", "code")
     return render(fmt, "services", [service_record(c) for c in categories])
 
@@ -197,7 +212,35 @@ def service_definition(request: HttpRequest, fmt: str, service_code: str) -> Htt
     )
     if category is None:
         raise NotFoundError({"service_code": _("unknown category")})
+    _known_jurisdiction(request)
     return render(fmt, "service_definition", {"service_code": category.code, "attributes": []})
+
+
+# Discovery ------------------------------------------------------------------------------------
+
+
+@open311_view(("GET",))
+def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Where the GeoReport v2 endpoint is and what it speaks (the spec's service discovery)."""
+    endpoint = request.build_absolute_uri("/open311/v2/")
+    return render(
+        fmt,
+        "discovery",
+        {
+            "changeset": "2026-12-01T00:00:00+08:00",
+            "contact": _("The community's hotline"),
+            "key_service": _("Ask Linli's administrator for an API client and its key."),
+            "endpoints": [
+                {
+                    "specification": "http://wiki.open311.org/GeoReport_v2",
+                    "url": endpoint,
+                    "changeset": "2026-12-01T00:00:00+08:00",
+                    "type": "production",
+                    "formats": [{"format": "text/xml"}, {"format": "application/json"}],
+                }
+            ],
+        },
+    )
 
 
 # Requests -------------------------------------------------------------------------------------
@@ -286,14 +329,26 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     if (lat is None) != (long is None):
         raise ValidationError({"lat": _("send lat and long together")})
     address = form.get("address_string", "").strip()
+    address_id = form.get("address_id", "").strip()
+    if address_id:
+        address = f"{address} [{address_id}]".strip()
     if lat is not None:
         address = f"{address} ({lat:.6f}, {long:.6f})".strip()
+    category = (
+        Category.objects.filter(code=form.get("service_code", "").strip(), active=True).first()
+        if can_name(form.get("service_code", ""))
+        else None
+    )
+    # The spec makes the description optional: the service's name stands in for it.
+    description = form.get("description", "").strip() or (
+        _names(category)[0] if category is not None else ""
+    )
     item = actions.do_open311_request(
         client,
         actions.NewRequest(
             community=form.get("jurisdiction_id", "").strip() or None,
             category=form.get("service_code", ""),
-            description=form.get("description", ""),
+            description=description,
             phone=form.get("phone", ""),
             address=address[:200],
         ),

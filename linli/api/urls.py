@@ -9,6 +9,7 @@ O311 = r"^open311/v2/"
 FMT = r"\.(?P<fmt>\w+)$"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
+    re_path(r"^open311/discovery" + FMT, open311.discovery, name="open311-discovery"),
     re_path(O311 + r"services" + FMT, open311.services, name="open311-services"),
     re_path(
         O311 + r"services/(?P<service_code>[^/.]+)" + FMT,

@@ -137,6 +137,7 @@ LIBRARY_ROUTES: dict[str, Policy] = {
     "api-v1:get_request": INTEGRATION,
     "api-v1:transition": INTEGRATION,
     # Open311: the service list is public by the spec; requests need the client's api_key.
+    "open311-discovery": PUBLIC,
     "open311-services": PUBLIC,
     "open311-service": PUBLIC,
     "open311-requests": INTEGRATION,

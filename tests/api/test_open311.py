@@ -90,7 +90,7 @@ def test_service_list_has_the_specs_elements_and_json_agrees(client: Client) -> 
     assert (meds["metadata"], meds["type"]) == ("false", "realtime")
     assert "代配药" in meds["keywords"]
     json = client.get(f"{BASE}/services.json", headers=EN)
-    assert json["Content-Type"] == "application/json"
+    assert json["Content-Type"] == "application/json; charset=utf-8"
     assert [{k: as_text(v) for k, v in s.items()} for s in json.json()] == services
 
 
@@ -171,8 +171,6 @@ def test_post_accepts_a_bearer_token_and_coordinates(
     [
         ({"service_code": "nothing", "description": "help"}, 404, "service_code"),
         ({"description": "help"}, 400, "service_code"),
-        ({"service_code": "groceries", "description": " "}, 400, "description"),
-        ({"service_code": "groceries"}, 400, "description"),
         ({"service_code": "groceries", "description": "x", "lat": "north"}, 400, "lat"),
         ({"service_code": "groceries", "description": "x", "lat": "31.2"}, 400, "lat"),
         (
@@ -391,3 +389,43 @@ def test_control_characters_do_not_break_the_xml(client: Client, community_a: Co
     open_request(community_a, api_client.acting_user, description="rice\x0b and\x1f oil")
     root = parse(client.get(f"{BASE}/requests.xml", {"api_key": token}))
     assert records(root)[0]["description"] == "rice and oil"
+
+
+@pytest.mark.parametrize("description", [None, "", "   "])
+def test_a_post_without_a_description_takes_the_service_s_name(
+    client: Client, community_a: Community, description: str | None
+) -> None:
+    _api_client, token = make_client(community_a)
+    form = {"api_key": token, "service_code": "groceries", "address_string": "3-502"}
+    if description is not None:
+        form["description"] = description
+
+    response = client.post(f"{BASE}/requests.json", form, headers=EN)
+
+    assert response.status_code == 200, response.content
+    assert Request.objects.get().description == "Groceries"
+
+
+def test_the_discovery_file_points_at_the_endpoint_in_json_and_xml(client: Client) -> None:
+    as_json = client.get("/open311/discovery.json")
+    as_xml = client.get("/open311/discovery.xml")
+
+    assert as_json["Content-Type"] == "application/json; charset=utf-8"
+    (endpoint,) = as_json.json()["endpoints"]
+    assert endpoint["url"] == "http://testserver/open311/v2/"
+    assert endpoint["specification"] == "http://wiki.open311.org/GeoReport_v2"
+    assert {f["format"] for f in endpoint["formats"]} == {"text/xml", "application/json"}
+    root = ET.fromstring(as_xml.content)  # noqa: S314 - our own output
+    assert root.tag == "discovery"
+    assert root.findtext("endpoints/endpoint/url") == "http://testserver/open311/v2/"
+
+
+def test_an_unknown_jurisdiction_is_404_on_the_service_list_too(
+    client: Client, community_a: Community
+) -> None:
+    assert client.get(f"{BASE}/services.json", {"jurisdiction_id": "NOPE"}).status_code == 404
+    known = client.get(f"{BASE}/services.json", {"jurisdiction_id": community_a.code})
+    assert known.status_code == 200
+    assert (
+        client.get(f"{BASE}/services/groceries.xml", {"jurisdiction_id": "NOPE"}).status_code == 404
+    )

@@ -144,7 +144,7 @@ def check(response: Any, fmt: str, log: FuzzLog, label: str) -> None:
     log.record(f"open311 {label}", response.status_code)
     assert response.status_code < 500, response.content
     if fmt == "json":
-        assert response["Content-Type"] == "application/json"
+        assert response["Content-Type"] == "application/json; charset=utf-8"
         json.loads(response.content)
     else:
         assert response["Content-Type"] == "text/xml; charset=utf-8"
