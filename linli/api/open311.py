@@ -423,8 +423,9 @@ def _codes(request: HttpRequest, name: str) -> list[str]:
 def _search(request: HttpRequest, client: ApiClient) -> QuerySet[Request]:
     qs = client_requests(client)
     jurisdiction = request.GET.get("jurisdiction_id", "").strip()
-    if jurisdiction:
-        qs = qs.filter(community=resolve_community(client, jurisdiction, "jurisdiction_id"))
+    # Without one, a client of several communities would get them all mixed: the spec's 400
+    # where a jurisdiction is required (`resolve_community` says so).
+    qs = qs.filter(community=resolve_community(client, jurisdiction or None, "jurisdiction_id"))
     ids = _codes(request, "service_request_id")
     if ids:  # "This overrides all other arguments."
         if not all(digits_only(part) for part in ids):

@@ -609,12 +609,15 @@ class Importer:
         id_type_raw = cell(values, "id_type")
         id_raw = cell(values, "id_number")
         id_number = "" if id_raw is None else str(id_raw).strip()
+        # A mistyped or mangled identity number is its own error: the birth date and sex it
+        # would have given are not asked for besides.
+        id_failed = False
         if isinstance(id_raw, float | int) and not isinstance(id_raw, bool):
             fail("id_number", _("the identity number was stored as a number and lost digits: format the column as text"))  # fmt: skip
-            id_number = ""
+            id_number, id_failed = "", True
         elif SCIENTIFIC.fullmatch(id_number):
             fail("id_number", _("%(value)s is a number Excel shortened (its last digits are lost): format the column as text and type the number again") % {"value": excerpt(id_number)})  # fmt: skip
-            id_number = ""
+            id_number, id_failed = "", True
         if id_number:
             specified.add("id_type")
         id_type = Resident.IdType.PRC_ID
@@ -634,6 +637,7 @@ class Importer:
                 specified.update(("date_of_birth", "sex"))
             except Invalid as exc:
                 fail("id_number", str(exc))
+                id_failed = True
         elif id_number and len(id_number) > 40:
             fail("id_number", _("the document number is longer than 40 characters"))
         dob_raw = cell(values, "date_of_birth")
@@ -645,7 +649,7 @@ class Importer:
                 born = born or given
             except Invalid as exc:
                 fail("date_of_birth", str(exc))
-        elif born is None and self.outcome.error_count == errors_before:
+        elif born is None and not id_failed:
             fail("date_of_birth", _("a birth date is needed when there is no PRC identity number"))
         sex_raw = cell(values, "sex")
         if sex_raw is not None:
@@ -656,7 +660,7 @@ class Importer:
                 sex = sex or given_sex
             except Invalid as exc:
                 fail("sex", str(exc))
-        elif not sex:
+        elif not sex and not id_failed:
             fail("sex", _("the sex is needed when there is no PRC identity number"))
         phone = ""
         phone_raw = cell(values, "phone")

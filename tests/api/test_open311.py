@@ -429,3 +429,19 @@ def test_an_unknown_jurisdiction_is_404_on_the_service_list_too(
     assert (
         client.get(f"{BASE}/services/groceries.xml", {"jurisdiction_id": "NOPE"}).status_code == 404
     )
+
+
+def test_a_client_of_several_communities_reads_naming_the_jurisdiction(
+    client: Client, community_a: Community, community_b: Community
+) -> None:
+    _api_client, token = make_client(community_a, community_b)
+    posted = {"api_key": token, "service_code": "groceries", "description": "rice"}
+    client.post(f"{BASE}/requests.xml", {**posted, "jurisdiction_id": community_b.code})
+
+    unnamed = client.get(f"{BASE}/requests.json", {"api_key": token}, headers=EN)
+    named = client.get(
+        f"{BASE}/requests.json", {"api_key": token, "jurisdiction_id": community_b.code}
+    )
+
+    assert unnamed.status_code == 400 and "jurisdiction_id" in unnamed.json()[0]["description"]
+    assert named.status_code == 200 and len(named.json()) == 1

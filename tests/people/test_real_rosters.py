@@ -263,3 +263,21 @@ def test_the_preview_says_per_resident_what_changes_from_what_to_what(
     in_english(client)
     page = client.get(reverse("people:import-detail", args=[record.pk])).content.decode()
     assert "139****0000" in page and "13900000000" not in page
+
+
+def test_every_error_of_a_row_is_reported_and_a_mistyped_id_only_once(
+    place: Community, worker_a: User, tmp_path: Path
+) -> None:
+    header = ["姓名", "证件号码", "联系方式", "幢", "单元", "房号"]
+    rows = [
+        ["", "", "12345", "3", "1", "502"],  # no name, no ID nor birth date nor sex, bad phone
+        ["张三", "310101199001011238", "13812345678", "3", "1", "502"],  # check digit only
+    ]
+
+    outcome = run(place, worker_a, write(tmp_path / "r.xlsx", [header, *rows]))
+
+    by_row: dict[int, set[str]] = {}
+    for e in outcome.errors:
+        by_row.setdefault(e.row, set()).add(e.column)
+    assert by_row[2] == {"姓名", "出生日期", "性别", "联系方式"}
+    assert by_row[3] == {"证件号码"}
