@@ -36,6 +36,7 @@ from linli.api.selectors import (
 )
 from linli.core.models import Community
 from linli.ledger.models import Category, Request
+from linli.ledger.taxonomy import category_by_code
 from linli.lib.numbers import digits_only, whole_number
 
 Value = str | bool | int | None
@@ -334,11 +335,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         address = f"{address} [{address_id}]".strip()
     if lat is not None:
         address = f"{address} ({lat:.6f}, {long:.6f})".strip()
-    category = (
-        Category.objects.filter(code=form.get("service_code", "").strip(), active=True).first()
-        if can_name(form.get("service_code", ""))
-        else None
-    )
+    category = category_by_code(form.get("service_code", "").strip())
     # The spec makes the description optional: the service's name stands in for it.
     description = form.get("description", "").strip() or (
         _names(category)[0] if category is not None else ""

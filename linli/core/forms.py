@@ -1,10 +1,22 @@
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.models import User
+
+
+def add_action_errors(form: forms.Form, exc: ValidationError, *others: forms.Form) -> None:
+    """An action's errors on the field they name, of `form` or of one of the `others` shown
+    with it; the errors that name no field of them above `form`."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for name, errors in exc.message_dict.items():
+        owner = next((f for f in (form, *others) if name in f.fields), None)
+        (owner or form).add_error(name if owner else None, errors)
 
 
 def _person(user: User) -> str:

@@ -5,6 +5,7 @@ the path to it and who sees which of its rows (`linli.core.scope`), and
 `linli.core.scoping.scoped` is the one function that filters by it.
 """
 
+import re
 from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser
@@ -123,6 +124,12 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return _("Unit %(number)s") % {"number": self.number}
+
+
+def floor_of(number: str) -> int:
+    """The floor a room number says: 502 → 5, 1203 → 12, 502A → 5; 1 when it says none."""
+    digits = re.match(r"\d+", number)
+    return int(digits.group()[:-2] or 1) if digits and len(digits.group()) >= 3 else 1
 
 
 class Room(models.Model):

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from linli.core.access import PUBLIC, SIGNED_IN, access
 from linli.core.actions import client_ip, do_review_pii_alert, do_save_team
 from linli.core.decorators import capability_required
-from linli.core.forms import TeamForm
+from linli.core.forms import TeamForm, add_action_errors
 from linli.core.http import AuthedRequest
 from linli.core.models import PiiAlert, Team, User
 from linli.core.plugins import home_panels
@@ -194,8 +194,7 @@ def _save_team(request: AuthedRequest, team: Team | None) -> HttpResponse:
                 team=team,
             )
         except ValidationError as exc:
-            for name, errors in exc.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("core:teams")

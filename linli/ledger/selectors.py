@@ -3,7 +3,6 @@
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -55,14 +54,13 @@ def late_q(now: datetime) -> Q:
 
 
 def worklist(user: User, which: str, now: datetime | None = None) -> QuerySet[Request]:
-    """'mine', 'team', 'unassigned', 'late' or 'escalated' (late past twice the time allowed, or
-    handed to this user as community head), most pressing first."""
+    """'mine', 'team', 'unassigned', 'late' (open requests) or 'callbacks' (done, not yet called
+    back), most pressing first."""
     now = now or timezone.now()
-    base = (
-        requests_for(user)
-        .filter(status__in=OPEN)
-        .select_related("category", "household__room__unit__building__compound", "assignee", "team")
+    every = requests_for(user).select_related(
+        "category", "household__room__unit__building__compound", "assignee", "team"
     )
+    base = every.filter(status__in=OPEN)
     if which == "mine":
         qs = base.filter(assignee=user)
     elif which == "team":
@@ -73,13 +71,7 @@ def worklist(user: User, which: str, now: datetime | None = None) -> QuerySet[Re
         qs = base.filter(deadline__lt=now)
     elif which == "callbacks":
         # Done, waiting for the call that asks the resident whether it really was.
-        qs = (
-            requests_for(user)
-            .filter(status=Request.Status.DONE)
-            .select_related(
-                "category", "household__room__unit__building__compound", "assignee", "team"
-            )
-        )
+        qs = every.filter(status=Request.Status.DONE)
     else:
         raise ValueError(which)
     return qs.order_by("deadline", "pk")
@@ -238,24 +230,16 @@ def open_counts(user: User, now: datetime | None = None) -> list[OpenCounts]:
         .filter(status__in=OPEN)
         .values("community_id")
         .annotate(
-            n=Count("pk"),
+            open=Count("pk"),
             emergency=Count("pk", filter=Q(urgency="emergency")),
             late=Count("pk", filter=Q(deadline__lt=now)),
             unassigned=Count("pk", filter=Q(assignee__isnull=True, team__isnull=True)),
         )
         .order_by()
     )
-    found: dict[int, Any] = {r["community_id"]: r for r in rows}
-    nothing = {"n": 0, "emergency": 0, "late": 0, "unassigned": 0}
+    found: dict[int, dict[str, int]] = {
+        r["community_id"]: {k: r[k] for k in ("open", "emergency", "late", "unassigned")}
+        for r in rows
+    }
     communities = scoped(user, Community.objects.order_by("name", "pk")).values_list("pk", "name")
-    return [
-        OpenCounts(
-            pk,
-            name,
-            (c := found.get(pk, nothing))["n"],
-            c["emergency"],
-            c["late"],
-            c["unassigned"],
-        )
-        for pk, name in communities
-    ]
+    return [OpenCounts(pk, name, **found.get(pk, {})) for pk, name in communities]

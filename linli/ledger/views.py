@@ -3,7 +3,6 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.forms import Form
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from linli.core.access import REQUEST_PARTY, access
 from linli.core.actions import do_record_pii_access
 from linli.core.decorators import capability_required
+from linli.core.forms import add_action_errors
 from linli.core.http import AuthedRequest
 from linli.core.models import Team, User
 from linli.core.roles import Cap
@@ -91,23 +91,14 @@ def desk(request: AuthedRequest) -> HttpResponseBase:
                 address_text=form.cleaned_data["address_text"],
             )
         except actions.DraftError as exc:
-            _add_errors(filled[exc.index], exc)
+            add_action_errors(filled[exc.index], exc)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             return redirect("ledger:call-detail", pk=call.pk)
     phone = request.POST.get("caller_number") or request.GET.get("phone", "")
     card = _household_card(user, phone) if phone else None
     return render(request, "ledger/desk.html", {"form": form, "rows": rows, "card": card})
-
-
-def _add_errors(form: Form, exc: ValidationError) -> None:
-    """An action's errors by the fields of `form` they name; the others above the form."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @capability_required(Cap.TAKE_CALLS)
@@ -269,7 +260,7 @@ def _link(request: AuthedRequest, item: Request) -> Request:
     """The household (and resident) chosen on the request's page, of the request's community."""
     number = whole_number(request.POST.get("household", ""))
     household = (
-        Household.objects.filter(pk=number, community=item.community_id)
+        scoped(request.user, Household.objects.filter(pk=number, community=item.community_id))
         .select_related("room__unit__building__compound")
         .first()
         if number is not None

@@ -7,12 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from linli.core.access import LEDGER_CAPS, access, needs
+from linli.core.forms import add_action_errors
 from linli.core.http import AuthedRequest
 from linli.ledger import actions
 from linli.ledger.forms import RequestForPersonForm
 from linli.ledger.policy import REQUESTS
 from linli.ledger.selectors import requests_for
-from linli.ledger.views import _add_errors
 from linli.people.selectors import get_resident_for_user
 
 works_ledger = access(needs(*LEDGER_CAPS))
@@ -56,7 +56,7 @@ def request_for_resident(request: AuthedRequest, pk: int) -> HttpResponse:
                 urgency_reason=data["urgency_reason"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             return redirect("ledger:request-detail", pk=opened.request.pk)
     return render(request, "ledger/people/request_for.html", {"form": form, "resident": resident})

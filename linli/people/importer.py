@@ -35,7 +35,7 @@ from django.db.models import Field, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.core.models import Building, Community, Compound, Room, Unit, User
+from linli.core.models import Building, Community, Compound, Room, Unit, User, floor_of
 from linli.lib.masking import mask_id_number, mask_phone
 from linli.lib.uploads import Refused, csv_rows, excerpt, xlsx_rows
 from linli.lib.validation import (
@@ -45,6 +45,7 @@ from linli.lib.validation import (
     parse_sex,
     validate_prc_id,
 )
+from linli.people.actions.register import alone_among_several
 from linli.people.models import (
     Household,
     ImportChange,
@@ -517,8 +518,6 @@ class Importer:
             for number, name in tagged
         ]
         if self.outcome.committed and self.households_written:
-            from linli.people.actions.register import alone_among_several
-
             noted = {name for _n, name in (t for ts in self.alone_rows.values() for t in ts)}
             found += [
                 w for name, w in alone_among_several(self.households_written) if name not in noted
@@ -915,7 +914,7 @@ class Importer:
         bulk_insert(
             Room,
             ("id", "unit_id", "number", "floor", "occupancy"),
-            [(self.rooms[k], k[0], k[1], _floor(k[1]), Room.Occupancy.OWNER) for k in new_rooms],
+            [(self.rooms[k], k[0], k[1], floor_of(k[1]), Room.Occupancy.OWNER) for k in new_rooms],
         )
         return {room_key: self.rooms[unit_room] for room_key, unit_room in keys.items()}
 
@@ -1094,11 +1093,6 @@ def _number(value: object, suffixes: tuple[str, ...]) -> str:
     for suffix in suffixes:
         text = text.removesuffix(suffix)
     return text.strip()
-
-
-def _floor(room: str) -> int:
-    digits = re.match(r"\d+", room)
-    return int(digits.group()[:-2] or 1) if digits and len(digits.group()) >= 3 else 1
 
 
 def error_report_xlsx(

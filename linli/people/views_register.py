@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core.decorators import capability_required
+from linli.core.forms import add_action_errors
 from linli.core.http import AuthedRequest
 from linli.core.models import Building
 from linli.core.roles import Cap
@@ -28,17 +29,6 @@ from linli.people.forms import (
 from linli.people.models import Household, Resident, Vulnerability
 
 edits_register = capability_required(Cap.EDIT_REGISTER)
-
-
-def add_errors(form: Form, exc: ValidationError, *others: Form) -> None:
-    """An action's errors on the field they name, of `form` or of one of the `others` shown
-    with it; the errors that name no field of them above `form`."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for name, errors in exc.message_dict.items():
-        owner = next((f for f in (form, *others) if name in f.fields), None)
-        (owner or form).add_error(name if owner else None, errors)
 
 
 def _warn(request: AuthedRequest, saved: register.Saved) -> None:
@@ -80,7 +70,7 @@ def resident_add(request: AuthedRequest) -> HttpResponse:
         try:
             saved = _add(request, form, address, household)
         except ValidationError as exc:
-            add_errors(form, exc, address)
+            add_action_errors(form, exc, address)
         else:
             _warn(request, saved)
             messages.success(request, _("Added to the register."))
@@ -118,7 +108,7 @@ def resident_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 resident, actor=request.user, reason=form.cleaned_data["reason"], **form.values()
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             _warn(request, saved)
             messages.success(request, _("Saved."))
@@ -138,7 +128,7 @@ def resident_departure(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             register.do_record_departure(resident, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Recorded: no longer lives here."))
             return redirect("people:resident-detail", pk=resident.pk)
@@ -162,7 +152,7 @@ def household_move(request: AuthedRequest, pk: int) -> HttpResponse:
             )
             register.do_move_household(household, room=room, actor=request.user)
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("The household has moved."))
             first = members.first()
@@ -190,7 +180,7 @@ def tag_add(request: AuthedRequest, pk: int) -> HttpResponse:
                 details=form.details(),
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             _warn(request, saved)
             messages.success(request, _("Saved."))
@@ -227,7 +217,7 @@ def tag_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 )
                 _warn(request, saved)
         except ValidationError as exc:
-            add_errors(target, exc)
+            add_action_errors(target, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("people:resident-detail", pk=tag.resident_id)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from linli.core.actions import do_record_pii_access
 from linli.core.decorators import capability_required
+from linli.core.forms import add_action_errors
 from linli.core.http import AuthedRequest
 from linli.core.models import Building, User
 from linli.core.roles import Cap
@@ -154,15 +155,6 @@ class HealthNoteForm(forms.Form):
     )
 
 
-def _add_errors(form: forms.Form, exc: ValidationError) -> None:
-    """An action's errors on the form: on the field of the same name, else on the whole form."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 # Survey ---------------------------------------------------------------------------------------
 
 
@@ -197,7 +189,7 @@ def round_open(request: AuthedRequest) -> HttpResponse:
                 form.cleaned_data["building"], actor=user, name=form.cleaned_data["name"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Round %(name)s opened.") % {"name": survey_round})
             return redirect("people:survey-round", pk=survey_round.pk)
@@ -262,7 +254,7 @@ def record_visit(request: AuthedRequest, pk: int, household_pk: int) -> HttpResp
                 corrections=form.corrections(),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -294,7 +286,7 @@ def round_import(request: AuthedRequest, pk: int) -> HttpResponse:
                 survey_round, actor=request.user, uploaded=form.cleaned_data["file"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             if outcome.committed:
                 message = ngettext(
@@ -342,7 +334,7 @@ def health_notes(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             do_add_health_note(resident, actor=user, text=form.cleaned_data["text"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Health note added."))
             return redirect("people:resident-health", pk=resident.pk)

@@ -18,7 +18,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.core.models import Building, Room, Unit, User
+from linli.core.models import Building, Room, Unit, User, floor_of
 from linli.lib.validation import Invalid, normalize_phone, validate_prc_id
 from linli.people.models import Household, Resident, Vulnerability
 
@@ -227,9 +227,8 @@ def room_at(building: Building, unit: str, room: str) -> Room:
         errors["unit"] = _("the room or unit number is longer than 20 characters")
     _errors(errors)
     found_unit, _created = Unit.objects.get_or_create(building=building, number=unit)
-    floor = int(room[:-2]) if room.isdigit() and len(room) > 2 else 1
     found, _created = Room.objects.get_or_create(
-        unit=found_unit, number=room, defaults={"floor": floor}
+        unit=found_unit, number=room, defaults={"floor": floor_of(room)}
     )
     return found
 
