@@ -8,15 +8,16 @@ import hashlib
 import json
 from collections.abc import Callable
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from linli.api.auth import hash_token, new_token
-from linli.api.models import ApiClient, IdempotentResponse
+from linli.api.models import ApiClient, IdempotentResponse, Open311Location
 from linli.api.selectors import (
     can_name,
     can_read,
@@ -156,6 +157,13 @@ JSON_FIELDS = Fields()
 OPEN311_FIELDS = Fields(community="jurisdiction_id", category="service_code")
 
 
+def may_open(client: ApiClient) -> User:
+    """The client's user, if it may open requests."""
+    if not client.acting_user.can(Cap.TAKE_CALLS):
+        raise PermissionDenied(_("this client's user cannot open requests"))
+    return client.acting_user
+
+
 def _open(
     client: ApiClient,
     new: NewRequest,
@@ -163,9 +171,7 @@ def _open(
     fields: Fields,
     keep: Callable[[Request, list[int]], IdempotentResponse | None] | None = None,
 ) -> ledger.Opened:
-    user = client.acting_user
-    if not user.can(Cap.TAKE_CALLS):
-        raise PermissionDenied(_("this client's user cannot open requests"))
+    user = may_open(client)
     community = resolve_community(client, new.community, fields.community)
     category = resolve_category(new.category, fields.category)
     description = without_nul(new.description)
@@ -236,25 +242,87 @@ def do_api_open_request(
     return Answer(201, body)
 
 
+@dataclass(frozen=True)
+class Posted:
+    """What an Open311 POST says beyond the request: who reported it, where it is, its picture."""
+
+    reporter: str = ""
+    email: str = ""
+    media_url: str = ""
+    lat: float | None = None
+    long: float | None = None
+    address_string: str = ""
+    address_id: str = ""
+
+    def cleaned(self) -> "Posted":
+        """Checked as the spec has it: one location at least, lat and long together."""
+        if (self.lat is None) != (self.long is None):
+            raise ValidationError({"lat": _("send lat and long together")})
+        if self.lat is not None and not -90 <= self.lat <= 90:
+            raise ValidationError({"lat": _("out of range")})
+        if self.long is not None and not -180 <= self.long <= 180:
+            raise ValidationError({"long": _("out of range")})
+        text = {
+            name: without_nul(getattr(self, name)).strip()
+            for name in ("reporter", "email", "media_url", "address_string", "address_id")
+        }
+        if self.lat is None and not text["address_string"] and not text["address_id"]:
+            raise ValidationError(
+                {"address_string": _("say where: lat and long, address_string or address_id")}
+            )
+        for name, limit in (("address_string", 200), ("address_id", 100), ("media_url", 500)):
+            if len(text[name]) > limit:
+                raise ValidationError({name: _("at most %(n)s characters") % {"n": limit}})
+        if text["media_url"]:
+            try:
+                WEB_ADDRESS(text["media_url"])
+            except ValidationError:
+                raise ValidationError({"media_url": _("not a web address")}) from None
+        return replace(self, **text)
+
+    def address_for_the_desk(self) -> str:
+        """The address as the desk reads it: the text, the address id and the coordinates."""
+        parts = [self.address_string]
+        if self.address_id:
+            parts.append(f"[{self.address_id}]")
+        if self.lat is not None:
+            parts.append(f"({self.lat:.6f}, {self.long:.6f})")
+        return " ".join(part for part in parts if part)[:200]
+
+
+WEB_ADDRESS = URLValidator(schemes=["http", "https"])
+
+
 @transaction.atomic
-def do_open311_request(
-    client: ApiClient,
-    new: NewRequest,
-    *,
-    reporter: str = "",
-    email: str = "",
-    media_url: str = "",
-) -> Request:
-    """Open a request posted through Open311; who reported it goes on its timeline as a note."""
-    opened = _open(client, new, Channel.OPEN311, OPEN311_FIELDS)
-    reporter, email, media_url = without_nul(reporter), without_nul(email), without_nul(media_url)
+def do_open311_request(client: ApiClient, new: NewRequest, posted: Posted) -> Request:
+    """Open a request posted through Open311: where it is kept as posted, and who reported it
+    goes on its timeline as a note."""
+    # Who, where and what first, as the JSON API judges them; then the location.
+    may_open(client)
+    resolve_community(client, new.community, OPEN311_FIELDS.community)
+    resolve_category(new.category, OPEN311_FIELDS.category)
+    posted = posted.cleaned()
+    opened = _open(
+        client,
+        replace(new, address=posted.address_for_the_desk()),
+        Channel.OPEN311,
+        OPEN311_FIELDS,
+    )
+    Open311Location.objects.create(
+        request=opened.request,
+        lat=posted.lat,
+        long=posted.long,
+        address_string=posted.address_string,
+        address_id=posted.address_id,
+        media_url=posted.media_url,
+    )
     lines = []
-    if reporter.strip():
-        lines.append(_("Reported by: %(name)s") % {"name": reporter.strip()})
-    if email.strip():
-        lines.append(_("Email: %(email)s") % {"email": email.strip()})
-    if media_url.strip():
-        lines.append(_("Media: %(url)s") % {"url": media_url.strip()})
+    if posted.reporter:
+        lines.append(_("Reported by: %(name)s") % {"name": posted.reporter})
+    if posted.email:
+        lines.append(_("Email: %(email)s") % {"email": posted.email})
+    if posted.media_url:
+        lines.append(_("Media: %(url)s") % {"url": posted.media_url})
     if lines:
         ledger.do_add_note(opened.request, actor=client.acting_user, note="\n".join(lines))
     return opened.request

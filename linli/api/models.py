@@ -40,3 +40,20 @@ class IdempotentResponse(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class Open311Location(models.Model):
+    """Where an Open311 request says it is, and its picture, as the client posted them: given
+    back as posted (the desk reads them in the request's address and note)."""
+
+    request = models.OneToOneField(
+        "ledger.Request", on_delete=models.CASCADE, primary_key=True, related_name="open311"
+    )
+    lat = models.FloatField(null=True, blank=True)
+    long = models.FloatField(null=True, blank=True)
+    address_string = models.CharField(max_length=200, blank=True)
+    address_id = models.CharField(max_length=100, blank=True)
+    media_url = models.CharField(max_length=500, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.request_id}"

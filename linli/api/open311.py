@@ -5,6 +5,7 @@ root element becomes a list, or an object for a service definition). Plain Djang
 spec's form-encoded POST and its error documents do not fit the JSON API.
 """
 
+import math
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -30,13 +31,14 @@ from linli.api.selectors import (
     can_name,
     can_read,
     client_requests,
-    get_client_request,
     resolve_community,
     with_details,
 )
 from linli.core.models import Community
 from linli.ledger.models import Category, Request
 from linli.ledger.taxonomy import category_by_code
+from linli.ledger.views_public import limits, visitor_address
+from linli.lib import ratelimit
 from linli.lib.numbers import digits_only, whole_number
 
 Value = str | bool | int | None
@@ -247,16 +249,20 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
 # Requests -------------------------------------------------------------------------------------
 
 
-def _client(request: HttpRequest) -> ApiClient:
-    """The client of the api_key: a form field or query parameter as the spec has it, or, kept
-    out of URLs and their logs, an `X-API-Key` header or a Bearer token."""
+def _key(request: HttpRequest) -> str:
+    """The api_key: a form field or query parameter as the spec has it, or, kept out of URLs
+    and their logs, an `X-API-Key` header or a Bearer token."""
     key = request.POST.get("api_key", "") if request.method == "POST" else ""
-    key = (
+    return (
         key
         or request.GET.get("api_key", "")
         or request.headers.get("X-API-Key", "").strip()
         or bearer_token(request)
     )
+
+
+def _client(request: HttpRequest) -> ApiClient:
+    key = _key(request)
     if not key:
         raise Open311Error(403, "api_key", _("missing"))
     client = client_for_token(key)
@@ -265,7 +271,11 @@ def _client(request: HttpRequest) -> ApiClient:
     return client
 
 
-def _reader(request: HttpRequest) -> ApiClient:
+def _reader(request: HttpRequest) -> ApiClient | None:
+    """The client of the key, which reads whole records; None for a read without a key, which
+    the spec allows: it gets the public fields only."""
+    if not _key(request):
+        return None
     client = _client(request)
     if not can_read(client.acting_user):
         raise PermissionDenied(_("this client's user does not work the ledger"))
@@ -287,7 +297,9 @@ def status_notes(item: Request) -> str:
 
 
 def request_record(item: Request) -> Record:
-    """A request in the spec's fields (`item` from `linli.api.selectors.with_details`)."""
+    """A request in the spec's fields (`item` from `linli.api.selectors.with_details`), with
+    the location and picture it was posted with."""
+    posted = getattr(item, "open311", None)
     name, _other = _names(item.category)
     return {
         "service_request_id": str(item.pk),
@@ -301,16 +313,50 @@ def request_record(item: Request) -> Record:
         "requested_datetime": w3(item.created_at),
         "updated_datetime": w3(getattr(item, "last_event_at", None) or item.created_at),
         "expected_datetime": w3(item.deadline),
-        "address": item.address_text or None,
-        "address_id": None,
+        "address": (posted.address_string if posted else item.address_text) or None,
+        "address_id": (posted and posted.address_id) or None,
         "zipcode": None,
-        "lat": None,
-        "long": None,
-        "media_url": None,
+        "lat": posted.lat if posted else None,
+        "long": posted.long if posted else None,
+        "media_url": (posted and posted.media_url) or None,
     }
 
 
-def _coordinate(request: HttpRequest, name: str, limit: float) -> float | None:
+# What anyone may read without a key: no description, notes, address or location (residents'
+# personal data), and no expected time, which tells the urgency the words were triaged to.
+PUBLIC_FIELDS = (
+    "service_request_id",
+    "status",
+    "service_name",
+    "service_code",
+    "agency_responsible",
+    "service_notice",
+    "requested_datetime",
+    "updated_datetime",
+)
+
+
+def public_record(item: Request) -> Record:
+    name, _other = _names(item.category)
+    return {
+        "service_request_id": str(item.pk),
+        "status": status_of(item),
+        "service_name": name,
+        "service_code": item.category.code,
+        "agency_responsible": item.community.name,
+        "service_notice": None,
+        "requested_datetime": w3(item.created_at),
+        "updated_datetime": w3(getattr(item, "last_event_at", None) or item.created_at),
+    }
+
+
+def _records(client: ApiClient | None, items: QuerySet[Request]) -> list[Record]:
+    if client is None:
+        return [public_record(item) for item in with_details(items)]
+    return [request_record(item) for item in with_details(items).select_related("open311")]
+
+
+def _coordinate(request: HttpRequest, name: str) -> float | None:
     raw = request.POST.get(name, "").strip()
     if not raw:
         return None
@@ -318,7 +364,7 @@ def _coordinate(request: HttpRequest, name: str, limit: float) -> float | None:
         value = float(raw)
     except ValueError:
         raise ValidationError({name: _("not a number")}) from None
-    if not -limit <= value <= limit:
+    if not math.isfinite(value):
         raise ValidationError({name: _("out of range")})
     return value
 
@@ -326,15 +372,6 @@ def _coordinate(request: HttpRequest, name: str, limit: float) -> float | None:
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     client = _client(request)
     form = request.POST
-    lat, long = _coordinate(request, "lat", 90), _coordinate(request, "long", 180)
-    if (lat is None) != (long is None):
-        raise ValidationError({"lat": _("send lat and long together")})
-    address = form.get("address_string", "").strip()
-    address_id = form.get("address_id", "").strip()
-    if address_id:
-        address = f"{address} [{address_id}]".strip()
-    if lat is not None:
-        address = f"{address} ({lat:.6f}, {long:.6f})".strip()
     category = category_by_code(form.get("service_code", "").strip())
     # The spec makes the description optional: the service's name stands in for it.
     description = form.get("description", "").strip() or (
@@ -347,13 +384,18 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
             category=form.get("service_code", ""),
             description=description,
             phone=form.get("phone", ""),
-            address=address[:200],
         ),
-        reporter=" ".join(
-            part for part in (form.get("last_name", ""), form.get("first_name", "")) if part
+        actions.Posted(
+            reporter=" ".join(
+                part for part in (form.get("last_name", ""), form.get("first_name", "")) if part
+            ),
+            email=form.get("email", ""),
+            media_url=form.get("media_url", ""),
+            lat=_coordinate(request, "lat"),
+            long=_coordinate(request, "long"),
+            address_string=form.get("address_string", ""),
+            address_id=form.get("address_id", ""),
         ),
-        email=form.get("email", ""),
-        media_url=form.get("media_url", ""),
     )
     return render(
         fmt,
@@ -417,12 +459,30 @@ def _codes(request: HttpRequest, name: str) -> list[str]:
     return [part.strip() for part in request.GET.get(name, "").split(",") if part.strip()]
 
 
-def _search(request: HttpRequest, client: ApiClient) -> QuerySet[Request]:
-    qs = client_requests(client)
-    jurisdiction = request.GET.get("jurisdiction_id", "").strip()
-    # Without one, a client of several communities would get them all mixed: the spec's 400
-    # where a jurisdiction is required (`resolve_community` says so).
-    qs = qs.filter(community=resolve_community(client, jurisdiction or None, "jurisdiction_id"))
+def _public_community(code: str) -> Community:
+    """The community a keyless read names; with none named, the only one there is."""
+    if code:
+        found = Community.objects.filter(code=code).first() if can_name(code) else None
+        if found is None:
+            raise NotFoundError({"jurisdiction_id": _("no such jurisdiction")})
+        return found
+    only = list(Community.objects.all()[:2])
+    if len(only) != 1:
+        raise ValidationError({"jurisdiction_id": _("say which community: there are several")})
+    return only[0]
+
+
+def _readable(client: ApiClient | None, jurisdiction: str) -> QuerySet[Request]:
+    """The requests this reader may read in the jurisdiction it names. Without one, a reader of
+    several communities would get them all mixed: the spec's 400 where one is required."""
+    if client is None:
+        return Request.objects.filter(community=_public_community(jurisdiction))
+    community = resolve_community(client, jurisdiction or None, "jurisdiction_id")
+    return client_requests(client).filter(community=community)
+
+
+def _search(request: HttpRequest, client: ApiClient | None) -> QuerySet[Request]:
+    qs = _readable(client, request.GET.get("jurisdiction_id", "").strip())
     ids = _codes(request, "service_request_id")
     if ids:  # "This overrides all other arguments."
         if not all(digits_only(part) for part in ids):
@@ -447,8 +507,8 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
         return _create(request, fmt)
     client = _reader(request)
-    found = with_details(_search(request, client)).order_by("-created_at", "-pk")
-    return render(fmt, "service_requests", [request_record(r) for r in found[:MAX_REQUESTS]])
+    found = _search(request, client).order_by("-created_at", "-pk")[:MAX_REQUESTS]
+    return render(fmt, "service_requests", _records(client, found))
 
 
 def _pk(raw: str) -> int:
@@ -460,17 +520,37 @@ def _pk(raw: str) -> int:
 
 @open311_view(("GET",))
 def request_detail(request: HttpRequest, fmt: str, service_request_id: str) -> HttpResponse:
-    item = get_client_request(_reader(request), _pk(service_request_id), "service_request_id")
-    return render(fmt, "service_requests", [request_record(item)])
+    client = _reader(request)
+    pk = _pk(service_request_id)
+    found = _records(client, _any_community(request, client).filter(pk=pk))
+    if not found:
+        raise NotFoundError({"service_request_id": _("no such request")})
+    return render(fmt, "service_requests", found)
+
+
+def _any_community(request: HttpRequest, client: ApiClient | None) -> QuerySet[Request]:
+    """What a read of one request looks among: an id or a token names its own community, so
+    the jurisdiction_id may be left out; named, it must be the request's."""
+    jurisdiction = request.GET.get("jurisdiction_id", "").strip()
+    if jurisdiction:
+        return _readable(client, jurisdiction)
+    return Request.objects.all() if client is None else client_requests(client)
 
 
 @open311_view(("GET",))
 def token(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
     """Our tracking code is the token: it gives the service_request_id."""
     client = _reader(request)
+    limit, seconds = limits()["token_miss_ip"]
+    misses = f"open311:token_miss_ip:{visitor_address(request)}"
+    if client is None and ratelimit.exhausted(misses, limit, seconds):
+        raise Open311Error(429, "token", _("too many unknown tokens from here: try in an hour"))
     code = token.strip().upper()
-    item = client_requests(client).filter(tracking_code=code).first() if can_name(code) else None
+    among = _any_community(request, client)
+    item = among.filter(tracking_code=code).first() if can_name(code) else None
     if item is None:
+        if client is None:
+            ratelimit.hit(misses, limit, seconds)
         raise NotFoundError({"token": _("no such token")})
     return render(
         fmt, "service_requests", [{"service_request_id": str(item.pk), "token": item.tracking_code}]

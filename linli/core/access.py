@@ -32,7 +32,9 @@ class Kind(StrEnum):
     SIGNED_IN = "signed-in"  # any signed-in user, about themselves
     CAPABILITY = "capability"  # a role holding any of `caps`
     REQUEST_PARTY = "request-party"  # the ledger roles, and the volunteer a request was handed to
-    INTEGRATION = "integration"  # an integration with its token (/api/v1/, Open311 requests)
+    INTEGRATION = "integration"  # an integration with its token (/api/v1/)
+    # Anyone reads the public fields; a token reads whole records and writes (Open311 requests).
+    OPEN_DATA = "open-data"
     STAFF = "staff"  # Django admin: administrators only
 
 
@@ -61,7 +63,7 @@ class Policy:
     def refusal(self, request: HttpRequest) -> HttpResponseBase | None:
         """How `request` is turned away, or None when it may go on. A user without the
         capability gets PermissionDenied (Django's 403 page)."""
-        if self.kind is Kind.PUBLIC:
+        if self.kind in (Kind.PUBLIC, Kind.OPEN_DATA):  # OPEN_DATA: the view judges the key
             return None
         user = request.user
         if not user.is_authenticated:
@@ -91,6 +93,7 @@ PUBLIC = Policy(Kind.PUBLIC)
 SIGNED_IN = Policy(Kind.SIGNED_IN)
 REQUEST_PARTY = Policy(Kind.REQUEST_PARTY)
 INTEGRATION = Policy(Kind.INTEGRATION)
+OPEN_DATA = Policy(Kind.OPEN_DATA)
 STAFF = Policy(Kind.STAFF)
 
 
@@ -136,13 +139,14 @@ LIBRARY_ROUTES: dict[str, Policy] = {
     "api-v1:list_requests": INTEGRATION,
     "api-v1:get_request": INTEGRATION,
     "api-v1:transition": INTEGRATION,
-    # Open311: the service list is public by the spec; requests need the client's api_key.
+    # Open311: the service list is public by the spec; requests are read by anyone in their
+    # public fields, whole with the client's api_key, which posting needs.
     "open311-discovery": PUBLIC,
     "open311-services": PUBLIC,
     "open311-service": PUBLIC,
-    "open311-requests": INTEGRATION,
-    "open311-request": INTEGRATION,
-    "open311-token": INTEGRATION,
+    "open311-requests": OPEN_DATA,
+    "open311-request": OPEN_DATA,
+    "open311-token": OPEN_DATA,
 }
 
 

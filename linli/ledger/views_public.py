@@ -55,6 +55,9 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     # mistypes a few, a whole checkpoint may share one address, and only someone guessing codes
     # (one in 31⁸) keeps missing: the ceiling sits far above a checkpoint's honest misses.
     "pass_miss_ip": (300, 3600),
+    # Unknown tracking codes asked of Open311 without a key, from one IP address (a tracking
+    # code there needs no phone tail, so guessing is braked as for passes).
+    "token_miss_ip": (300, 3600),
     # Live triage of the form's description, asked as the resident types (debounced).
     "triage_ip": (600, 3600),
 }

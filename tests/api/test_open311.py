@@ -50,6 +50,7 @@ REQUEST_FIELDS = [
     "media_url",
 ]
 EN = {"Accept-Language": "en"}
+HERE = {"service_code": "groceries", "description": "x", "address_string": "3-502"}
 
 
 def parse(response: Any) -> ET.Element:
@@ -171,13 +172,15 @@ def test_post_accepts_a_bearer_token_and_coordinates(
     [
         ({"service_code": "nothing", "description": "help"}, 404, "service_code"),
         ({"description": "help"}, 400, "service_code"),
-        ({"service_code": "groceries", "description": "x", "lat": "north"}, 400, "lat"),
-        ({"service_code": "groceries", "description": "x", "lat": "31.2"}, 400, "lat"),
-        (
-            {"service_code": "groceries", "description": "x", "jurisdiction_id": "NOPE"},
-            404,
-            "jurisdiction_id",
-        ),
+        ({"service_code": "groceries", "lat": "north", "long": "121"}, 400, "lat"),
+        ({"service_code": "groceries", "lat": "31.2"}, 400, "lat"),
+        ({"service_code": "groceries", "lat": "91", "long": "121"}, 400, "lat"),
+        ({"service_code": "groceries", "lat": "31", "long": "inf"}, 400, "long"),
+        ({"service_code": "groceries", "description": "x"}, 400, "address_string"),
+        ({"service_code": "groceries", "address_string": "   "}, 400, "address_string"),
+        ({**HERE, "media_url": "javascript:alert(1)"}, 400, "media_url"),
+        ({**HERE, "address_id": "9" * 101}, 400, "address_id"),
+        ({**HERE, "jurisdiction_id": "NOPE"}, 404, "jurisdiction_id"),
     ],
 )
 def test_post_errors_are_the_specs_documents_and_write_nothing(
@@ -210,7 +213,7 @@ def test_a_client_of_several_communities_must_name_the_jurisdiction(
     client: Client, community_a: Community, community_b: Community
 ) -> None:
     _api_client, token = make_client(community_a, community_b)
-    form = {"api_key": token, "service_code": "groceries", "description": "rice"}
+    form = {"api_key": token, **HERE}
     unnamed = client.post(f"{BASE}/requests.xml", form, headers=EN)
     assert unnamed.status_code == 400
     assert "jurisdiction_id" in errors(unnamed)[0]["description"]
@@ -347,11 +350,109 @@ def test_one_request_and_its_token(client: Client, community_a: Community) -> No
         assert errors(missing)[0]["code"] == "404"
 
 
-def test_reading_requests_needs_an_api_key(client: Client, community_a: Community) -> None:
-    open_days_ago(community_a, 1)
-    assert client.get(f"{BASE}/requests.xml").status_code == 403
-    assert client.get(f"{BASE}/requests/1.json").status_code == 403
-    assert client.get(f"{BASE}/services.xml").status_code == 200  # the list of services is public
+PUBLIC_FIELDS = [
+    "service_request_id",
+    "status",
+    "service_name",
+    "service_code",
+    "agency_responsible",
+    "service_notice",
+    "requested_datetime",
+    "updated_datetime",
+]
+
+
+def test_reads_without_a_key_answer_the_public_fields_only(
+    client: Client, community_a: Community
+) -> None:
+    item = open_days_ago(
+        community_a, 1, code="medicine", description="张阿姨 13812345678 要胰岛素"
+    ).request
+    Request.objects.filter(pk=item.pk).update(address_text="岐山村3号502")
+
+    listed = client.get(f"{BASE}/requests.json", headers=EN)
+    one = client.get(f"{BASE}/requests/{item.pk}.xml", headers=EN)
+    by_token = client.get(f"{BASE}/tokens/{item.tracking_code}.json")
+
+    assert listed.status_code == 200
+    (record,) = listed.json()
+    assert list(record) == PUBLIC_FIELDS
+    assert record["service_code"] == "medicine"
+    assert record["status"] == "open"
+    assert record["agency_responsible"] == community_a.name
+    assert records(parse(one)) == [{k: as_text(v) for k, v in record.items()}]
+    for body in (listed.content, one.content):
+        assert "胰岛素".encode() not in body and b"13812345678" not in body
+        assert "岐山村".encode() not in body
+    assert by_token.json() == [{"service_request_id": str(item.pk), "token": item.tracking_code}]
+
+
+def test_a_key_reads_the_whole_record_and_a_wrong_key_is_still_refused(
+    client: Client, community_a: Community
+) -> None:
+    api_client, token = make_client(community_a)
+    open_request(community_a, api_client.acting_user, description="rice")
+
+    (whole,) = client.get(f"{BASE}/requests.json", headers=bearer(token)).json()
+    wrong = client.get(f"{BASE}/requests.json", {"api_key": "nope"})
+
+    assert list(whole) == REQUEST_FIELDS
+    assert whole["description"] == "rice"
+    assert wrong.status_code == 403
+    assert "api_key" in wrong.json()[0]["description"]
+
+
+def test_keyless_reads_of_several_communities_name_the_jurisdiction(
+    client: Client, community_a: Community, community_b: Community
+) -> None:
+    in_a = open_days_ago(community_a, 1).request
+    in_b = open_days_ago(community_b, 1).request
+
+    unnamed = client.get(f"{BASE}/requests.json")
+    named = client.get(f"{BASE}/requests.json", {"jurisdiction_id": community_b.code})
+    unknown = client.get(f"{BASE}/requests.json", {"jurisdiction_id": "NOWHERE"})
+    by_id = client.get(f"{BASE}/requests/{in_a.pk}.json")
+    by_id_elsewhere = client.get(
+        f"{BASE}/requests/{in_a.pk}.json", {"jurisdiction_id": community_b.code}
+    )
+
+    assert unnamed.status_code == 400
+    assert "jurisdiction_id" in unnamed.json()[0]["description"]
+    assert [r["service_request_id"] for r in named.json()] == [str(in_b.pk)]
+    assert unknown.status_code == 404
+    assert by_id.json()[0]["service_request_id"] == str(in_a.pk)
+    assert by_id_elsewhere.status_code == 404
+
+
+def test_posted_location_and_picture_come_back_with_a_key_only(
+    client: Client, community_a: Community
+) -> None:
+    _api_client, token = make_client(community_a)
+    posted = {
+        "service_code": "repair",
+        "description": "门锁坏了",
+        "lat": "31.2304",
+        "long": "121.4737",
+        "address_string": "岐山村3号502",
+        "address_id": "QS-3-502",
+        "media_url": "https://photos.example/lock.jpg",
+    }
+    created = client.post(f"{BASE}/requests.json", {"api_key": token, **posted})
+    pk = created.json()[0]["service_request_id"]
+
+    (whole,) = client.get(f"{BASE}/requests/{pk}.json", headers=bearer(token)).json()
+    (as_xml,) = records(parse(client.get(f"{BASE}/requests/{pk}.xml", {"api_key": token})))
+    (public,) = client.get(f"{BASE}/requests/{pk}.json").json()
+
+    assert (whole["lat"], whole["long"]) == (31.2304, 121.4737)
+    assert whole["address"] == "岐山村3号502"
+    assert whole["address_id"] == "QS-3-502"
+    assert whole["media_url"] == "https://photos.example/lock.jpg"
+    assert (as_xml["lat"], as_xml["address_id"]) == ("31.2304", "QS-3-502")
+    assert not {"lat", "long", "address", "address_id", "media_url"} & set(public)
+    assert Request.objects.get(pk=pk).address_text == (
+        "岐山村3号502 [QS-3-502] (31.230400, 121.473700)"
+    )
 
 
 def test_an_unknown_format_or_method_gets_an_error_document(client: Client) -> None:
@@ -368,9 +469,7 @@ def test_a_client_whose_user_cannot_take_calls_cannot_post(
 ) -> None:
     api_client, token = make_client(community_a)
     api_client.acting_user.groups.set([Group.objects.get(name=Role.OFFICIAL.value)])
-    response = client.post(
-        f"{BASE}/requests.xml", {"api_key": token, "service_code": "groceries", "description": "x"}
-    )
+    response = client.post(f"{BASE}/requests.xml", {"api_key": token, **HERE})
     assert response.status_code == 403
     assert not Request.objects.exists()
 
@@ -378,9 +477,7 @@ def test_a_client_whose_user_cannot_take_calls_cannot_post(
 def test_posting_needs_no_csrf_token(community_a: Community) -> None:
     _api_client, token = make_client(community_a)
     strict = Client(enforce_csrf_checks=True)
-    response = strict.post(
-        f"{BASE}/requests.json", {"api_key": token, "service_code": "meals", "description": "x"}
-    )
+    response = strict.post(f"{BASE}/requests.json", {"api_key": token, **HERE})
     assert response.status_code == 200
 
 
@@ -435,8 +532,9 @@ def test_a_client_of_several_communities_reads_naming_the_jurisdiction(
     client: Client, community_a: Community, community_b: Community
 ) -> None:
     _api_client, token = make_client(community_a, community_b)
-    posted = {"api_key": token, "service_code": "groceries", "description": "rice"}
-    client.post(f"{BASE}/requests.xml", {**posted, "jurisdiction_id": community_b.code})
+    client.post(
+        f"{BASE}/requests.xml", {"api_key": token, **HERE, "jurisdiction_id": community_b.code}
+    )
 
     unnamed = client.get(f"{BASE}/requests.json", {"api_key": token}, headers=EN)
     named = client.get(

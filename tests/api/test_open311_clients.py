@@ -1,17 +1,24 @@
-"""Open311 as another project's client speaks it: `georeport` (PyPI), unpatched, against the
-live server, in JSON and in XML.
+"""Open311 as other projects' clients speak it, unpatched, against the live server: `georeport`
+0.3.1 and `civicbot` 0.4.0 (PyPI, test-only dependencies), in JSON and in XML.
 
-georeport 0.3.1 reads services, definitions and requests, and never sends an api_key: it has no
-POST. Its request reads need Linli to answer them without a key (public fields only), which is
-not built yet (issue 14); the service list and definitions are public and tested here."""
+georeport reads services, definitions and requests, never with a key (so it gets the public
+fields), and cannot post or read a token. civicbot posts (with a key) and reads tokens, in JSON
+only: it parses every answer as JSON. An XML post and an XML token are sent as plain HTTP, the
+form the spec gives, and parsed with xmltodict, georeport's own parser."""
 
 from typing import Any
 
 import pytest
+import requests
+import xmltodict  # type: ignore[import-untyped]
+from civicbot.http import HttpTransport, RateLimiter  # type: ignore[import-untyped]
+from civicbot.open311 import Open311Client  # type: ignore[import-untyped]
+from civicbot.registry import Endpoint  # type: ignore[import-untyped]
 from georeport import GeoReport  # type: ignore[import-untyped]
 
 from linli.core.models import Community
-from linli.ledger.models import Category
+from linli.ledger.models import Category, Channel, Request
+from tests.api.api_factories import make_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,8 +44,6 @@ def test_georeport_reads_the_service_list_and_a_definition(
 
 
 def test_georeport_is_told_of_an_unknown_jurisdiction(live_server: Any, db: None) -> None:
-    import requests
-
     client = GeoReport(f"{live_server.url}/open311/v2", jurisdiction="NOWHERE")
 
     with pytest.raises(requests.HTTPError) as refused:
@@ -46,3 +51,115 @@ def test_georeport_is_told_of_an_unknown_jurisdiction(live_server: Any, db: None
 
     assert refused.value.response is not None
     assert refused.value.response.status_code == 404
+
+
+PUBLIC = {
+    "service_request_id",
+    "status",
+    "service_name",
+    "service_code",
+    "agency_responsible",
+    "service_notice",
+    "requested_datetime",
+    "updated_datetime",
+}
+
+
+def civicbot(live_server: Any, community: Community) -> Any:
+    endpoint = Endpoint(
+        id="linli", name="Linli", base_url=f"{live_server.url}/open311/v2", write=True
+    )
+    # Its politeness pause between calls to one host is for public city servers, not this one.
+    transport = HttpTransport(rate_limiter=RateLimiter(min_interval=0))
+    return Open311Client(endpoint, transport=transport, jurisdiction_id=community.code)
+
+
+def test_civicbot_posts_and_georeport_reads_it_back_by_id_and_by_token_in_json(
+    live_server: Any, community_a: Community
+) -> None:
+    _api_client, key = make_client(community_a)
+    poster = civicbot(live_server, community_a)
+    reader = GeoReport(f"{live_server.url}/open311/v2", jurisdiction=community_a.code)
+
+    sent = poster.create_request(
+        "groceries",
+        dry_run=False,
+        confirm="SEND",
+        api_key=key,
+        validate_remote=True,  # civicbot reads the service list first, as it would a city's
+        description="独居老人，米和油都没了",
+        address_string="岐山村3号502",
+        lat=31.2304,
+        lng=121.4737,
+        phone="13812345678",
+    )
+    (created,) = sent.response
+    pk = created["service_request_id"]
+    item = Request.objects.get(pk=pk)
+    by_token = poster.get_token(item.tracking_code)
+    one = reader.get_service_request(pk)
+    listed = reader.get_service_requests(service_request_id=pk)
+
+    assert item.channel == Channel.OPEN311
+    assert item.description == "独居老人，米和油都没了"
+    assert by_token == [{"service_request_id": pk, "token": item.tracking_code}]
+    assert one["service_request_id"] == pk and one["service_code"] == "groceries"
+    assert one["status"] == "open"
+    assert set(one) == PUBLIC  # read without a key: no description, address or location
+    assert listed == [one]
+    assert poster.get_request(pk) == one
+
+
+def test_a_post_in_xml_is_read_back_by_georeport_by_id_and_by_token_in_xml(
+    live_server: Any, community_a: Community
+) -> None:
+    _api_client, key = make_client(community_a)
+    base = f"{live_server.url}/open311/v2"
+    reader = GeoReport(base, jurisdiction=community_a.code, output_format="xml")
+
+    posted = requests.post(
+        f"{base}/requests.xml",
+        data={
+            "api_key": key,
+            "jurisdiction_id": community_a.code,
+            "service_code": "repair",
+            "address_id": "QS-3-502",
+        },
+        timeout=10,
+    )
+    posted.raise_for_status()
+    pk = xmltodict.parse(posted.content)["service_requests"]["request"]["service_request_id"]
+    code = Request.objects.get(pk=pk).tracking_code
+    token = requests.get(f"{base}/tokens/{code}.xml", timeout=10)
+    one = reader.get_service_request(pk)
+    listed = reader.get_service_requests(service_request_id=pk)
+
+    assert xmltodict.parse(token.content)["service_requests"]["request"] == {
+        "service_request_id": pk,
+        "token": code,
+    }
+    assert one["service_request_id"] == pk and one["service_code"] == "repair"
+    assert one["service_name"] == "维修"
+    assert set(one) == PUBLIC
+    assert listed == one  # xmltodict gives the one <request> itself
+
+
+def test_civicbot_refuses_to_send_without_a_location_and_linli_agrees(
+    live_server: Any, community_a: Community
+) -> None:
+    from civicbot.open311 import ValidationError as CivicbotRefusal
+
+    _api_client, key = make_client(community_a)
+    poster = civicbot(live_server, community_a)
+
+    with pytest.raises(CivicbotRefusal):
+        poster.create_request("groceries", dry_run=False, confirm="SEND", api_key=key)
+    refused = requests.post(
+        f"{live_server.url}/open311/v2/requests.json",
+        data={"api_key": key, "service_code": "groceries"},
+        timeout=10,
+    )
+
+    assert refused.status_code == 400
+    assert refused.json()[0]["description"].startswith("address_string")
+    assert not Request.objects.exists()

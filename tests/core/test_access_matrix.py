@@ -283,7 +283,7 @@ def web_routes(routes: list[Route]) -> list[Route]:
         r
         for r in routes
         if r.policy is not None
-        and r.policy.kind not in (Kind.STAFF, Kind.INTEGRATION)
+        and r.policy.kind not in (Kind.STAFF, Kind.INTEGRATION, Kind.OPEN_DATA)
         and not r.name.startswith(("api-v1:", "admin:"))
     ]
 
@@ -329,8 +329,12 @@ def test_nobody_signed_in_gets_only_the_public_pages(world: World) -> None:
                 tally.check(not place.leaked(text), f"{what}: shows {place.leaked(text)}")
             if route.policy.kind is Kind.PUBLIC:
                 tally.check(status not in (401, 403), what + ": a public page refused")
-            elif route.policy.kind is Kind.INTEGRATION:
+            elif route.policy.kind is Kind.INTEGRATION or (
+                route.policy.kind is Kind.OPEN_DATA and method == "post"
+            ):
                 tally.check(status in (401, 403, 405), what + ": no token, yet not refused")
+            elif route.policy.kind is Kind.OPEN_DATA:
+                tally.check(status not in (401, 403), what + ": open data refused")
             else:
                 refused = is_login_redirect(response) or status in (401, 403, 404, 405)
                 tally.check(refused, what + ": not refused")
@@ -428,7 +432,8 @@ def test_an_integration_reaches_its_own_communities_only(world: World) -> None:
         "matrix", [world.a.community.code], world.users[Role.WORKER]
     )
     client = Client(HTTP_AUTHORIZATION=f"Bearer {token}", raise_request_exception=False)
-    routes = [r for r in all_routes() if r.policy and r.policy.kind is Kind.INTEGRATION]
+    kinds = (Kind.INTEGRATION, Kind.OPEN_DATA)
+    routes = [r for r in all_routes() if r.policy and r.policy.kind in kinds]
     for route in routes:
         for place in (world.b, world.c):
             url = route.path(place.values(route))

@@ -1,6 +1,8 @@
 """Limits that cannot be turned against others: a checkpoint sharing one address, a resident
 whose number someone else used, an API key that must not land in a log."""
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -10,6 +12,7 @@ from linli.core.models import Community, User
 from tests.api.api_factories import make_client
 from tests.factories import make_resident
 from tests.ledger.public_factories import medical_request, visit_pass
+from tests.ledger_factories import open_request
 
 pytestmark = pytest.mark.django_db
 
@@ -27,10 +30,14 @@ def test_a_checkpoints_mistyped_codes_do_not_lock_out_the_valid_passes(
 
 
 def test_open311_takes_its_api_key_in_a_header(client: Client, community_a: Community) -> None:
-    _api_client, token = make_client(community_a)
-    response = client.get("/open311/v2/requests.json", headers={"X-API-Key": token})
-    assert response.status_code == 200
-    assert client.get("/open311/v2/requests.json").status_code == 403
+    api_client, token = make_client(community_a)
+    open_request(community_a, api_client.acting_user, description="rice for 3-502")
+
+    (keyed,) = client.get("/open311/v2/requests.json", headers={"X-API-Key": token}).json()
+    (keyless,) = client.get("/open311/v2/requests.json").json()
+
+    assert keyed["description"] == "rice for 3-502"
+    assert "description" not in keyless
 
 
 def test_the_access_log_never_holds_a_query_string() -> None:
@@ -43,3 +50,20 @@ def test_the_access_log_never_holds_a_query_string() -> None:
         assert query not in ACCESS_LOG_FORMAT
     assert "%(U)s" in ACCESS_LOG_FORMAT
     assert callable(main)
+
+
+def test_guessing_tracking_codes_through_open311_is_braked_but_a_key_is_not(
+    client: Client, community_a: Community, settings: Any
+) -> None:
+    settings.LINLI_PUBLIC_FORM_LIMITS = {"token_miss_ip": (3, 3600)}
+    api_client, key = make_client(community_a)
+    real = open_request(community_a, api_client.acting_user).request
+    guesses = [client.get(f"/open311/v2/tokens/GUESS{n:03d}.json") for n in range(3)]
+
+    braked = client.get(f"/open311/v2/tokens/{real.tracking_code}.json")
+    keyed = client.get(f"/open311/v2/tokens/{real.tracking_code}.json", headers={"X-API-Key": key})
+
+    assert [g.status_code for g in guesses] == [404, 404, 404]
+    assert braked.status_code == 429
+    assert braked.json()[0]["description"].startswith("token")
+    assert keyed.json()[0]["service_request_id"] == str(real.pk)
