@@ -278,7 +278,7 @@ class Posted:
                 WEB_ADDRESS(text["media_url"])
             except ValidationError:
                 raise ValidationError({"media_url": _("not a web address")}) from None
-        return replace(self, **text)
+        return Posted(**text, lat=self.lat, long=self.long)
 
     def address_for_the_desk(self) -> str:
         """The address as the desk reads it: the text, the address id and the coordinates."""

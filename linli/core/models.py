@@ -54,6 +54,11 @@ class Community(models.Model):
     name = models.CharField(_("name"), max_length=100)
     code = models.CharField(_("code"), max_length=20, unique=True)
     time_zone = models.CharField(_("time zone"), max_length=40, default="Asia/Shanghai")
+    # A tenant often has no document on file: by default a resident may have neither identity
+    # number nor birth date (the import warns); a community may require one of them.
+    residents_need_identity = models.BooleanField(
+        _("every resident needs an identity number or a birth date"), default=False
+    )
     # Late requests escalate to the head (居委书记/主任) at their deadline.
     head = models.ForeignKey(
         "core.User",

@@ -344,7 +344,7 @@ class Row(NamedTuple):
     number: int
     name: str
     sex: str
-    born: date
+    born: date | None  # None: no identity number, no birth date (where the community allows it)
     id_type: str
     id_number: str
     phone: str
@@ -398,6 +398,7 @@ class Importer:
         self.households_written: set[int] = set()
         self.unrecognised: list[str] = []  # headers of the file naming no column
         self.new_rooms: set[tuple[int, str, str]] = set()  # rooms the register does not have
+        self.unknown_births: list[int] = []  # rows with neither identity number nor birth date
         self.seen_names: dict[tuple[str, tuple[int, str, str]], int] = {}
 
     # Register lookups, loaded once for the community.
@@ -497,6 +498,19 @@ class Importer:
                 )
                 % {"names": "、".join(excerpt(n, 20) for n in self.unrecognised[:20])}
             )
+        if self.unknown_births:
+            rows = "、".join(map(str, self.unknown_births[:30]))
+            found.append(
+                _(
+                    "%(n)s people have neither identity number nor birth date: they go in with"
+                    " their age unknown, so they are not counted among the elderly (60+, 80+)"
+                    " until the committee asks for one. Rows %(rows)s"
+                )
+                % {
+                    "n": len(self.unknown_births),
+                    "rows": rows + (" …" if len(self.unknown_births) > 30 else ""),
+                }
+            )
         if self.new_rooms:
             numbers = {pk: number for (_c, number), pk in self.buildings.items()}
             rooms = sorted(f"{numbers.get(b, b)}-{u}-{r}" for b, u, r in self.new_rooms)
@@ -539,7 +553,10 @@ class Importer:
         start = at + (2 if two_rows else 1)  # rows before the data
         rows = itertools.chain(first[start:], rows)
         missing = [c for c in REQUIRED if c not in self.columns]
-        if "id_number" not in self.columns and not {"date_of_birth", "sex"} <= self.columns.keys():
+        # Without identity numbers the file must give the sex, and the birth date where the
+        # community requires one or the other of everyone.
+        needed = {"date_of_birth", "sex"} if self.community.residents_need_identity else {"sex"}
+        if "id_number" not in self.columns and not needed <= self.columns.keys():
             missing.append("id_number")
         if missing:
             names = ", ".join(f"{HEADERS[c][0]} ({c})" for c in missing)
@@ -648,7 +665,7 @@ class Importer:
                 born = born or given
             except Invalid as exc:
                 fail("date_of_birth", str(exc))
-        elif born is None and not id_failed:
+        elif born is None and not id_failed and self.community.residents_need_identity:
             fail("date_of_birth", _("a birth date is needed when there is no PRC identity number"))
         sex_raw = cell(values, "sex")
         if sex_raw is not None:
@@ -722,8 +739,10 @@ class Importer:
             first = self.seen_names.setdefault((name, room_key), number)
             if first != number:
                 fail("name", _("the same person is already on row %(row)s") % {"row": first})
-        if self.outcome.error_count != errors_before or born is None or room_key is None:
+        if self.outcome.error_count != errors_before or room_key is None:
             return None
+        if born is None:
+            self.unknown_births.append(number)
         return Row(number, name, sex, born, id_type, id_number, phone, nationality, languages,
                    mobility, ltc_level, notes, room_key, tags, frozenset(specified))  # fmt: skip
 
@@ -879,7 +898,7 @@ class Importer:
             pinyin, initials = name_keys(row.name)
             resident_rows.append((
                 pk, self.community.pk, household_ids[room_ids[row.room_key]], row.name, row.sex,
-                row.born.isoformat(), row.id_type, row.id_number, row.phone, row.nationality,
+                row.born and row.born.isoformat(), row.id_type, row.id_number, row.phone, row.nationality,
                 json.dumps(row.languages), row.mobility, row.ltc_level, row.notes, True,
                 pinyin, initials, row.phone[-4:], row.id_number[-4:], self.mark,
             ))  # fmt: skip
@@ -1037,7 +1056,7 @@ def apply_changes(mark: int, actor: User, *, progress: Callable[[int], None] | N
                 )
                 for field_name, value in values.items():
                     if field_name == "date_of_birth":
-                        value = date.fromisoformat(value)
+                        value = date.fromisoformat(value) if value else None
                     setattr(resident, field_name, value)
                 resident.household_id = change.household_id
                 if (*(getattr(resident, f) for f in UPDATABLE), resident.household_id) != before:

@@ -68,8 +68,10 @@ def tag_choices() -> list[tuple[str, str | Promise]]:
     return ages + list(Vulnerability.Kind.choices)
 
 
-def age_group(born: date, today: date) -> str:
-    """'90+', '80+' or '' for a resident born on `born`."""
+def age_group(born: date | None, today: date) -> str:
+    """'90+', '80+' or '' for a resident born on `born` (or of unknown birth date)."""
+    if born is None:
+        return ""
     if born <= years_ago(today, 90):
         return "90+"
     if born <= years_ago(today, 80):
@@ -77,7 +79,9 @@ def age_group(born: date, today: date) -> str:
     return ""
 
 
-def age_on(born: date, today: date) -> int:
+def age_on(born: date | None, today: date) -> int | None:
+    if born is None:
+        return None
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
@@ -276,8 +280,8 @@ def count_table(
 class RegisterRow:
     name: str
     sex: str
-    date_of_birth: date
-    age: int
+    date_of_birth: date | None
+    age: int | None
     id_number: str
     phone: str
     community: str
@@ -351,7 +355,7 @@ def register_rows(
 @dataclass
 class RosterPerson:
     resident: Resident
-    age: int
+    age: int | None
     flags: list[str]
 
 

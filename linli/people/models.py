@@ -108,7 +108,8 @@ class Resident(models.Model):
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members")
     name = models.CharField(_("name"), max_length=100)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
-    date_of_birth = models.DateField(_("date of birth"))
+    # Unknown for a tenant with no document on file, where the community allows it.
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     id_type = models.CharField(
         _("identity document"), max_length=10, choices=IdType.choices, default=IdType.PRC_ID
     )
@@ -182,8 +183,10 @@ class Resident(models.Model):
             kwargs["update_fields"] = {*update_fields, *SEARCH_KEY_FIELDS}
         super().save(*args, **kwargs)
 
-    def age(self, on: date) -> int:
+    def age(self, on: date) -> int | None:
         born = self.date_of_birth
+        if born is None:
+            return None
         return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 

@@ -264,7 +264,7 @@ def _vulnerabilities(
 ) -> list[Vulnerability]:
     """Tags at rates close to a Shanghai community's (per person, by age and sex)."""
     rng = gen.rng
-    age = resident.age(REFERENCE_DATE)
+    age = resident.age(REFERENCE_DATE) or 0  # the demo gives everyone a birth date
     since = REFERENCE_DATE - timedelta(days=rng.randint(30, 3000))
     tags: list[tuple[Vulnerability.Kind, dict[str, object]]] = []
     if alone and age >= 60:

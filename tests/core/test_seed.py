@@ -12,7 +12,7 @@ from linli.lib.idcard import check_char
 from linli.people.models import Household, Resident, Vulnerability
 
 
-def snapshot() -> list[tuple[str, str, date, str, str]]:
+def snapshot() -> list[tuple[str, str, date | None, str, str]]:
     return list(
         Resident.objects.order_by("pk").values_list(
             "name", "sex", "date_of_birth", "id_number", "household__room__number"
@@ -59,6 +59,7 @@ def test_identity_numbers_are_valid_and_match_birth_and_sex() -> None:
     for r in Resident.objects.filter(id_type=Resident.IdType.PRC_ID):
         assert len(r.id_number) == 18
         assert check_char(r.id_number[:17]) == r.id_number[17]
+        assert r.date_of_birth is not None
         assert r.id_number[6:14] == r.date_of_birth.strftime("%Y%m%d")
         assert (int(r.id_number[16]) % 2 == 1) == (r.sex == "M")
         ids.add(r.id_number)

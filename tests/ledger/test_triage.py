@@ -6,7 +6,7 @@ import pytest
 from linli.core.models import Community
 from linli.ledger.models import Urgency
 from linli.ledger.triage import explain, triage
-from linli.people.models import Vulnerability
+from linli.people.models import Resident, Vulnerability
 from tests.factories import make_resident
 from tests.ledger_factories import category
 
@@ -48,6 +48,23 @@ def test_old_person_living_alone_raises_urgency(community_a: Community) -> None:
     result = triage("买菜", category("groceries"), resident=elder, household=None, today=TODAY)
     assert result.urgency == Urgency.URGENT
     assert "王老太 lives alone, 92" in [explain(r) for r in result.reasons]
+
+
+def test_a_tenant_of_unknown_age_is_triaged_from_the_words_and_their_groups(
+    community_a: Community,
+) -> None:
+    tenant = make_resident(community_a, "阿卜杜拉", id_number="")
+    Resident.objects.filter(pk=tenant.pk).update(date_of_birth=None)
+    tenant.refresh_from_db()
+    Vulnerability.objects.create(
+        community=community_a, resident=tenant, kind=Vulnerability.Kind.DIALYSIS, since=TODAY
+    )
+
+    plain = triage("需要帮助", category("other"), resident=tenant, household=None, today=TODAY)
+    words = triage("胸口疼", category("other"), resident=tenant, household=None, today=TODAY)
+
+    assert plain.urgency == Urgency.URGENT  # dialysis, whatever the age
+    assert words.urgency == Urgency.EMERGENCY
 
 
 def test_dialysis_patient_raises_urgency(community_a: Community) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from openpyxl import Workbook
 
 from linli.core.models import Community, Room, User
@@ -279,5 +280,61 @@ def test_every_error_of_a_row_is_reported_and_a_mistyped_id_only_once(
     by_row: dict[int, set[str]] = {}
     for e in outcome.errors:
         by_row.setdefault(e.row, set()).add(e.column)
-    assert by_row[2] == {"姓名", "出生日期", "性别", "联系方式"}
+    assert by_row[2] == {"姓名", "性别", "联系方式"}
     assert by_row[3] == {"证件号码"}
+
+
+TENANTS = [
+    ["李秀英", "女", LI, "13912345670", "3", "1", "502", ""],
+    ["阿卜杜拉", "男", "", "13812340000", "3", "1", "601", ""],  # a tenant: nothing on file
+    ["Tanaka Yuki", "女", "", "", "5", "2", "301", "独居"],
+]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_a_tenant_with_neither_id_nor_birth_date_goes_in_with_a_warning_to_act_on(
+    place: Community, worker_a: User, tmp_path: Path, client: Client, suffix: str
+) -> None:
+    path = write(tmp_path / f"r{suffix}", [["某某居委会租户登记表"], HEADER, *TENANTS])
+
+    preview = run(place, worker_a, path, dry_run=True)
+    outcome = run(place, worker_a, path)
+
+    assert not preview.errors and not outcome.errors
+    (warning,) = [w for w in outcome.warnings if "neither identity number nor birth date" in w]
+    assert "2 people" in warning and "Rows 4、5" in warning
+    assert preview.warnings == outcome.warnings
+    tenant = Resident.objects.get(name="阿卜杜拉")
+    assert tenant.date_of_birth is None and tenant.sex == "M" and tenant.phone == "13812340000"
+    client.force_login(worker_a)
+    detail = client.get(reverse("people:resident-detail", args=[tenant.pk]))
+    assert "no birth date on file" in detail.content.decode()
+    alone = client.get(reverse("people:vulnerable-list"))  # the tagged one, of unknown age
+    assert alone.status_code == 200 and "Tanaka Yuki" in alone.content.decode()
+
+
+def test_a_re_import_gives_the_tenant_the_birth_date_found_later(
+    place: Community, worker_a: User, tmp_path: Path
+) -> None:
+    header = [*HEADER, "出生日期"]
+    run(place, worker_a, write(tmp_path / "a.xlsx", [header, [*TENANTS[1], ""]]))
+    later = [header, [*TENANTS[1], "1988-07-01"]]
+
+    outcome = run(place, worker_a, write(tmp_path / "b.xlsx", later))
+
+    assert not outcome.errors
+    assert str(Resident.objects.get(name="阿卜杜拉").date_of_birth) == "1988-07-01"
+    assert Resident.objects.count() == 1
+
+
+def test_a_community_that_requires_an_id_or_birth_date_refuses_the_row_and_writes_nothing(
+    place: Community, worker_a: User, tmp_path: Path
+) -> None:
+    place.residents_need_identity = True
+    place.save()
+
+    outcome = run(place, worker_a, write(tmp_path / "r.xlsx", [HEADER, *TENANTS]))
+
+    assert [(e.row, e.column) for e in outcome.errors] == [(3, "出生日期"), (4, "出生日期")]
+    assert "birth date is needed" in outcome.errors[0].reason
+    assert not Resident.objects.exists()

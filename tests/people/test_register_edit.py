@@ -60,7 +60,6 @@ def test_a_resident_added_by_hand_gets_birth_date_and_sex_from_the_id_number(
         ({"id_number": OTHER_ID, "date_of_birth": date(1950, 1, 1)}, "date_of_birth", "differs"),
         ({"id_number": OTHER_ID, "sex": "M"}, "sex", "differs"),
         ({"id_number": ID}, "id_number", "already has this number"),
-        ({"id_number": "", "sex": "F"}, "date_of_birth", "birth date is needed"),
         ({"id_number": OTHER_ID, "phone": "12345"}, "phone", "not a phone number"),
         ({"id_number": OTHER_ID, "ltc_level": 9}, "ltc_level", "0 to 6"),
         ({"id_number": OTHER_ID, "name": ""}, "name", "empty"),
@@ -277,3 +276,20 @@ def test_a_mistyped_id_number_is_the_one_error_not_three(
         do_add_resident(home, actor=worker_a, name="刘奶奶", id_number="310101194102031529")
 
     assert list(refused.value.message_dict) == ["id_number"]
+
+
+def test_a_tenant_with_no_document_is_added_with_a_warning_unless_the_community_requires_one(
+    community_a: Community, worker_a: User
+) -> None:
+    home = registered(community_a).household
+
+    saved = do_add_resident(home, actor=worker_a, name="阿卜杜拉", sex="M", phone="13812340000")
+    community_a.residents_need_identity = True
+    community_a.save()
+    with pytest.raises(ValidationError) as refused:
+        do_add_resident(home, actor=worker_a, name="阿依古丽", sex="F")
+
+    assert saved.obj.date_of_birth is None
+    assert any("no birth date on file" in w for w in saved.warnings)
+    assert "birth date is needed" in " ".join(refused.value.message_dict["date_of_birth"])
+    assert not Resident.objects.filter(name="阿依古丽").exists()

@@ -1,3 +1,4 @@
+from datetime import date
 from typing import Any
 
 import pytest
@@ -203,7 +204,7 @@ def test_roster_names_the_language_a_foreign_resident_needs(
         community=visitor.community,
         resident=visitor,
         kind=Kind.LANGUAGE,
-        since=visitor.date_of_birth,
+        since=date(2000, 1, 1),
         details={"languages": ["ja", "en"]},
     )
     client.force_login(worker_a)

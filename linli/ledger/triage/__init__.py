@@ -196,7 +196,7 @@ def triage(
         Person(
             name=p.name,
             age=p.age(today),
-            age_days=(today - p.date_of_birth).days,
+            age_days=(today - p.date_of_birth).days if p.date_of_birth else None,
             tags=frozenset(tags_of.get(p.pk, {})),
             due_in_days=_due_in(tags_of.get(p.pk, {}).get(Vulnerability.Kind.PREGNANT, {}), today),
             alone=household_size == 1,
@@ -242,7 +242,7 @@ def assess(description: str, category: str, usual: str, people: list[Person]) ->
                 result.raise_to(
                     Urgency.URGENT, {"code": "tag", "tag": kind.value, "name": person.name}
                 )
-        if person.age >= 80 and person.alone:
+        if person.age is not None and person.age >= 80 and person.alone:
             result.raise_to(
                 raise_one(result.urgency),
                 {"code": "old_alone", "age": person.age, "name": person.name},

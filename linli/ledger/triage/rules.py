@@ -32,8 +32,8 @@ class Person:
     """What the register knows of someone the request may be about."""
 
     name: str
-    age: int
-    age_days: int
+    age: int | None  # None: the register has no birth date
+    age_days: int | None
     tags: frozenset[str]
     due_in_days: int | None = None
     alone: bool = False
@@ -137,10 +137,10 @@ def signs(x: Facts) -> list[Hit]:
     elderly = (
         bool(x.known("elderly"))
         or any(m.value >= 65 for m in x.values("age_years"))
-        or any(p.age >= 65 for p in x.people)
+        or any(p.age is not None and p.age >= 65 for p in x.people)
     )
     infant_days = [m.value for m in x.values("infant_days")] + [
-        p.age_days for p in x.people if p.age_days <= 365
+        p.age_days for p in x.people if p.age_days is not None and p.age_days <= 365
     ]
     temps = x.values("temperature")
     feverish = x.stands("fever") + [
@@ -304,7 +304,9 @@ def signs(x: Facts) -> list[Hit]:
             if re.search(r"触电|电击|被电|电打|插座|电线|电门|烧黑|烧焦|electr", f.words)
         ]
         severe_burn = x.stands("burn_severe", "fire") + electric
-        child = bool(x.known("child", "infant")) or any(p.age < 12 for p in x.people)
+        child = bool(x.known("child", "infant")) or any(
+            p.age is not None and p.age < 12 for p in x.people
+        )
         minor = x.stands("minor")
         if severe_burn:
             hit("burn", severe_burn, burn)
@@ -318,7 +320,7 @@ def signs(x: Facts) -> list[Hit]:
         no_figure = not temps
         young = [d for d in infant_days if d <= 92]
         if young and (hot or no_figure):
-            infants = [p.name for p in x.people if p.age_days <= 92]
+            infants = [p.name for p in x.people if p.age_days is not None and p.age_days <= 92]
             hit("infant_fever", feverish, x.known("infant", "child"), who=infants,
                 extra=[m.words for m in x.values("infant_days") if m.value <= 92])  # fmt: skip
         chemo = x.known("chemo")

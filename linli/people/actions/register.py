@@ -18,7 +18,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.core.models import Building, Room, Unit, User, floor_of
+from linli.core.models import Building, Community, Room, Unit, User, floor_of
 from linli.lib.validation import Invalid, normalize_phone, validate_prc_id
 from linli.people.models import Household, Resident, Vulnerability
 
@@ -89,7 +89,7 @@ def clean_resident(
         errors["id_number"] = _("the document number is longer than 40 characters")
     clean["id_number"] = id_number
     if born is None:
-        if "id_number" not in errors:
+        if "id_number" not in errors and needs_identity(community_id):
             errors.setdefault(
                 "date_of_birth", _("a birth date is needed when there is no PRC identity number")
             )
@@ -196,6 +196,23 @@ def alone_among_several(household_ids: Iterable[int]) -> list[tuple[str, str]]:
     return found[:MAX_LISTED]
 
 
+def needs_identity(community_id: int) -> bool:
+    """Whether the community requires a PRC identity number or a birth date of everyone."""
+    return Community.objects.filter(pk=community_id, residents_need_identity=True).exists()
+
+
+def birth_warnings(resident: Resident) -> list[str]:
+    if resident.date_of_birth is not None:
+        return []
+    return [
+        _(
+            "%(name)s has no birth date on file: the age is unknown, so %(name)s is not counted"
+            " among the elderly (60+, 80+). Ask for an identity document or the birth date."
+        )
+        % {"name": resident.name}
+    ]
+
+
 def household_warnings(household: Household) -> list[str]:
     """Where the household's people contradict its tags: "lives alone" among several."""
     return [warning for _name, warning in alone_among_several([household.pk])]
@@ -239,7 +256,7 @@ def do_add_resident(household: Household, *, actor: User, **values: Any) -> Save
     clean = clean_resident(values, community_id=household.community_id)
     resident = Resident(community_id=household.community_id, household=household, **clean)
     _save_with_history(resident, actor=actor, reason="added")
-    return Saved(resident, household_warnings(household))
+    return Saved(resident, household_warnings(household) + birth_warnings(resident))
 
 
 @transaction.atomic
@@ -257,7 +274,7 @@ def do_change_resident(
         for k in changed:
             setattr(resident, k, clean[k])
         _save_with_history(resident, actor=actor, reason=reason, update_fields=changed)
-    return Saved(resident, household_warnings(resident.household))
+    return Saved(resident, household_warnings(resident.household) + birth_warnings(resident))
 
 
 @transaction.atomic
