@@ -3,6 +3,11 @@ beside PostgreSQL COPY of the same rows and openpyxl's own read-only parse of th
 the same run; then search latency over the imported register.
 
     python bench/import_bench.py [--residents 1000000] [--no-postgres] [--no-xlsx]
+    python bench/import_bench.py --against 45ee7fb [--residents 100000] [--runs 2]
+
+With --against, the same roster is imported on SQLite by the code of that commit (from a git
+worktree) and by the working tree, alternating, run after run: the ratio says whether a change
+made the import slower.
 
 Targets (issue 3): csv import with full validation <= 5x the COPY time; xlsx import <= 2x the
 openpyxl read-only parse; peak RSS <= 500 MB for both; search p95 <= 50 ms.
@@ -82,8 +87,13 @@ def generate(path_csv: Path, path_xlsx: Path | None, residents: int) -> None:
 
 
 def setup_register(env: dict[str, str]) -> None:
+    # From the code root being measured: `-m` and `-c` put the working directory first.
+    cwd = env.get("PYTHONPATH", str(ROOT))
     subprocess.run(
-        [sys.executable, "-m", "linli.cli", "manage", "migrate", "-v0"], env=env, check=True
+        [sys.executable, "-m", "linli.cli", "manage", "migrate", "-v0"],
+        env=env,
+        check=True,
+        cwd=cwd,
     )
     code = f"""
 import django; django.setup()
@@ -99,7 +109,7 @@ from django.contrib.auth.models import Group
 worker = User.objects.create_user("worker", community=c)
 worker.groups.add(Group.objects.get(name="worker"))
 """
-    subprocess.run([sys.executable, "-c", code], env=env, check=True)
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, cwd=cwd)
 
 
 def child_import(path: str) -> None:
@@ -260,6 +270,55 @@ def copy_baseline(path: Path) -> float:
     return elapsed
 
 
+def compare(against: str, residents: int, runs: int, base: dict[str, str]) -> None:
+    """The import by the code of `against` and by the working tree, side by side on SQLite."""
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        tree = work / "before"
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "add", "-q", "--detach", str(tree), against],
+            check=True,
+        )
+        try:
+            paths = {"csv": work / "roster.csv", "xlsx": work / "roster.xlsx"}
+            generate(paths["csv"], paths["xlsx"], residents)
+            seconds: dict[tuple[str, str], list[float]] = {}
+            for run in range(runs):
+                order = [("before", tree), ("after", ROOT)]
+                for fmt, path in paths.items():
+                    for label, root in order if run % 2 == 0 else order[::-1]:
+                        var = work / f"var-{label}-{fmt}-{run}"
+                        var.mkdir()
+                        env = {**base, "LINLI_VAR_DIR": str(var), "PYTHONPATH": str(root)}
+                        setup_register(env)
+                        child = [sys.executable, str(root / "bench" / "import_bench.py")]
+                        out = subprocess.run(
+                            [*child, "--child-import", str(path)],
+                            env=env,
+                            capture_output=True,
+                            text=True,
+                        )
+                        if out.returncode:
+                            raise SystemExit(f"{label} {fmt}:\n{out.stdout}\n{out.stderr}")
+                        took = json.loads(out.stdout.strip().splitlines()[-1])["seconds"]
+                        seconds.setdefault((fmt, label), []).append(took)
+                        print(f"run {run + 1} {fmt} {label}: {took:.1f} s", flush=True)
+        finally:
+            subprocess.run(
+                ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=True
+            )
+    print(f"\n{residents} rows on SQLite, {against} (before) against the working tree (after)")
+    print(f"{'file':<6} {'run':>3} {'before s':>9} {'after s':>8} {'after/before':>13}")
+    ratios = []
+    for fmt in paths:
+        for run, (b, a) in enumerate(
+            zip(seconds[fmt, "before"], seconds[fmt, "after"], strict=True)
+        ):
+            ratios.append(a / b)
+            print(f"{fmt:<6} {run + 1:>3} {b:>9.1f} {a:>8.1f} {a / b:>13.2f}")
+    print(f"mean ratio {statistics.mean(ratios):.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--residents", type=int, default=1_000_000)
@@ -268,6 +327,8 @@ def main() -> None:
     parser.add_argument("--no-csv", action="store_true", help="xlsx only (no search either)")
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--searches", type=int, default=600)
+    parser.add_argument("--against", help="a commit to compare the import with (SQLite)")
+    parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--child-import")
     parser.add_argument("--child-parse")
     parser.add_argument("--child-search", type=int)
@@ -284,6 +345,8 @@ def main() -> None:
 
     base = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     base.update(DJANGO_SETTINGS_MODULE="linli.settings", PYTHONPATH=str(ROOT))
+    if args.against:
+        return compare(args.against, args.residents, args.runs, base)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         csv_path, xlsx_path = work / "roster.csv", work / "roster.xlsx"
