@@ -15,6 +15,7 @@ from linli.core.models import Community, Room, User
 from linli.people.importer import Importer, Outcome
 from linli.people.models import Resident
 from linli.people.search import search
+from tests.people.list_factories import in_english
 from tests.people.rosters import make_compound
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -307,6 +308,7 @@ def test_a_tenant_with_neither_id_nor_birth_date_goes_in_with_a_warning_to_act_o
     tenant = Resident.objects.get(name="阿卜杜拉")
     assert tenant.date_of_birth is None and tenant.sex == "M" and tenant.phone == "13812340000"
     client.force_login(worker_a)
+    in_english(client)
     detail = client.get(reverse("people:resident-detail", args=[tenant.pk]))
     assert "no birth date on file" in detail.content.decode()
     alone = client.get(reverse("people:vulnerable-list"))  # the tagged one, of unknown age
