@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "linli.core",
     "linli.people",
     "linli.ledger",
+    "linli.care",
     "linli.api",
     "ninja",
 ]

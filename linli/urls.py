@@ -11,6 +11,7 @@ urlpatterns = [
     path("people/", include("linli.people.urls")),
     path("ledger/", include("linli.ledger.urls")),
     path("r/", include("linli.ledger.urls_public")),
+    path("care/", include("linli.care.urls")),
     path("", include("linli.api.urls")),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

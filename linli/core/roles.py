@@ -17,6 +17,8 @@ class Role(models.TextChoices):
     OPERATOR = "operator", _("Hotline operator")
     DOCTOR = "doctor", _("Community doctor")
     VOLUNTEER = "volunteer", _("Volunteer / courier")
+    SOCIAL_WORKER = "social_worker", _("Social worker")
+    PROPERTY = "property_staff", _("Property staff")
     HOTEL = "hotel_staff", _("Hotel staff")
     ADMIN = "admin", _("Administrator")
 
@@ -35,6 +37,8 @@ class Cap(models.TextChoices):
     DO_TASKS = "do_tasks", _("Carry out tasks and deliveries handed to them")
     RUN_HOTEL = "run_hotel", _("Run a quarantine hotel")
     REVIEW_ACCESS = "review_access", _("Review who looked at personal data")
+    PLAN_CARE = "plan_care", _("Make and change the care plans of their area")
+    CARE_FOR = "care_for", _("Work the care plans they are on: services and daily contact")
 
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Cap]] = {
@@ -57,15 +61,28 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Cap]] = {
             Cap.TAKE_CALLS,
             Cap.HANDLE_REQUESTS,
             Cap.REVIEW_ACCESS,
+            Cap.PLAN_CARE,
         }
     ),
     Role.OPERATOR: frozenset({Cap.VIEW_REGISTER, Cap.VIEW_ROSTERS, Cap.VIEW_PII, Cap.TAKE_CALLS}),
     Role.DOCTOR: frozenset(
-        {Cap.VIEW_REGISTER, Cap.VIEW_ROSTERS, Cap.VIEW_PII, Cap.VIEW_HEALTH, Cap.HANDLE_REQUESTS}
+        {
+            Cap.VIEW_REGISTER,
+            Cap.VIEW_ROSTERS,
+            Cap.VIEW_PII,
+            Cap.VIEW_HEALTH,
+            Cap.HANDLE_REQUESTS,
+            Cap.CARE_FOR,
+        }
     ),
     # Volunteers see masked data and only what their tasks need: the paper rosters they carry
-    # (phones masked, no identity numbers), no register, no full personal data.
-    Role.VOLUNTEER: frozenset({Cap.DO_TASKS, Cap.VIEW_ROSTERS}),
+    # (phones masked, no identity numbers), no register, no full personal data; a language
+    # volunteer on a care team, the households of their plans.
+    Role.VOLUNTEER: frozenset({Cap.DO_TASKS, Cap.VIEW_ROSTERS, Cap.CARE_FOR}),
+    # The two other seats of a care team (一户一策): the households of their plans, and the
+    # tasks handed to them; no register, no full personal data.
+    Role.SOCIAL_WORKER: frozenset({Cap.DO_TASKS, Cap.CARE_FOR}),
+    Role.PROPERTY: frozenset({Cap.DO_TASKS, Cap.CARE_FOR}),
     Role.HOTEL: frozenset({Cap.RUN_HOTEL, Cap.VIEW_HEALTH, Cap.TAKE_CALLS}),
     Role.ADMIN: frozenset(Cap),
 }

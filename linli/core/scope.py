@@ -12,7 +12,7 @@ Every model a user can reach declares `scope = Scope(...)`:
   model sees its whole area.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from linli.core.roles import Cap
 
@@ -47,3 +47,10 @@ def in_street(path: str, *whole_area: Cap, relations: tuple[Relation, ...] = ())
     """Rows of a street (`path` leads to it): seen by the street's staff, by the staff of its
     communities, and by the district."""
     return Scope(street=path, whole_area=frozenset(whole_area) or None, relations=relations)
+
+
+def add_relations(model: type, *relations: Relation) -> None:
+    """Let an app that plugs in add who else sees `model`'s rows (a care team the households of
+    its plans), without the model's app knowing of it. Called from the app's `ready()`."""
+    scope: Scope = model.scope  # type: ignore[attr-defined]
+    model.scope = replace(scope, relations=(*scope.relations, *relations))  # type: ignore[attr-defined]

@@ -133,6 +133,8 @@ def seed(
                 (Role.OPERATOR, "接线员"),
                 (Role.DOCTOR, "社区医生"),
                 (Role.VOLUNTEER, "志愿者"),
+                (Role.SOCIAL_WORKER, "社会工作者"),
+                (Role.PROPERTY, "物业"),
             ):
                 users.append(
                     (

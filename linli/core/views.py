@@ -35,6 +35,8 @@ ROLE_TITLES = {
     Role.OPERATOR: gettext_lazy("Hotline desk"),
     Role.DOCTOR: gettext_lazy("Community doctor"),
     Role.VOLUNTEER: gettext_lazy("My tasks"),
+    Role.SOCIAL_WORKER: gettext_lazy("Care teams"),
+    Role.PROPERTY: gettext_lazy("Care teams"),
     Role.HOTEL: gettext_lazy("Quarantine hotel"),
     Role.ADMIN: gettext_lazy("Administration"),
 }

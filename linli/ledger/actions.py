@@ -258,6 +258,7 @@ def do_open_request(
     address_text: str = "",
     at: datetime | None = None,
     source: Model | None = None,
+    deadline: datetime | None = None,
     keep: Callable[[Request, list[int]], Model | None] | None = None,
 ) -> Opened:
     """The ledger's one open door: every request enters here, whatever its source.
@@ -268,6 +269,9 @@ def do_open_request(
     request is checked, triaged, given its deadline and written with the first two lines of its
     timeline; `request_opened` is sent once it is committed. Street-level staff open requests
     for the community of the person concerned: `community` is that community, within their area.
+
+    `deadline` is for planned work, due at its hour (a dialysis escort at 07:00, generated at
+    midnight), not within the hours its category's urgency gives from now.
 
     `keep`, given the request about to be written (its primary key known) and its possible
     duplicates, may return one more new row to be written with it, all or nothing."""
@@ -296,7 +300,7 @@ def do_open_request(
         triage_reasons=triaged.reasons,
         created_at=now,
         created_by=actor,
-        deadline=deadline_for(category, triaged.urgency, now),
+        deadline=deadline or deadline_for(category, triaged.urgency, now),
         contact_phone=contact_phone[:20],
         address_text=address_text[:200],
         source_type=source_type,
@@ -327,12 +331,13 @@ def _lock(request: Request) -> Request:
 def do_assign(
     request: Request,
     *,
-    actor: User,
+    actor: User | None,
     assignee: User | None = None,
     team: Team | None = None,
     reason: str = "",
 ) -> Request:
-    """Hand a request to a person and/or a team (交办); re-handing or taking back needs a reason."""
+    """Hand a request to a person and/or a team (交办); re-handing or taking back needs a reason.
+    `actor` None: handed by Linli itself (a planned service, to the seat of its team)."""
     request = _lock(request)
     _require(request, (S.NEW, S.ASSIGNED, S.IN_PROGRESS), _("assign"))
     if assignee is not None and not (

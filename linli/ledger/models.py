@@ -81,6 +81,8 @@ class Channel(models.TextChoices):
     DOOR = "door", _("Door visit")
     API = "api", _("API")
     OPEN311 = "open311", _("Open311")
+    # Work a plan promised (a care plan's weekly medicine): its source says which plan.
+    PLANNED = "planned", _("Planned service")
 
 
 class Call(models.Model):

@@ -7,11 +7,12 @@ from typing import Generic, TypeVar
 from django.db.models import Model, QuerySet
 
 M = TypeVar("M", bound=Model)
+T = TypeVar("T")  # a page may hold rows built from the models (a care list's lines)
 
 
 @dataclass
-class Page(Generic[M]):
-    items: Sequence[M]
+class Page(Generic[T]):
+    items: Sequence[T]
     number: int
     has_next: bool
     # The rows were cut at a maximum before paging (a search with too many matches).

@@ -3,10 +3,11 @@
 import json
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from linli.core.models import Community, User
@@ -196,3 +197,36 @@ def groups_of(
                         details = json.loads(details or "{}")
                     groups.setdefault(resident_id, {})[kind] = details or {}
     return size, groups
+
+
+# For the apps that pick people out of the register (care plans, quarantine …): conditions on
+# Resident rows, and the members of households an app reached through its own scoped objects.
+
+
+def lives_alone() -> Q:
+    """The only active member of their household ("lives alone" is derived)."""
+    others = Resident.objects.filter(household=OuterRef("household"), is_active=True).exclude(
+        pk=OuterRef("pk")
+    )
+    return ~Q(Exists(others))
+
+
+def aged_at_least(years: int, today: date) -> Q:
+    return Q(date_of_birth__lte=years_ago(today, years))
+
+
+def tagged(*kinds: str) -> Q:
+    """A tag of one of `kinds` in force."""
+    return Q(
+        Exists(
+            Vulnerability.objects.filter(
+                resident=OuterRef("pk"), kind__in=kinds, until__isnull=True
+            )
+        )
+    )
+
+
+def members_of(household_ids: "QuerySet[Any] | list[int]") -> QuerySet[Resident]:
+    """The active members of these households, which the caller reached through its own scoped
+    objects (a care plan's household): no scoping of its own."""
+    return Resident.objects.filter(household_id__in=household_ids, is_active=True)

@@ -24,8 +24,12 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import FileResponse, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from linli.api.actions import do_create_api_client
+from linli.care.actions import do_create_plan
+from linli.care.models import CarePlan
+from linli.care.selectors import covered
 from linli.core.access import Kind, Policy, policy_of
 from linli.core.actions import do_save_team
 from linli.core.models import Building, Community, PiiAlert, Team, User
@@ -114,6 +118,8 @@ class Place:
     pii_alert: PiiAlert
     tag: Vulnerability
     team: Team
+    care_plan: CarePlan
+    covered_resident: Resident
     markers: list[str] = field(default_factory=list)
 
     def value(self, kind: str) -> str:
@@ -137,6 +143,10 @@ class Place:
             if kind.startswith("=") or kind == "community_code":
                 continue
             obj = self.visit_pass if kind == "pass_code" else getattr(self, kind)
+            if kind == "covered_resident":  # reached through the user's contact list
+                if not covered(user, timezone.localdate()).filter(pk=obj.pk).exists():
+                    hidden.append(kind)
+                continue
             model = type(obj)
             if not scoped(user, model._default_manager.filter(pk=obj.pk)).exists():
                 hidden.append(kind)
@@ -169,6 +179,15 @@ def make_place(community: Community, n: int, staff: User) -> Place:
     )
     tag = do_add_tag(resident, actor=staff, kind="dialysis", since=date(2020, 1, 1)).obj
     team = do_save_team(community, actor=staff, name=f"秘密小组{n}", members=[staff])
+    seats = {
+        "doctor": make_user(Role.DOCTOR, community),
+        "social_worker": make_user(Role.SOCIAL_WORKER, community),
+        "property_staff": make_user(Role.PROPERTY, community),
+    }
+    plan = do_create_plan(
+        resident.household, actor=staff, reason="dialysis", starts_on=timezone.localdate(),
+        goals=f"护理目标秘{n}", **seats,
+    )  # fmt: skip
     return Place(
         community=community,
         resident=resident,
@@ -183,7 +202,17 @@ def make_place(community: Community, n: int, staff: User) -> Place:
         pii_alert=alert,
         tag=tag,
         team=team,
-        markers=[name, phone, id_number, text, req.tracking_code, f"健康记录秘{n}"],
+        care_plan=plan,
+        covered_resident=resident,
+        markers=[
+            name,
+            phone,
+            id_number,
+            text,
+            req.tracking_code,
+            f"健康记录秘{n}",
+            f"护理目标秘{n}",
+        ],
     )
 
 
@@ -275,6 +304,7 @@ POST_ONLY = {"ledger:request-action", "people:import-confirm", "people:survey-vi
 POST_ONLY |= {"core:pii-alert-review"}
 POST_ONLY |= {"people:survey-round-close", "logout"}
 POST_ONLY |= {"ledger:desk-triage", "public:request-triage"}
+POST_ONLY |= {"care:contact", "care:plan-action"}
 
 
 def web_routes(routes: list[Route]) -> list[Route]:

@@ -12,6 +12,8 @@ TITLES = {
     Role.OPERATOR: "热线工作台",
     Role.DOCTOR: "社区医生",
     Role.VOLUNTEER: "我的任务",
+    Role.SOCIAL_WORKER: "服务团队",
+    Role.PROPERTY: "服务团队",
     Role.HOTEL: "隔离酒店",
     Role.ADMIN: "系统管理",
 }

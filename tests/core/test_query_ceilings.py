@@ -8,13 +8,21 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from linli.care.actions import (
+    do_add_service_item,
+    do_create_plan,
+    do_record_contact,
+    do_set_contact_rule,
+)
 from linli.core.actions import do_save_team
 from linli.core.models import Community, User
 from linli.core.roles import Role
 from linli.ledger.actions import do_assign
 from linli.people.actions.health import do_add_health_note
 from linli.people.actions.survey import do_open_survey_round
+from linli.people.models import Vulnerability
 from tests.factories import make_resident, make_user
 from tests.ledger_factories import open_request
 
@@ -42,12 +50,21 @@ PAGES: list[tuple[Role, str]] = [
     (Role.WORKER, "/ledger/?sort=pressing"),
     (Role.WORKER, "/ledger/work/callbacks/"),
     (Role.WORKER, "/teams/"),
+    (Role.WORKER, "/care/"),
+    (Role.SOCIAL_WORKER, "/care/"),
+    (Role.WORKER, "/care/today/?show=all"),
+    (Role.DOCTOR, "/care/today/?show=all"),
+    (Role.WORKER, "/care/coverage/"),
+    (Role.WORKER, "/care/rule/"),
 ]
 
 
-def fill(community: Community, staff: User, volunteer: User, n: int, start: int) -> None:
+def fill(
+    community: Community, staff: User, volunteer: User, n: int, start: int, seats: dict[str, User]
+) -> None:
     """`n` residents with a health note and a request each; every other request handed to the
-    volunteer; the first time, a door-knocking round of their building."""
+    volunteer; the first time, a door-knocking round of their building; every third resident
+    under a care plan (with a service and a contact), every fourth a dialysis patient."""
     for i in range(start, start + n):
         resident = make_resident(
             community, f"张{i}", phone=f"1380000{i:04d}", id_number="", room=str(100 + i)
@@ -58,6 +75,27 @@ def fill(community: Community, staff: User, volunteer: User, n: int, start: int)
             do_assign(request.request, actor=staff, assignee=volunteer)
         if i % 5 == 0:  # teams, for the teams page
             do_save_team(community, actor=staff, name=f"小组{i}", members=[staff, volunteer])
+        if i % 3 == 0:
+            plan = do_create_plan(
+                resident.household,
+                actor=staff,
+                reason="other",
+                starts_on=timezone.localdate(),
+                **seats,
+            )
+            do_add_service_item(
+                plan,
+                actor=staff,
+                category="meals",
+                description="午餐",
+                schedule="每天",
+                seat="doctor",
+            )
+            do_record_contact(resident, actor=staff, outcome="well")
+        if i % 4 == 0:
+            Vulnerability.objects.create(
+                community=community, resident=resident, kind="dialysis", since=timezone.localdate()
+            )
     if start == 0:  # one open round a building
         do_open_survey_round(resident.household.room.unit.building, actor=staff, name="第1轮")
 
@@ -95,9 +133,15 @@ def test_home_pages_and_lists_read_the_database_a_bounded_number_of_times(
     measure: Callable[[], dict[tuple[Role, str], int]] = lambda: {  # noqa: E731
         (role, url): queries(clients[role], url) for role, url in PAGES
     }
-    fill(community_a, staff, volunteer, 5, 0)
+    seats = {
+        "doctor": users[Role.DOCTOR],
+        "social_worker": users[Role.SOCIAL_WORKER],
+        "property_staff": users[Role.PROPERTY],
+    }
+    do_set_contact_rule(community_a, actor=staff, groups=["key"])
+    fill(community_a, staff, volunteer, 5, 0, seats)
     few = measure()
-    fill(community_a, staff, volunteer, 25, 5)
+    fill(community_a, staff, volunteer, 25, 5, seats)
     many = measure()
     growing = {page: (few[page], many[page]) for page in PAGES if many[page] != few[page]}
     assert not growing, f"queries that grow with the rows (5 rows, 30 rows): {growing}"

@@ -7,13 +7,16 @@ from tests.factories import make_user
 
 # The permission matrix, one line per role: W = see the register, E = edit it, P = full
 # personal data, H = health notes, C = take calls, R = handle requests, F = area figures,
-# T = tasks, O = run a hotel, A = review the access log, K = stairwell rosters.
+# T = tasks, O = run a hotel, A = review the access log, K = stairwell rosters, L = make care
+# plans, M = work the care plans one is on.
 EXPECTED = {
     Role.OFFICIAL: "WKFRA",
-    Role.WORKER: "WKEPHCRA",
+    Role.WORKER: "WKEPHCRAL",
     Role.OPERATOR: "WKPC",
-    Role.DOCTOR: "WKPHR",
-    Role.VOLUNTEER: "TK",
+    Role.DOCTOR: "WKPHRM",
+    Role.VOLUNTEER: "TKM",
+    Role.SOCIAL_WORKER: "TM",
+    Role.PROPERTY: "TM",
     Role.HOTEL: "OHC",
     Role.ADMIN: "all",
 }
@@ -29,6 +32,8 @@ LETTERS = {
     "R": Cap.HANDLE_REQUESTS,
     "A": Cap.REVIEW_ACCESS,
     "K": Cap.VIEW_ROSTERS,
+    "L": Cap.PLAN_CARE,
+    "M": Cap.CARE_FOR,
 }
 
 

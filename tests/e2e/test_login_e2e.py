@@ -15,6 +15,8 @@ HOME_TITLES = {
     Role.OPERATOR: ("热线工作台", "Hotline desk"),
     Role.DOCTOR: ("社区医生", "Community doctor"),
     Role.VOLUNTEER: ("我的任务", "My tasks"),
+    Role.SOCIAL_WORKER: ("服务团队", "Care teams"),
+    Role.PROPERTY: ("服务团队", "Care teams"),
     Role.HOTEL: ("隔离酒店", "Quarantine hotel"),
     Role.ADMIN: ("系统管理", "Administration"),
 }

@@ -1,0 +1,434 @@
+"""Every write of the care app: plans, their service items and the generation of their
+requests, the daily contact and the rule of whom it covers. One transaction each."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from linli.care.models import SEATS, CarePlan, Contact, ContactRule, ServiceItem, ServiceRun
+from linli.care.policy import PLANS
+from linli.care.schedule import ScheduleError, parse_schedule
+from linli.core.models import Community, User
+from linli.core.roles import Cap
+from linli.ledger import actions as ledger
+from linli.ledger.models import Category, Channel, Request, Urgency
+from linli.ledger.taxonomy import category_by_code
+from linli.people.models import Household, Resident
+
+# Days a generation looks back for the days it missed (the worker stopped, the server was
+# down): a missed medicine run still becomes a request, late, rather than being forgotten.
+CATCH_UP_DAYS = 14
+TEXT_LIMITS = {"reason_note": 200, "language": 50, "mobility": 200, "equipment": 200}
+PLAN_FIELDS = (
+    "reason", "reason_note", "goals", "starts_on", "review_on", "ends_on", "doctor",
+    "social_worker", "property_staff", "diets", "language", "mobility", "equipment",
+    "daily_contact",
+)  # fmt: skip
+SEAT_MISSING = {
+    "doctor": gettext_lazy("name the community doctor of the team"),
+    "social_worker": gettext_lazy("name the social worker or language volunteer of the team"),
+    "property_staff": gettext_lazy("name the property staff of the team"),
+}
+
+
+def _raise(errors: dict[str, str]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _as_date(value: Any, field: str, errors: dict[str, str]) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        errors[field] = _("not a date (YYYY-MM-DD)")
+        return None
+
+
+def _seat_holder(community: Community, user: Any) -> bool:
+    """May hold a seat on a team of `community`: active, works care plans, and of its
+    community (or of its street or district)."""
+    if not isinstance(user, User) or not user.is_active or not user.can(Cap.CARE_FOR):
+        return False
+    if user.community_id is not None:
+        return user.community_id == community.pk
+    return user.street_id == community.street_id or (
+        user.district_id is not None and user.district_id == community.street.district_id
+    )
+
+
+def clean_plan(community: Community, values: dict[str, Any]) -> dict[str, Any]:
+    """The plan's fields as stored, or a ValidationError naming each bad field."""
+    errors: dict[str, str] = {}
+    clean = {k: values.get(k) for k in PLAN_FIELDS}
+    if clean["reason"] not in CarePlan.Reason.values:
+        errors["reason"] = _("say why the household needs a plan")
+    for name, limit in TEXT_LIMITS.items():
+        text = str(clean[name] or "").strip()
+        clean[name] = text
+        if len(text) > limit:
+            errors[name] = _("at most %(n)s characters") % {"n": limit}
+    clean["goals"] = str(clean["goals"] or "").strip()
+    starts = _as_date(clean["starts_on"], "starts_on", errors)
+    if starts is None and "starts_on" not in errors:
+        errors["starts_on"] = _("say when the plan starts")
+    for name in ("review_on", "ends_on"):
+        when = _as_date(clean[name], name, errors)
+        if starts is not None and when is not None and when < starts:
+            errors[name] = _("%(date)s is before the plan starts (%(start)s)") % {
+                "date": when,
+                "start": starts,
+            }
+        clean[name] = when
+    clean["starts_on"] = starts
+    for seat, _label in SEATS:
+        if not _seat_holder(community, clean[seat]):
+            errors[seat] = (
+                str(SEAT_MISSING[seat])
+                if clean[seat] is None
+                else _("%(user)s cannot hold a seat on this community's care teams")
+                % {"user": clean[seat]}
+            )
+    diets = [str(d) for d in clean["diets"] or []]
+    unknown = [d for d in diets if d not in CarePlan.Diet.values]
+    if unknown:
+        errors["diets"] = _("unknown diet: %(value)s") % {"value": ", ".join(unknown)}
+    clean["diets"] = sorted(set(diets))
+    clean["daily_contact"] = bool(clean["daily_contact"])
+    _raise(errors)
+    return clean
+
+
+def _save(obj: Any, *, actor: User | None, reason: str, **kwargs: Any) -> None:
+    obj._history_user = actor
+    obj._change_reason = reason
+    obj.save(**kwargs)
+
+
+@transaction.atomic
+def do_create_plan(household: Household, *, actor: User, **values: Any) -> CarePlan:
+    """A care plan for `household`, with its three seats filled; one open plan per household."""
+    community = household.community
+    if not PLANS.may_plan(actor, community):
+        raise ValidationError({"household": _("you cannot make plans for this community")})
+    clean = clean_plan(community, {"daily_contact": True, **values})
+    if CarePlan.objects.filter(household=household).exclude(status="ended").exists():
+        raise ValidationError({"household": _("this household already has a plan: change it")})
+    plan = CarePlan(community=community, household=household, **clean)
+    _save(plan, actor=actor, reason="created")
+    return plan
+
+
+@transaction.atomic
+def do_change_plan(plan: CarePlan, *, actor: User, reason: str = "", **values: Any) -> CarePlan:
+    """Change the fields given; the plan keeps its earlier versions (history)."""
+    PLANS.check(actor, plan, "edit")
+    current = {k: getattr(plan, k) for k in PLAN_FIELDS}
+    clean = clean_plan(plan.community, {**current, **values})
+    changed = [k for k in PLAN_FIELDS if clean[k] != current[k]]
+    for k in changed:
+        setattr(plan, k, clean[k])
+    if changed:
+        _save(plan, actor=actor, reason=reason.strip()[:100] or "changed")
+    return plan
+
+
+@transaction.atomic
+def do_pause_plan(plan: CarePlan, *, actor: User, reason: str) -> CarePlan:
+    """Pause: no service becomes a request while paused (a stay in hospital)."""
+    PLANS.check(actor, plan, "pause")
+    if plan.status != CarePlan.Status.ACTIVE:
+        raise ValidationError({"status": _("only an active plan can be paused")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("say why the plan is paused")})
+    plan.status = CarePlan.Status.PAUSED
+    _save(plan, actor=actor, reason=reason.strip()[:100])
+    return plan
+
+
+@transaction.atomic
+def do_resume_plan(plan: CarePlan, *, actor: User, today: date | None = None) -> CarePlan:
+    """Resume from today: the paused days are not caught up."""
+    PLANS.check(actor, plan, "resume")
+    if plan.status != CarePlan.Status.PAUSED:
+        raise ValidationError({"status": _("only a paused plan can be resumed")})
+    today = today or timezone.localdate()
+    plan.items.update(generated_through=today - timedelta(days=1))
+    plan.status = CarePlan.Status.ACTIVE
+    _save(plan, actor=actor, reason="resumed")
+    return plan
+
+
+@transaction.atomic
+def do_end_plan(plan: CarePlan, *, actor: User, reason: str, on: date | None = None) -> CarePlan:
+    PLANS.check(actor, plan, "end")
+    if plan.status == CarePlan.Status.ENDED:
+        raise ValidationError({"status": _("this plan has already ended")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("say why the plan ends")})
+    ends = on or timezone.localdate()
+    if ends < plan.starts_on:
+        raise ValidationError({"ends_on": _("before the plan starts")})
+    plan.status, plan.ends_on = CarePlan.Status.ENDED, ends
+    _save(plan, actor=actor, reason=reason.strip()[:100])
+    return plan
+
+
+# Service items and their requests ------------------------------------------------------------
+
+
+@transaction.atomic
+def do_add_service_item(
+    plan: CarePlan,
+    *,
+    actor: User,
+    category: str,
+    description: str,
+    schedule: str,
+    seat: str,
+) -> ServiceItem:
+    """A service the plan promises on a schedule, handed to one seat of its team."""
+    PLANS.check(actor, plan, "add_item")
+    errors: dict[str, str] = {}
+    found = category_by_code(category.strip()) if category else None
+    if found is None or not found.active:
+        errors["category"] = _("choose a category of the ledger")
+    description = description.strip()
+    if not description:
+        errors["description"] = _("say what the service is")
+    elif len(description) > 200:
+        errors["description"] = _("at most %(n)s characters") % {"n": 200}
+    try:
+        parsed = parse_schedule(schedule)
+    except ScheduleError as exc:
+        errors["schedule"] = str(exc)
+    if seat not in dict(SEATS):
+        errors["seat"] = _("hand it to one seat of the team")
+    _raise(errors)
+    assert found is not None  # noqa: S101 - refused above otherwise
+    item = ServiceItem(
+        community=plan.community,
+        plan=plan,
+        category=found,
+        description=description,
+        schedule=schedule.strip()[:100],
+        weekdays=parsed.weekdays,
+        at=parsed.at,
+        seat=seat,
+        # From the day it is added: the days before were not promised.
+        generated_through=max(plan.starts_on, timezone.localdate()) - timedelta(days=1),
+    )
+    _save(item, actor=actor, reason="added")
+    return item
+
+
+@dataclass(frozen=True)
+class Generated:
+    opened: int
+    items: int
+
+
+def _due(day: date, at: time | None, zone: ZoneInfo) -> datetime:
+    """When the service of `day` is due: its hour, or the end of the day."""
+    return datetime.combine(day, at or time(23, 59), tzinfo=zone)
+
+
+def _plan_runs_on(plan: CarePlan, day: date) -> bool:
+    return (
+        plan.status == CarePlan.Status.ACTIVE
+        and plan.starts_on <= day
+        and (plan.ends_on is None or day <= plan.ends_on)
+    )
+
+
+def _open_run(item: ServiceItem, day: date, now: datetime) -> bool:
+    """The request of `item` on `day`, once: False if that day was already generated."""
+    plan = item.plan
+    owner = getattr(plan, item.seat)
+    zone = ZoneInfo(plan.community.time_zone)
+    try:
+        with transaction.atomic():
+            if ServiceRun.objects.filter(item=item, day=day).exists():
+                return False
+            opened = ledger.do_open_request(
+                plan.community,
+                actor=None,
+                channel=Channel.PLANNED,
+                category=item.category,
+                description=f"{item.description}（{day:%m-%d}）",
+                household=plan.household,
+                at=now,
+                source=item,
+                deadline=_due(day, item.at, zone),
+            )
+            ServiceRun.objects.create(item=item, day=day, request=opened.request)
+            if owner is not None and owner.is_active:
+                ledger.do_assign(opened.request, actor=None, assignee=owner)
+    except IntegrityError:  # another worker generated the same day at the same moment
+        return False
+    return True
+
+
+def do_generate_services(today: date | None = None, now: datetime | None = None) -> Generated:
+    """Turn each active item's days up to `today` into ledger requests: the days since it was
+    last generated (at most `CATCH_UP_DAYS` back), on its weekdays, while its plan is active.
+    Twice is once (`ServiceRun` is unique per item and day); a paused or ended plan makes
+    nothing. One transaction per request, so a failure loses no other day."""
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    earliest = today - timedelta(days=CATCH_UP_DAYS - 1)
+    items = (
+        ServiceItem.objects.filter(active=True, plan__status=CarePlan.Status.ACTIVE)
+        .exclude(generated_through__gte=today)
+        .select_related(
+            "plan__community", "plan__household", "category", *(f"plan__{s}" for s, _l in SEATS)
+        )
+        .order_by("pk")
+    )
+    opened = count = 0
+    for item in items.iterator(chunk_size=500):
+        count += 1
+        start = max(earliest, item.plan.starts_on, _day_after(item.generated_through))
+        day = start
+        while day <= today:
+            if item.weekdays & (1 << day.weekday()) and _plan_runs_on(item.plan, day):
+                opened += _open_run(item, day, now)
+            day += timedelta(days=1)
+        ServiceItem.objects.filter(pk=item.pk).update(generated_through=today)
+    return Generated(opened=opened, items=count)
+
+
+def _day_after(day: date | None) -> date:
+    return date.min if day is None else day + timedelta(days=1)
+
+
+# Daily contact -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_set_contact_rule(community: Community, *, actor: User, groups: Iterable[str]) -> ContactRule:
+    """Whom the community contacts daily besides the people under a plan."""
+    if not PLANS.may_plan(actor, community):
+        raise ValidationError({"community": _("you cannot change this community's rule")})
+    chosen = sorted(set(groups))
+    unknown = [g for g in chosen if g not in ContactRule.Group.values]
+    if unknown:
+        raise ValidationError(
+            {"groups": _("unknown group: %(value)s") % {"value": ", ".join(unknown)}}
+        )
+    rule, _created = ContactRule.objects.get_or_create(community=community)
+    rule.groups = chosen
+    _save(rule, actor=actor, reason="changed")
+    return rule
+
+
+def _unreachable_all_day(resident: Resident, day: date) -> bool:
+    tries = list(
+        Contact.objects.filter(resident=resident, day=day).values_list("outcome", flat=True)
+    )
+    return bool(tries) and all(t == Contact.Outcome.UNREACHABLE for t in tries)
+
+
+@transaction.atomic
+def do_record_contact(
+    resident: Resident,
+    *,
+    actor: User,
+    outcome: str,
+    note: str = "",
+    need: str = "",
+    category: str = "other",
+    now: datetime | None = None,
+) -> Contact:
+    """Record a contact with someone on the actor's list for today. A need opens a request in
+    the same step (its source the plan, or the contact for someone on the list by the rule);
+    the second day running without reaching them opens an urgent door visit."""
+    from linli.care.selectors import on_contact_list
+
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    listed = on_contact_list(actor, resident, day)
+    if listed is False or listed is True:
+        raise ValidationError({"resident": _("this person is not on your contact list for today")})
+    if outcome not in Contact.Outcome.values:
+        raise ValidationError({"outcome": _("choose what came of the contact")})
+    need = need.strip()
+    if outcome == Contact.Outcome.NEED and not need:
+        raise ValidationError({"need": _("say what is needed")})
+    if len(note) > 300:
+        raise ValidationError({"note": _("at most %(n)s characters") % {"n": 300}})
+    first_miss_today = (
+        outcome == Contact.Outcome.UNREACHABLE
+        and not Contact.objects.filter(resident=resident, day=day).exists()
+    )
+    contact = Contact.objects.create(
+        community=resident.community,
+        resident=resident,
+        plan=listed,
+        day=day,
+        at=now,
+        by=actor,
+        outcome=outcome,
+        note=note.strip(),
+    )
+    request: Request | None = None
+    if outcome == Contact.Outcome.NEED:
+        found = category_by_code(category) or category_by_code("other")
+        assert found is not None  # noqa: S101 - the taxonomy always has "other"
+        request = ledger.do_open_request(
+            resident.community, actor=actor, channel=Channel.PLANNED, category=found,
+            description=need, resident=resident, at=now, source=listed or contact,
+        ).request  # fmt: skip
+    elif first_miss_today and _unreachable_all_day(resident, day - timedelta(days=1)):
+        request = ledger.do_open_request(
+            resident.community,
+            actor=actor,
+            channel=Channel.PLANNED,
+            category=_door_visit_category(),
+            description=_("Unreachable two days running: visit the door and check on %(name)s")
+            % {"name": resident.name},
+            resident=resident,
+            urgency=Urgency.URGENT,
+            urgency_reason=_("unreachable two days running"),
+            at=now,
+            source=contact,
+        ).request
+    if request is not None:
+        contact.request = request
+        contact.save(update_fields=["request"])
+    return contact
+
+
+def _door_visit_category() -> Category:
+    found = category_by_code("other")
+    assert found is not None  # noqa: S101 - the taxonomy always has "other"
+    return found
+
+
+@transaction.atomic
+def do_refer_psychological(
+    plan: CarePlan, *, actor: User, resident: Resident, note: str
+) -> Request:
+    """A psychological-support referral: a request in the ledger, the plan as its source."""
+    PLANS.check(actor, plan, "refer")
+    if resident.household_id != plan.household_id:
+        raise ValidationError({"resident": _("not of this plan's household")})
+    if not note.strip():
+        raise ValidationError({"note": _("say what the referral is about")})
+    found = category_by_code("psychological")
+    assert found is not None  # noqa: S101 - part of the taxonomy
+    return ledger.do_open_request(
+        plan.community, actor=actor, channel=Channel.PLANNED, category=found,
+        description=note.strip(), resident=resident, source=plan,
+    ).request  # fmt: skip

@@ -1,0 +1,314 @@
+"""Every read of the care app, from `scoped`: plans, today's contact lists, the day's
+compliance, the coverage of the households that need a plan, birthdays."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from linli.care.models import SEATS, CarePlan, Contact, ContactRule, ServiceItem
+from linli.care.policy import on_team
+from linli.core.models import Community, User
+from linli.core.roles import Cap
+from linli.core.scoping import get_for_user, scoped
+from linli.lib.paging import Page, page_of
+from linli.people.models import Household, Resident, Vulnerability
+from linli.people.selectors import aged_at_least, lives_alone, members_of, tagged
+
+KEY_PATIENTS = (
+    Vulnerability.Kind.PREGNANT,
+    Vulnerability.Kind.DIALYSIS,
+    Vulnerability.Kind.CHEMO,
+    Vulnerability.Kind.SEVERE,
+)
+# What makes a household need a plan, by the register: (reason, condition on a member).
+NEEDS_A_PLAN: tuple[tuple[CarePlan.Reason, Callable[[date], Q]], ...] = (
+    (CarePlan.Reason.DIALYSIS, lambda today: tagged(Vulnerability.Kind.DIALYSIS)),
+    (CarePlan.Reason.CHEMO, lambda today: tagged(Vulnerability.Kind.CHEMO)),
+    (CarePlan.Reason.PREGNANT, lambda today: tagged(Vulnerability.Kind.PREGNANT)),
+    (CarePlan.Reason.ALONE_80, lambda today: aged_at_least(80, today) & lives_alone()),
+)
+OPEN = (CarePlan.Status.ACTIVE, CarePlan.Status.PAUSED)
+
+
+def plans_for(user: User) -> QuerySet[CarePlan]:
+    return scoped(user, CarePlan.objects.all())
+
+
+def get_plan(user: User, pk: int) -> CarePlan:
+    return get_for_user(
+        user,
+        CarePlan.objects.select_related(
+            "community", "household__room__unit__building__compound", *(s for s, _l in SEATS)
+        ),
+        pk=pk,
+    )
+
+
+def plan_items(plan: CarePlan) -> QuerySet[ServiceItem]:
+    return plan.items.select_related("category").order_by("pk")
+
+
+def plan_members(plan: CarePlan) -> QuerySet[Resident]:
+    return members_of([plan.household_id]).order_by("date_of_birth", "pk")
+
+
+def plan_list(user: User, page: str | int | None, status: str = "open") -> Page[CarePlan]:
+    plans = plans_for(user).select_related(
+        "household__room__unit__building__compound", *(s for s, _l in SEATS)
+    )
+    plans = plans.filter(status__in=OPEN) if status == "open" else plans
+    return page_of(plans.order_by("-status", "review_on", "pk"), page)
+
+
+# Daily contact --------------------------------------------------------------------------------
+
+
+def running_q(day: date) -> Q:
+    """Plans in force on `day`: active, started, not ended."""
+    return Q(status=CarePlan.Status.ACTIVE, starts_on__lte=day) & (
+        Q(ends_on__isnull=True) | Q(ends_on__gte=day)
+    )
+
+
+def running(day: date) -> QuerySet[CarePlan]:
+    return CarePlan.objects.filter(running_q(day))
+
+
+def _rule_groups(community_ids: list[int]) -> dict[int, list[str]]:
+    return dict(
+        ContactRule.objects.filter(community_id__in=community_ids).values_list(
+            "community_id", "groups"
+        )
+    )
+
+
+def _covered_q(community_ids: list[int], day: date) -> Q:
+    """Residents under daily contact in these communities: everyone of a household whose plan
+    is active and asks for it, and the groups of each community's rule."""
+    under_plan = Q(Exists(running(day).filter(household=OuterRef("household"), daily_contact=True)))
+    by_rule = Q(pk__in=[])
+    groups_of = _rule_groups(community_ids)
+    for community_id in community_ids:
+        groups = groups_of.get(community_id, [])
+        condition = Q(pk__in=[])
+        if ContactRule.Group.ALONE_80 in groups:
+            condition |= aged_at_least(80, day) & lives_alone()
+        if ContactRule.Group.KEY_PATIENTS in groups:
+            condition |= tagged(*KEY_PATIENTS)
+        if groups:
+            by_rule |= Q(community_id=community_id) & condition
+    return under_plan | by_rule
+
+
+def _area_communities(user: User) -> list[int]:
+    return list(scoped(user, Community.objects.all()).values_list("pk", flat=True))
+
+
+def covered(user: User, day: date) -> QuerySet[Resident]:
+    """Everyone `user` is to contact today: a planner, everyone covered in their area; a team
+    member, the people of their own plans' households."""
+    if user.can(Cap.PLAN_CARE):
+        ids = _area_communities(user)
+        return Resident.objects.filter(community_id__in=ids, is_active=True).filter(
+            _covered_q(ids, day)
+        )
+    if not user.can(Cap.CARE_FOR):
+        return Resident.objects.none()
+    households = plans_for(user).filter(running_q(day), daily_contact=True)
+    return members_of(households.values("household_id"))
+
+
+@dataclass
+class ContactLine:
+    resident: Resident
+    plan: CarePlan | None
+    today: list[Contact] = field(default_factory=list)
+    missed_yesterday: bool = False
+
+    @property
+    def reached(self) -> bool:
+        return any(c.reached for c in self.today)
+
+    @property
+    def last(self) -> Contact | None:
+        return self.today[-1] if self.today else None
+
+
+def contact_list(
+    user: User, day: date, page: str | int | None = None, *, pending_only: bool = False
+) -> Page[ContactLine]:
+    """Today's list of `user`, those not reached yet first, then by address."""
+    reached_today = Exists(
+        Contact.objects.filter(resident=OuterRef("pk"), day=day).exclude(outcome="unreachable")
+    )
+    people = covered(user, day).annotate(done=reached_today)
+    if pending_only:
+        people = people.filter(done=False)
+    people = people.select_related("household__room__unit__building__compound").order_by(
+        "done",
+        "household__room__unit__building__number",
+        "household__room__number",
+        "pk",
+    )
+    shown = page_of(people, page)
+    ids = [r.pk for r in shown.items]
+    contacts: dict[int, list[Contact]] = {}
+    for c in Contact.objects.filter(resident_id__in=ids, day=day).order_by("at", "pk"):
+        contacts.setdefault(c.resident_id, []).append(c)
+    missed = _unreachable_on(ids, day - timedelta(days=1))
+    plans = {
+        p.household_id: p
+        for p in running(day).filter(household_id__in=[r.household_id for r in shown.items])
+    }
+    lines = [
+        ContactLine(r, plans.get(r.household_id), contacts.get(r.pk, []), r.pk in missed)
+        for r in shown.items
+    ]
+    return Page(items=lines, number=shown.number, has_next=shown.has_next)
+
+
+def _unreachable_on(resident_ids: list[int], day: date) -> set[int]:
+    """Those of `resident_ids` tried on `day` and never reached."""
+    tried = Contact.objects.filter(resident_id__in=resident_ids, day=day)
+    reached = set(tried.exclude(outcome="unreachable").values_list("resident_id", flat=True))
+    return set(tried.values_list("resident_id", flat=True)) - reached
+
+
+def on_contact_list(user: User, resident: Resident, day: date) -> CarePlan | bool | None:
+    """The plan under which `user` contacts `resident` today; None when on the list by the
+    community's rule (no plan); False when not on the user's list at all."""
+    if not covered(user, day).filter(pk=resident.pk).exists():
+        return False
+    plan = running(day).filter(household_id=resident.household_id).first()
+    if plan is not None and not user.can(Cap.PLAN_CARE) and not on_team(user, plan):
+        return False
+    return plan
+
+
+@dataclass(frozen=True)
+class Compliance:
+    community: Community
+    covered: int
+    reached: int
+
+    @property
+    def share(self) -> float | None:
+        return self.reached / self.covered if self.covered else None
+
+
+def compliance(user: User, day: date) -> list[Compliance]:
+    """Per community of the area: people under daily contact, and how many were reached."""
+    ids = _area_communities(user) if user.can(Cap.PLAN_CARE) else []
+    found = []
+    for community in Community.objects.filter(pk__in=ids).order_by("name"):
+        people = Resident.objects.filter(community=community, is_active=True).filter(
+            _covered_q([community.pk], day)
+        )
+        reached = people.filter(
+            Exists(
+                Contact.objects.filter(resident=OuterRef("pk"), day=day).exclude(
+                    outcome="unreachable"
+                )
+            )
+        )
+        found.append(Compliance(community, people.count(), reached.count()))
+    return found
+
+
+# Coverage -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Gap:
+    household: Household
+    reasons: list[str]
+    plan: CarePlan | None
+    missing: list[str]
+
+
+def coverage(user: User, today: date, page: str | int | None = None) -> Page[Gap]:
+    """Households the register says need a plan and have none, or whose plan's team lacks a
+    seat (empty, or its holder no longer active): nobody falls between chairs."""
+    if not user.can(Cap.PLAN_CARE):
+        return Page(items=[], number=1, has_next=False)
+    ids = _area_communities(user)
+    members = Resident.objects.filter(household=OuterRef("pk"), is_active=True)
+    needs = Q(pk__in=[])
+    for _reason, condition in NEEDS_A_PLAN:
+        needs |= Q(Exists(members.filter(condition(today))))
+    full_team = Q()
+    for seat, _label in SEATS:
+        full_team &= Q(**{f"{seat}__is_active": True})
+    well_planned = CarePlan.objects.filter(household=OuterRef("pk"), status__in=OPEN).filter(
+        full_team
+    )
+    households = (
+        Household.objects.filter(community_id__in=ids)
+        .filter(needs)
+        .exclude(Exists(well_planned))
+        .select_related("room__unit__building__compound")
+        .order_by("community_id", "room__unit__building__number", "room__number", "pk")
+    )
+    shown = page_of(households, page)
+    keys = [h.pk for h in shown.items]
+    reasons: dict[int, list[str]] = {}
+    for reason, condition in NEEDS_A_PLAN:
+        hit = Resident.objects.filter(household_id__in=keys, is_active=True).filter(
+            condition(today)
+        )
+        for household_id in set(hit.values_list("household_id", flat=True)):
+            reasons.setdefault(household_id, []).append(str(reason.label))
+    plans = {
+        p.household_id: p
+        for p in CarePlan.objects.filter(household_id__in=keys, status__in=OPEN).select_related(
+            *(s for s, _l in SEATS)
+        )
+    }
+    gaps = []
+    for household in shown.items:
+        plan = plans.get(household.pk)
+        missing = [
+            str(label)
+            for seat, label in SEATS
+            if plan is not None and not (getattr(plan, seat) and getattr(plan, seat).is_active)
+        ]
+        gaps.append(Gap(household, reasons.get(household.pk, []), plan, missing))
+    return Page(items=gaps, number=shown.number, has_next=shown.has_next)
+
+
+def birthdays(user: User, today: date, days: int = 7) -> list[tuple[date, Resident]]:
+    """Birthdays in the coming `days` among the people under a plan or daily contact (the
+    committee sends a cake and longevity noodles)."""
+    coming = [today + timedelta(days=n) for n in range(days)]
+    on_a_coming_day = Q(pk__in=[])
+    for day in coming:
+        on_a_coming_day |= Q(date_of_birth__month=day.month, date_of_birth__day=day.day)
+    by_day = {(d.month, d.day): d for d in coming}
+    found = []
+    for resident in covered(user, today).filter(on_a_coming_day).order_by("pk")[:200]:
+        born = resident.date_of_birth
+        assert born is not None  # noqa: S101 - matched on its month and day
+        found.append((by_day[born.month, born.day], resident))
+    return sorted(found, key=lambda pair: (pair[0], pair[1].name))
+
+
+def with_prefetched_items(plans: QuerySet[CarePlan]) -> QuerySet[CarePlan]:
+    return plans.prefetch_related(
+        Prefetch("items", queryset=ServiceItem.objects.select_related("category"))
+    )
+
+
+def seat_candidates(community: Community) -> QuerySet[User]:
+    """Who may hold a seat on the community's care teams: its active staff, and its street's,
+    whose role works care plans."""
+    from linli.core.roles import ROLE_CAPABILITIES
+
+    roles = [role.value for role, caps in ROLE_CAPABILITIES.items() if Cap.CARE_FOR in caps]
+    return (
+        User.objects.filter(is_active=True, groups__name__in=roles)
+        .filter(Q(community=community) | Q(street=community.street_id))
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
