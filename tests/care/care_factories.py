@@ -54,13 +54,18 @@ def make_plan(
 
 
 def add_item(
-    team: Team, plan: CarePlan, schedule: str, category: str = "medicine", seat: str = "doctor"
+    team: Team,
+    plan: CarePlan,
+    schedule: str,
+    category: str = "medicine",
+    seat: str = "doctor",
+    description: str = "",
 ) -> ServiceItem:
     return do_add_service_item(
         plan,
         actor=team.planner,
         category=category,
-        description=f"{category} {schedule}",
+        description=description or f"{category} {schedule}",
         schedule=schedule,
         seat=seat,
     )

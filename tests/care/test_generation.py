@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from linli.care.actions import do_generate_services, do_pause_plan, do_resume_plan
 from linli.care.models import CarePlan, ServiceItem, ServiceRun
@@ -110,3 +111,33 @@ def test_an_ended_plan_generates_nothing_after_its_end(setup: Setup) -> None:
 
     assert opened == 2  # Monday 7's setup.medicine and Tuesday 8's escort; nothing after the end
     assert days_of(setup.escort) == ["2026-12-08"]
+
+
+def test_planned_requests_are_triaged_like_any_other(community_a: Community) -> None:
+    team = make_team(community_a)
+    with time_machine.travel(at(date(2026, 12, 6), 12), tick=False):
+        plan = make_plan(team, patient(community_a), starts_on=MONDAY)
+        add_item(team, plan, "每周一", "other", "doctor", "看看老人是否胸口痛、喘不上气")
+
+    run_on(MONDAY)
+
+    request = Request.objects.get()
+    assert request.urgency == "emergency"  # the safety net reads planned words too
+    assert request.events.filter(kind="triaged").exists()
+
+
+def test_another_worker_generating_the_same_day_leaves_one_request_a_day(
+    setup: Setup, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from linli.care import actions
+
+    # The other worker wrote Monday's medicine after this one read which days were done.
+    with time_machine.travel(at(MONDAY), tick=False):
+        actions._open_run(setup.medicine, MONDAY, timezone.now())
+    monkeypatch.setattr(actions, "generated_days", lambda items, earliest: set())
+
+    opened = run_on(MONDAY)
+
+    assert days_of(setup.medicine) == ["2026-12-07"]
+    assert ServiceRun.objects.count() == Request.objects.count() == 1
+    assert opened == 0  # this worker's transaction gave way, then found the day done

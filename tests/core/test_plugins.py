@@ -47,17 +47,19 @@ def test_the_check_above_finds_an_import_of_another_app(tmp_path: Path) -> None:
 def test_every_app_contributes_its_parts() -> None:
     urls = [item.url_name for item in nav_items()]
     assert urls[0] == "core:home" and urls[-1] == "admin:index"
-    assert {"ledger:desk", "people:resident-list", "core:pii-log"} <= set(urls)
+    assert {"ledger:desk", "people:resident-list", "core:pii-log", "care:today"} <= set(urls)
     assert {job.name for job in periodic_jobs()} == {
         "late requests",
         "stalled imports",
         "rows of stopped imports",
         "old uploads",
+        "care services",
     }
-    assert [step.__name__ for step in seed_steps()] == ["RegisterSeed", "LedgerSeed"]
+    assert [step.__name__ for step in seed_steps()] == ["RegisterSeed", "LedgerSeed", "CareSeed"]
     names = [panel.name for panel in home_panels()]
     assert [p.order for p in home_panels()] == sorted(p.order for p in home_panels())
     assert {"pii-alerts", "take-call", "tasks", "register-summary", "communities"} <= set(names)
+    assert "care-today" in names
 
 
 @pytest.mark.django_db

@@ -192,7 +192,40 @@ def triage(
     )
     if resident is None:
         household_size = len(people)
-    facts = [
+    facts = _facts(people, household_size, tags_of, today)
+    return assess(description, category.code, category.default_urgency, facts)
+
+
+def triage_households(
+    entries: list[tuple[str, Category, Household | None]], today: date
+) -> list[Triage]:
+    """`triage` of many requests about households at once (a day of planned services): the
+    register read in two queries for all of them, then each assessed as `triage` would."""
+    ids = {household.pk for _d, _c, household in entries if household is not None}
+    members: dict[int, list[Resident]] = {}
+    for person in Resident.objects.filter(household_id__in=ids, is_active=True).order_by("pk"):
+        members.setdefault(person.household_id, []).append(person)
+    tags_of: dict[int, dict[str, dict[str, object]]] = {}
+    in_force = Vulnerability.objects.filter(
+        resident__household_id__in=ids, until__isnull=True
+    ).values_list("resident_id", "kind", "details")
+    for resident_id, kind, details in in_force:
+        tags_of.setdefault(resident_id, {})[kind] = details or {}
+    found = []
+    for description, category, household in entries:
+        people = members.get(household.pk, []) if household is not None else []
+        facts = _facts(people, len(people), tags_of, today)
+        found.append(assess(description, category.code, category.default_urgency, facts))
+    return found
+
+
+def _facts(
+    people: list[Resident],
+    household_size: int,
+    tags_of: dict[int, dict[str, dict[str, object]]],
+    today: date,
+) -> list[Person]:
+    return [
         Person(
             name=p.name,
             age=p.age(today),
@@ -205,7 +238,6 @@ def triage(
         )
         for p in people
     ]
-    return assess(description, category.code, category.default_urgency, facts)
 
 
 def assess(description: str, category: str, usual: str, people: list[Person]) -> Triage:
