@@ -13,7 +13,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from linli.care.models import SEATS, CarePlan, Contact, ContactRule, ServiceItem, ServiceRun
+from linli.care.models import (
+    SEATS,
+    CarePlan,
+    Contact,
+    ContactRule,
+    OnCall,
+    ServiceItem,
+    ServiceRun,
+    Trip,
+    Vehicle,
+)
 from linli.care.policy import PLANS
 from linli.care.schedule import ScheduleError, parse_schedule
 from linli.core.models import Community, User
@@ -496,3 +506,138 @@ def do_refer_psychological(
         plan.community, actor=actor, channel=Channel.PLANNED, category=found,
         description=note.strip(), resident=resident, source=plan,
     ).request  # fmt: skip
+
+
+# On call, vehicles and trips -------------------------------------------------------------------
+
+ESCORT_CATEGORIES = ("dialysis", "medical_visit", "prenatal", "emergency")
+TRIP_GAP = timedelta(minutes=45)  # one vehicle, one trip at a time
+
+
+def _phone(raw: str, field: str, errors: dict[str, str]) -> str:
+    from linli.lib.validation import Invalid, normalize_phone
+
+    try:
+        return normalize_phone(raw)
+    except Invalid as exc:
+        errors[field] = str(exc)
+        return ""
+
+
+@transaction.atomic
+def do_add_on_call(
+    community: Community,
+    *,
+    actor: User,
+    name: str,
+    role: str,
+    phone: str,
+    starts_at: datetime | None,
+    ends_at: datetime | None,
+    compound: Any = None,
+) -> OnCall:
+    """A shift on call, for a compound of the community or for all of it."""
+    if not PLANS.may_plan(actor, community):
+        raise ValidationError({"community": _("you cannot change this community's rota")})
+    errors: dict[str, str] = {}
+    name, role = name.strip(), role.strip()
+    if not name:
+        errors["name"] = _("say who is on call")
+    if not role:
+        errors["role"] = _("say their role (社区医生, nurse …)")
+    number = _phone(phone, "phone", errors)
+    if starts_at is None:
+        errors["starts_at"] = _("say when the shift starts")
+    if ends_at is None:
+        errors["ends_at"] = _("say when the shift ends")
+    elif starts_at is not None and ends_at <= starts_at:
+        errors["ends_at"] = _("the shift ends before it starts")
+    if compound is not None and compound.community_id != community.pk:
+        errors["compound"] = _("not a compound of this community")
+    _raise(errors)
+    assert starts_at is not None and ends_at is not None  # noqa: S101 - checked
+    return OnCall.objects.create(
+        community=community, compound=compound, name=name[:100], role=role[:100], phone=number,
+        starts_at=starts_at, ends_at=ends_at,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def do_add_vehicle(
+    community: Community,
+    *,
+    actor: User,
+    plate: str,
+    driver: str,
+    phone: str,
+    on_duty_from: time | None,
+    on_duty_until: time | None,
+) -> Vehicle:
+    if not PLANS.may_plan(actor, community):
+        raise ValidationError({"community": _("you cannot change this community's vehicles")})
+    errors: dict[str, str] = {}
+    plate = "".join(plate.split()).upper()
+    if not plate or len(plate) > 20:
+        errors["plate"] = _("write the plate, e.g. 沪A12345")
+    elif Vehicle.objects.filter(community=community, plate=plate).exists():
+        errors["plate"] = _("this vehicle is already on the list")
+    if not driver.strip():
+        errors["driver"] = _("say who drives")
+    number = _phone(phone, "phone", errors)
+    if on_duty_from is None or on_duty_until is None:
+        errors["on_duty_until"] = _("say the hours on duty")
+    elif on_duty_until <= on_duty_from:
+        errors["on_duty_until"] = _("the hours end before they start")
+    _raise(errors)
+    assert on_duty_from is not None and on_duty_until is not None  # noqa: S101 - checked
+    return Vehicle.objects.create(
+        community=community, plate=plate, driver=driver.strip()[:100], phone=number,
+        on_duty_from=on_duty_from, on_duty_until=on_duty_until,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def do_book_trip(request: Request, *, actor: User, vehicle: Vehicle, at: datetime | None) -> Trip:
+    """Give an escort request a vehicle and a pick-up time: within the vehicle's hours, not on
+    top of another of its trips. Noted on the request's timeline."""
+    if not PLANS.may_plan(actor, request.community) and not actor.can(Cap.HANDLE_REQUESTS):
+        raise ValidationError({"request": _("you cannot book vehicles")})
+    errors: dict[str, str] = {}
+    if request.category.code not in ESCORT_CATEGORIES:
+        errors["request"] = _(
+            "only an escort (dialysis, medical visit, prenatal check) takes a vehicle"
+        )
+    elif not request.is_open:
+        errors["request"] = _("this request is closed")
+    elif Trip.objects.filter(request=request).exists():
+        errors["request"] = _("this request already has a vehicle")
+    if vehicle.community_id != request.community_id or not vehicle.active:
+        errors["vehicle"] = _("choose a vehicle of this community in service")
+    if at is None:
+        errors["at"] = _("say when to pick up")
+    else:
+        local = timezone.localtime(at, ZoneInfo(request.community.time_zone)).time()
+        if not vehicle.on_duty_from <= local <= vehicle.on_duty_until:
+            errors["at"] = _("%(plate)s is on duty %(start)s–%(end)s") % {
+                "plate": vehicle.plate,
+                "start": vehicle.on_duty_from.strftime("%H:%M"),
+                "end": vehicle.on_duty_until.strftime("%H:%M"),
+            }
+        elif Trip.objects.filter(
+            vehicle=vehicle, at__gt=at - TRIP_GAP, at__lt=at + TRIP_GAP
+        ).exists():
+            errors["at"] = _("%(plate)s has another trip within 45 minutes") % {
+                "plate": vehicle.plate
+            }
+    _raise(errors)
+    assert at is not None  # noqa: S101 - checked
+    trip = Trip.objects.create(request=request, vehicle=vehicle, at=at, booked_by=actor)
+    when = timezone.localtime(at, ZoneInfo(request.community.time_zone))
+    ledger.do_add_note(
+        request, actor=actor,
+        note=_("Vehicle %(plate)s (%(driver)s, %(phone)s), pick-up %(at)s") % {
+            "plate": vehicle.plate, "driver": vehicle.driver, "phone": vehicle.phone,
+            "at": when.strftime("%m-%d %H:%M"),
+        },
+    )  # fmt: skip
+    return trip

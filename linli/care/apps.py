@@ -19,6 +19,7 @@ class CareConfig(LinliAppConfig):
         "care:plan-edit": {"pk": "care_plan"},
         "care:plan-action": {"pk": "care_plan", "action": "=pause"},
         "care:contact": {"resident": "covered_resident"},
+        "care:public-on-call": {"community_code": "community_code"},
     }
 
     def nav_items(self) -> Sequence[NavItem]:
@@ -26,7 +27,18 @@ class CareConfig(LinliAppConfig):
         return (
             NavItem("care:today", _("Today's contacts"), either, order=35),
             NavItem("care:plans", _("Care plans"), either, order=36),
-        )
+            NavItem(
+                "care:key-patients",
+                _("Key patients"),
+                Cap.VIEW_HEALTH,
+                order=37,
+                also=lambda u: u.can(Cap.VIEW_REGISTER),
+            ),
+            NavItem("care:vehicles", _("Transfer vehicles"), (Cap.PLAN_CARE, Cap.HANDLE_REQUESTS),
+                    order=38, also=lambda u: u.community_id is not None),
+            NavItem("care:on-call", _("On call"), Cap.PLAN_CARE, order=39,
+                    also=lambda u: u.community_id is not None),
+        )  # fmt: skip
 
     def home_panels(self) -> Sequence[HomePanel]:
         def today(request: Any) -> dict[str, Any]:

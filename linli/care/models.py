@@ -211,3 +211,70 @@ class Contact(models.Model):
     @property
     def reached(self) -> bool:
         return self.outcome != self.Outcome.UNREACHABLE
+
+
+class OnCall(models.Model):
+    """Who is on call for a compound (or the whole community) in a shift: a doctor's name,
+    role and phone, published on the community's public page."""
+
+    scope: ClassVar[Scope] = in_community("community")
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+")
+    compound = models.ForeignKey(
+        "core.Compound", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("compound"),
+    )  # fmt: skip
+    name = models.CharField(_("name"), max_length=100)
+    role = models.CharField(_("role"), max_length=100, help_text=_("e.g. 社区医生 / GP"))
+    phone = models.CharField(_("phone"), max_length=20)
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+
+    class Meta:
+        verbose_name = _("on-call shift")
+        verbose_name_plural = _("on-call shifts")
+        indexes = [models.Index(fields=["community", "ends_at"], name="oncall_community_end")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.starts_at:%m-%d %H:%M}"
+
+
+class Vehicle(models.Model):
+    """A transfer vehicle of the community: plate, driver, phone and its hours on duty."""
+
+    scope: ClassVar[Scope] = in_community("community", Cap.PLAN_CARE, Cap.HANDLE_REQUESTS)
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+")
+    plate = models.CharField(_("plate"), max_length=20)
+    driver = models.CharField(_("driver"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=20)
+    on_duty_from = models.TimeField(_("on duty from"))
+    on_duty_until = models.TimeField(_("on duty until"))
+    active = models.BooleanField(_("in service"), default=True)
+
+    class Meta:
+        verbose_name = _("transfer vehicle")
+        verbose_name_plural = _("transfer vehicles")
+        constraints = [
+            models.UniqueConstraint(fields=["community", "plate"], name="vehicle_plate_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.plate
+
+
+class Trip(models.Model):
+    """An escort request given a vehicle and a time."""
+
+    scope: ClassVar[Scope] = in_community("vehicle__community", Cap.PLAN_CARE, Cap.HANDLE_REQUESTS)
+
+    request = models.OneToOneField(Request, on_delete=models.CASCADE, related_name="trip")
+    vehicle = models.ForeignKey(Vehicle, on_delete=models.PROTECT, related_name="trips")
+    at = models.DateTimeField(_("pick-up time"))
+    booked_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["vehicle", "at"], name="trip_vehicle_at")]
+
+    def __str__(self) -> str:
+        return f"{self.vehicle} {self.at:%m-%d %H:%M}"

@@ -3,12 +3,21 @@ living alone, with their three seats, their recurring services turned into today
 the community's contact rule and a few of today's contacts — made through the app's actions.
 Runs in `finish`, once the demo users and the ledger's week exist."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
 from linli.care import actions
-from linli.care.models import CarePlan, Contact, ContactRule, ServiceItem, ServiceRun
+from linli.care.models import (
+    CarePlan,
+    Contact,
+    ContactRule,
+    OnCall,
+    ServiceItem,
+    ServiceRun,
+    Trip,
+    Vehicle,
+)
 from linli.core.models import Community, User
 from linli.core.plugins import SeedRun
 from linli.core.roles import Role
@@ -30,7 +39,7 @@ class CareSeed:
     @staticmethod
     def reset() -> None:
         delete_all(
-            Contact, ServiceRun, ServiceItem.history.model, ServiceItem,
+            Trip, Vehicle, OnCall, Contact, ServiceRun, ServiceItem.history.model, ServiceItem,
             CarePlan.history.model, CarePlan, ContactRule.history.model, ContactRule,
         )  # fmt: skip
 
@@ -87,5 +96,19 @@ class CareSeed:
                     schedule="每天 11:00", seat="property_staff",
                 )  # fmt: skip
         actions.do_set_contact_rule(community, actor=worker, groups=["alone80"])
+        doctor = seats["doctor"]
+        assert doctor is not None  # noqa: S101 - checked by the caller
+        morning = timezone.make_aware(datetime.combine(today, time(8)))
+        for n, (start, hours) in enumerate(((morning, 12), (morning + timedelta(hours=12), 12))):
+            actions.do_add_on_call(
+                community, actor=worker, name=f"{doctor.first_name}{'甲乙'[n]}",
+                role="社区医生 GP", phone=f"1391234{community.pk % 100:02d}{n:02d}",
+                starts_at=start, ends_at=start + timedelta(hours=hours),
+            )  # fmt: skip
+        actions.do_add_vehicle(
+            community, actor=worker, plate=f"沪A{community.pk:05d}", driver="刘师傅",
+            phone=f"1370000{community.pk % 10000:04d}", on_duty_from=time(6),
+            on_duty_until=time(20),
+        )  # fmt: skip
         for resident in [r for _reason, rs in chosen for r in rs][:2]:
             actions.do_record_contact(resident, actor=worker, outcome="well", note="一切正常")

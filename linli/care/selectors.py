@@ -3,15 +3,25 @@ compliance, the coverage of the households that need a plan, birthdays."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from linli.care.models import SEATS, CarePlan, Contact, ContactRule, ServiceItem
+from linli.care.models import (
+    SEATS,
+    CarePlan,
+    Contact,
+    ContactRule,
+    OnCall,
+    ServiceItem,
+    Trip,
+    Vehicle,
+)
 from linli.care.policy import on_team
 from linli.core.models import Community, User
 from linli.core.roles import Cap
 from linli.core.scoping import get_for_user, scoped
+from linli.ledger.models import Request
 from linli.lib.paging import Page, page_of
 from linli.people.models import Household, Resident, Vulnerability
 from linli.people.selectors import aged_at_least, lives_alone, members_of, tagged
@@ -311,4 +321,159 @@ def seat_candidates(community: Community) -> QuerySet[User]:
         .filter(Q(community=community) | Q(street=community.street_id))
         .distinct()
         .order_by("last_name", "first_name", "username")
+    )
+
+
+# Key patients (重点人群) ----------------------------------------------------------------------
+
+ESCORTED: dict[str, str] = {
+    Vulnerability.Kind.DIALYSIS: "dialysis",
+    Vulnerability.Kind.PREGNANT: "prenatal",
+}
+EN_WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+
+
+@dataclass
+class KeyPatient:
+    resident: Resident
+    kind: str
+    label: str
+    hospital: str
+    schedule: str
+    due: date | None
+    next_visit: date | None
+    sessions_left: int  # this week, from today on
+    escorts: int  # escort requests already there for those days
+
+
+def _weekdays_of(details: dict[str, object]) -> int:
+    """The sessions' weekdays (bit mask) from a tag's details: `weekdays` ["Tue", …] as the
+    import keeps them, or a `schedule` typed as committees write it."""
+    from linli.care.schedule import ScheduleError, parse_schedule
+
+    days = details.get("weekdays")
+    if isinstance(days, list):
+        return sum(
+            1 << EN_WEEKDAYS[str(d)[:3].lower()] for d in days if str(d)[:3].lower() in EN_WEEKDAYS
+        )
+    try:
+        return parse_schedule(str(details.get("schedule") or "")).weekdays
+    except ScheduleError:
+        return 0
+
+
+def key_patients(user: User, today: date) -> list[KeyPatient]:
+    """The doctor's list: pregnant women (due date, hospital), dialysis (days, time, hospital),
+    chemo or radiotherapy (hospital, next session), severe illness — from the register's tags
+    in force — with the next visit and, for dialysis and prenatal checks, the sessions left
+    this week and the escort requests already there for them."""
+    from linli.people.selectors import residents_for
+
+    tags = (
+        Vulnerability.objects.filter(
+            until__isnull=True, kind__in=KEY_PATIENTS, resident__in=residents_for(user)
+        )
+        .select_related("resident__household__room__unit__building__compound")
+        .order_by("kind", "resident__name", "pk")
+    )
+    week_end = today + timedelta(days=6 - today.weekday())
+    rows = []
+    for tag in tags[:2000]:
+        details = tag.details or {}
+        due = _as_day(details.get("due"))
+        mask = _weekdays_of(details) if tag.kind == Vulnerability.Kind.DIALYSIS else 0
+        days_left = [
+            today + timedelta(days=n)
+            for n in range((week_end - today).days + 1)
+            if mask & (1 << (today + timedelta(days=n)).weekday())
+        ]
+        next_visit = days_left[0] if days_left else _as_day(details.get("next"))
+        if not mask and next_visit is not None and today <= next_visit <= week_end:
+            days_left = [next_visit]  # a prenatal check or a chemo session this week
+        rows.append(
+            KeyPatient(
+                resident=tag.resident, kind=tag.kind, label=str(tag.get_kind_display()),
+                hospital=str(details.get("hospital") or ""),
+                schedule=_schedule_text(details),
+                due=due, next_visit=next_visit, sessions_left=len(days_left), escorts=0,
+            )
+        )  # fmt: skip
+    escorted = [r for r in rows if r.kind in ESCORTED]
+    if escorted:
+        counts: dict[tuple[int, str], int] = {}
+        booked = Request.objects.filter(
+            resident_id__in=[r.resident.pk for r in escorted],
+            category__code__in=list(ESCORTED.values()),
+            deadline__date__gte=today,
+            deadline__date__lte=week_end,
+        ).exclude(status__in=("cancelled", "merged"))
+        for resident_id, code in booked.values_list("resident_id", "category__code"):
+            counts[resident_id, code] = counts.get((resident_id, code), 0) + 1
+        for row in escorted:
+            row.escorts = counts.get((row.resident.pk, ESCORTED[row.kind]), 0)
+    return rows
+
+
+def _schedule_text(details: dict[str, object]) -> str:
+    """The sessions as the register has them: a typed schedule, or weekdays and a time."""
+    if details.get("schedule"):
+        return str(details["schedule"])
+    days = details.get("weekdays")
+    text = "/".join(map(str, days)) if isinstance(days, list) else ""
+    return f"{text} {details.get('time') or ''}".strip()
+
+
+def _as_day(value: object) -> date | None:
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+# On call and vehicles --------------------------------------------------------------------------
+
+
+def on_call_shifts(community: Community, now: datetime) -> QuerySet[OnCall]:
+    """The shifts on now and coming, soonest first (public: no personal data of residents)."""
+    return (
+        OnCall.objects.filter(community=community, ends_at__gte=now)
+        .select_related("compound")
+        .order_by("starts_at", "pk")[:50]
+    )
+
+
+@dataclass
+class VehicleDay:
+    vehicle: Vehicle
+    trips: list[Trip]
+
+
+def vehicle_days(community: Community, day: date) -> list[VehicleDay]:
+    """Each vehicle of the community in service, with its trips of `day`."""
+    fleet = list(Vehicle.objects.filter(community=community, active=True).order_by("plate"))
+    trips: dict[int, list[Trip]] = {}
+    for trip in (
+        Trip.objects.filter(vehicle__in=fleet, at__date=day)
+        .select_related("request__household__room__unit__building__compound", "request__category")
+        .order_by("at")
+    ):
+        trips.setdefault(trip.vehicle_id, []).append(trip)
+    return [VehicleDay(v, trips.get(v.pk, [])) for v in fleet]
+
+
+def escorts_without_vehicle(user: User, community: Community, day: date) -> list[Request]:
+    """Open escort requests due from `day` to the day after that have no vehicle yet."""
+    from linli.care.actions import ESCORT_CATEGORIES
+
+    return list(
+        scoped(user, Request.objects.filter(community=community))
+        .filter(
+            status__in=Request.OPEN_STATUSES,
+            category__code__in=ESCORT_CATEGORIES,
+            deadline__date__gte=day,
+            deadline__date__lte=day + timedelta(days=1),
+            trip__isnull=True,
+        )
+        .select_related("category", "household__room__unit__building__compound")
+        .order_by("deadline", "pk")[:100]
     )

@@ -1,25 +1,31 @@
+from datetime import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
+from django.utils.dateparse import parse_date, parse_datetime, parse_time
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.care import actions, selectors
 from linli.care.forms import ContactForm, ItemForm, PlanForm
-from linli.care.models import CarePlan, ContactRule
+from linli.care.models import CarePlan, ContactRule, Vehicle
 from linli.care.policy import PLANS
-from linli.core.access import access, needs
-from linli.core.actions import do_record_pii_access
+from linli.core.access import PUBLIC, access, needs
+from linli.core.actions import do_record_export, do_record_pii_access
 from linli.core.decorators import capability_required
 from linli.core.forms import add_action_errors
 from linli.core.http import AuthedRequest
+from linli.core.models import Community, Compound
 from linli.core.roles import Cap
 from linli.core.scoping import get_for_user
-from linli.ledger.models import Category
-from linli.people.models import Household
+from linli.ledger.models import Category, Request
+from linli.lib.masking import mask_phone
+from linli.lib.numbers import whole_number
+from linli.lib.xlsx import Sheet
+from linli.people.models import Household, Resident
 
 works_care = access(needs(Cap.PLAN_CARE, Cap.CARE_FOR))
 
@@ -239,4 +245,148 @@ def rule(request: AuthedRequest) -> HttpResponse:
             "birthdays": selectors.birthdays(request.user, day),
             "day": day,
         },
+    )
+
+
+@capability_required(Cap.VIEW_HEALTH)
+def key_patient_list(request: AuthedRequest) -> HttpResponse:
+    today = timezone.localdate()
+    rows = selectors.key_patients(request.user, today)
+    return render(request, "care/key_patients.html", {"rows": rows, "today": today})
+
+
+@capability_required(Cap.VIEW_HEALTH)
+def key_patient_export(request: AuthedRequest) -> FileResponse:
+    """The key-patients list in its customary layout (重点人群名单), phones masked unless the
+    role sees full numbers; the export is logged."""
+    user = request.user
+    today = timezone.localdate()
+    rows = selectors.key_patients(user, today)
+    full = user.can(Cap.VIEW_PII)
+    labels = [
+        _("No."), _("Group"), _("Name"), _("Sex"), _("Age"), _("Address"), _("Contact phone"),
+        _("Hospital"), _("Schedule"), _("Due date"), _("Next visit"),
+        _("Escorts still needed this week"),
+    ]  # fmt: skip
+    sheet = Sheet(_("Key patients"), widths=[6, 14, 12, 6, 6, 24, 14, 18, 18, 12, 12, 14])
+    sheet.header(labels)
+    for number, row in enumerate(rows, start=1):
+        person = row.resident
+        phone = person.phone or person.household.phone
+        needed = max(row.sessions_left - row.escorts, 0) if row.kind in selectors.ESCORTED else ""
+        sheet.row([
+            number, row.label, person.name, person.get_sex_display(), person.age(today),
+            person.household.room.address(), phone if full else mask_phone(phone), row.hospital,
+            row.schedule, row.due, row.next_visit, needed,
+        ])  # fmt: skip
+    response = sheet.response(f"linli-key-patients-{today}.xlsx")
+    residents = Resident.objects.filter(pk__in=[r.resident.pk for r in rows])
+    do_record_export(
+        residents, actor=user, fields=["export:key-patients", "phone" if full else "masked"],
+        request=request,
+    )  # fmt: skip
+    return response
+
+
+def _local_datetime(raw: str) -> datetime | None:
+    """A datetime-local input (2026-12-08T07:00) in the server's time zone."""
+    parsed = parse_datetime(raw.strip()) if raw.strip() else None
+    if parsed is not None and timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    return parsed
+
+
+@capability_required(Cap.PLAN_CARE, in_community=True)
+def on_call(request: AuthedRequest) -> HttpResponse:
+    community = request.user.community
+    assert community is not None  # noqa: S101 - the policy admits community staff only
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        data = request.POST
+        compound = None
+        if data.get("compound"):
+            compound = Compound.objects.filter(community=community, pk=data["compound"]).first()
+        try:
+            actions.do_add_on_call(
+                community, actor=request.user, name=data.get("name", ""),
+                role=data.get("role", ""), phone=data.get("phone", ""),
+                starts_at=_local_datetime(data.get("starts_at", "")),
+                ends_at=_local_datetime(data.get("ends_at", "")), compound=compound,
+            )  # fmt: skip
+        except ValidationError as exc:
+            errors = exc.message_dict
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("care:on-call")
+    return render(
+        request,
+        "care/on_call.html",
+        {
+            "shifts": selectors.on_call_shifts(community, timezone.now()),
+            "compounds": Compound.objects.filter(community=community).order_by("name"),
+            "errors": errors,
+            "data": request.POST,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@access(PUBLIC)
+def public_on_call(request: AuthedRequest, community_code: str) -> HttpResponse:
+    """Who is on call now and next, for residents: name, role, phone; in Chinese and English."""
+    community = get_object_or_404(Community, code=community_code)
+    return render(
+        request,
+        "care/public_on_call.html",
+        {"community": community, "shifts": selectors.on_call_shifts(community, timezone.now())},
+    )
+
+
+@access(needs(Cap.PLAN_CARE, Cap.HANDLE_REQUESTS, in_community=True))
+def vehicles(request: AuthedRequest) -> HttpResponse:
+    community = request.user.community
+    assert community is not None  # noqa: S101 - the policy admits community staff only
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        data = request.POST
+        try:
+            if data.get("form") == "trip":
+                escort = get_for_user(
+                    request.user, Request.objects.select_related("community", "category"),
+                    pk=whole_number(data.get("request", "")) or 0,
+                )  # fmt: skip
+                vehicle = get_for_user(
+                    request.user,
+                    Vehicle.objects.all(),
+                    pk=whole_number(data.get("vehicle", "")) or 0,
+                )
+                actions.do_book_trip(
+                    escort, actor=request.user, vehicle=vehicle,
+                    at=_local_datetime(data.get("at", "")),
+                )  # fmt: skip
+            else:
+                actions.do_add_vehicle(
+                    community, actor=request.user, plate=data.get("plate", ""),
+                    driver=data.get("driver", ""), phone=data.get("phone", ""),
+                    on_duty_from=parse_time(data.get("on_duty_from", "") or "") ,
+                    on_duty_until=parse_time(data.get("on_duty_until", "") or ""),
+                )  # fmt: skip
+        except ValidationError as exc:
+            errors = exc.message_dict
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(request.get_full_path())
+    day = parse_date(request.GET.get("day", "")) or timezone.localdate()
+    return render(
+        request,
+        "care/vehicles.html",
+        {
+            "day": day,
+            "fleet": selectors.vehicle_days(community, day),
+            "waiting": selectors.escorts_without_vehicle(request.user, community, day),
+            "may_add": request.user.can(Cap.PLAN_CARE),
+            "errors": errors,
+            "data": request.POST,
+        },
+        status=400 if errors else 200,
     )

@@ -56,6 +56,9 @@ PAGES: list[tuple[Role, str]] = [
     (Role.DOCTOR, "/care/today/?show=all"),
     (Role.WORKER, "/care/coverage/"),
     (Role.WORKER, "/care/rule/"),
+    (Role.DOCTOR, "/care/key-patients/"),
+    (Role.WORKER, "/care/vehicles/"),
+    (Role.WORKER, "/care/on-call/"),
 ]
 
 
