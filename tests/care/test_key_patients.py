@@ -2,11 +2,11 @@
 
 from datetime import date, datetime, timedelta
 from io import BytesIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from linli.care.selectors import key_patients
@@ -43,7 +43,7 @@ def test_key_patients_show_schedule_next_visit_and_escorts_still_needed(
     do_open_request(
         community_a, actor=None, channel=Channel.PLANNED, category=category("dialysis"),
         description="血透接送", resident=dialysis,
-        deadline=timezone.make_aware(datetime(2026, 12, 8, 7, 0)),
+        deadline=datetime(2026, 12, 8, 7, 0, tzinfo=ZoneInfo("Asia/Shanghai")),
     )  # fmt: skip
 
     rows = {row.resident.name: row for row in key_patients(doctor, MONDAY)}
