@@ -156,8 +156,14 @@ if DATABASE_URL:
     # Lets linli.lib.sql.hot_cursor prepare the intake's own statements; Django's own bind on the
     # client side and are never prepared. Off behind PgBouncer in transaction mode before 1.21,
     # which cannot keep a prepared statement across transactions.
-    elif env_bool("LINLI_PG_PREPARE", True):
-        DATABASES["default"]["OPTIONS"] = {"prepare_threshold": 1}
+    else:
+        # No JIT: it compiles a query whose estimated cost is high (a street's coverage list,
+        # EXISTS over the register) for 100-180 ms, where running it takes 40 ms; Linli's
+        # queries are short (bench/README.md, "Care").
+        options: dict[str, object] = {"options": "-c jit=off"}
+        if env_bool("LINLI_PG_PREPARE", True):
+            options["prepare_threshold"] = 1
+        DATABASES["default"]["OPTIONS"] = options
 else:
     DATABASES = {
         "default": {

@@ -24,7 +24,7 @@ from linli.core.scoping import get_for_user, scoped
 from linli.ledger.models import Request
 from linli.lib.paging import Page, page_of
 from linli.people.models import Household, Resident, Vulnerability
-from linli.people.selectors import aged_at_least, lives_alone, members_of, tagged
+from linli.people.selectors import aged_at_least, lives_alone, members_of, tagged, years_ago
 
 KEY_PATIENTS = (
     Vulnerability.Kind.PREGNANT,
@@ -32,12 +32,13 @@ KEY_PATIENTS = (
     Vulnerability.Kind.CHEMO,
     Vulnerability.Kind.SEVERE,
 )
-# What makes a household need a plan, by the register: (reason, condition on a member).
-NEEDS_A_PLAN: tuple[tuple[CarePlan.Reason, Callable[[date], Q]], ...] = (
-    (CarePlan.Reason.DIALYSIS, lambda today: tagged(Vulnerability.Kind.DIALYSIS)),
-    (CarePlan.Reason.CHEMO, lambda today: tagged(Vulnerability.Kind.CHEMO)),
-    (CarePlan.Reason.PREGNANT, lambda today: tagged(Vulnerability.Kind.PREGNANT)),
-    (CarePlan.Reason.ALONE_80, lambda today: aged_at_least(80, today) & lives_alone()),
+# What makes a household need a plan, by the register: (reason, condition on a member, given the
+# day and the communities looked at).
+NEEDS_A_PLAN: tuple[tuple[CarePlan.Reason, Callable[[date, list[int]], Q]], ...] = (
+    (CarePlan.Reason.DIALYSIS, lambda day, ids: tagged("dialysis", community_ids=ids)),
+    (CarePlan.Reason.CHEMO, lambda day, ids: tagged("chemo", community_ids=ids)),
+    (CarePlan.Reason.PREGNANT, lambda day, ids: tagged("pregnant", community_ids=ids)),
+    (CarePlan.Reason.ALONE_80, lambda day, ids: aged_at_least(80, day) & lives_alone()),
 )
 OPEN = (CarePlan.Status.ACTIVE, CarePlan.Status.PAUSED)
 
@@ -106,7 +107,7 @@ def _covered_q(community_ids: list[int], day: date) -> Q:
         if ContactRule.Group.ALONE_80 in groups:
             condition |= aged_at_least(80, day) & lives_alone()
         if ContactRule.Group.KEY_PATIENTS in groups:
-            condition |= tagged(*KEY_PATIENTS)
+            condition |= tagged(*KEY_PATIENTS, community_ids=[community_id])
         if groups:
             by_rule |= Q(community_id=community_id) & condition
     return under_plan | by_rule
@@ -244,10 +245,10 @@ def coverage(user: User, today: date, page: str | int | None = None) -> Page[Gap
     if not user.can(Cap.PLAN_CARE):
         return Page(items=[], number=1, has_next=False)
     ids = _area_communities(user)
-    members = Resident.objects.filter(household=OuterRef("pk"), is_active=True)
     needs = Q(pk__in=[])
     for _reason, condition in NEEDS_A_PLAN:
-        needs |= Q(Exists(members.filter(condition(today))))
+        needs |= condition(today, ids)
+    needy = Resident.objects.filter(community_id__in=ids, is_active=True).filter(needs)
     full_team = Q()
     for seat, _label in SEATS:
         full_team &= Q(**{f"{seat}__is_active": True})
@@ -255,21 +256,14 @@ def coverage(user: User, today: date, page: str | int | None = None) -> Page[Gap
         full_team
     )
     households = (
-        Household.objects.filter(community_id__in=ids)
-        .filter(needs)
+        Household.objects.filter(community_id__in=ids, pk__in=needy.values("household_id"))
         .exclude(Exists(well_planned))
         .select_related("room__unit__building__compound")
         .order_by("community_id", "room__unit__building__number", "room__number", "pk")
     )
     shown = page_of(households, page)
     keys = [h.pk for h in shown.items]
-    reasons: dict[int, list[str]] = {}
-    for reason, condition in NEEDS_A_PLAN:
-        hit = Resident.objects.filter(household_id__in=keys, is_active=True).filter(
-            condition(today)
-        )
-        for household_id in set(hit.values_list("household_id", flat=True)):
-            reasons.setdefault(household_id, []).append(str(reason.label))
+    reasons = _reasons(keys, today)
     plans = {
         p.household_id: p
         for p in CarePlan.objects.filter(household_id__in=keys, status__in=OPEN).select_related(
@@ -286,6 +280,35 @@ def coverage(user: User, today: date, page: str | int | None = None) -> Page[Gap
         ]
         gaps.append(Gap(household, reasons.get(household.pk, []), plan, missing))
     return Page(items=gaps, number=shown.number, has_next=shown.has_next)
+
+
+def _reasons(household_ids: list[int], today: date) -> dict[int, list[str]]:
+    """Why each of these households needs a plan (the conditions of NEEDS_A_PLAN, read in two
+    queries for the page rather than one per reason)."""
+    members = list(
+        Resident.objects.filter(household_id__in=household_ids, is_active=True).values_list(
+            "pk", "household_id", "date_of_birth"
+        )
+    )
+    kinds: dict[int, set[str]] = {}
+    for resident_id, kind in Vulnerability.objects.filter(
+        resident_id__in=[m[0] for m in members], until__isnull=True
+    ).values_list("resident_id", "kind"):
+        kinds.setdefault(resident_id, set()).add(kind)
+    size: dict[int, int] = {}
+    for _pk, household_id, _born in members:
+        size[household_id] = size.get(household_id, 0) + 1
+    eighty = years_ago(today, 80)
+    found: dict[int, list[str]] = {}
+    for reason, _condition in NEEDS_A_PLAN:
+        for pk, household_id, born in members:
+            if reason == CarePlan.Reason.ALONE_80:
+                hit = size[household_id] == 1 and born is not None and born <= eighty
+            else:
+                hit = reason.value in kinds.get(pk, set())
+            if hit and str(reason.label) not in found.get(household_id, []):
+                found.setdefault(household_id, []).append(str(reason.label))
+    return found
 
 
 def birthdays(user: User, today: date, days: int = 7) -> list[tuple[date, Resident]]:

@@ -215,15 +215,14 @@ def aged_at_least(years: int, today: date) -> Q:
     return Q(date_of_birth__lte=years_ago(today, years))
 
 
-def tagged(*kinds: str) -> Q:
-    """A tag of one of `kinds` in force."""
-    return Q(
-        Exists(
-            Vulnerability.objects.filter(
-                resident=OuterRef("pk"), kind__in=kinds, until__isnull=True
-            )
-        )
-    )
+def tagged(*kinds: str, community_ids: list[int] | None = None) -> Q:
+    """A tag of one of `kinds` in force. Name the communities where the rows are of a few of
+    them: PostgreSQL may turn the test into one set of every such tag, and the communities keep
+    that set to theirs (a street's coverage list read a district's tags otherwise)."""
+    tags = Vulnerability.objects.filter(resident=OuterRef("pk"), kind__in=kinds, until__isnull=True)
+    if community_ids is not None:
+        tags = tags.filter(community_id__in=community_ids)
+    return Q(Exists(tags))
 
 
 def members_of(household_ids: "QuerySet[Any] | list[int]") -> QuerySet[Resident]:
