@@ -24,7 +24,14 @@ from linli.core.scoping import get_for_user, scoped
 from linli.ledger.models import Request
 from linli.lib.paging import Page, page_of
 from linli.people.models import Household, Resident, Vulnerability
-from linli.people.selectors import aged_at_least, lives_alone, members_of, tagged, years_ago
+from linli.people.selectors import (
+    aged_at_least,
+    due_by,
+    lives_alone,
+    members_of,
+    tagged,
+    years_ago,
+)
 
 KEY_PATIENTS = (
     Vulnerability.Kind.PREGNANT,
@@ -32,12 +39,13 @@ KEY_PATIENTS = (
     Vulnerability.Kind.CHEMO,
     Vulnerability.Kind.SEVERE,
 )
+NEAR_TERM = timedelta(weeks=8)  # a pregnancy due within it needs a plan
 # What makes a household need a plan, by the register: (reason, condition on a member, given the
 # day and the communities looked at).
 NEEDS_A_PLAN: tuple[tuple[CarePlan.Reason, Callable[[date, list[int]], Q]], ...] = (
     (CarePlan.Reason.DIALYSIS, lambda day, ids: tagged("dialysis", community_ids=ids)),
     (CarePlan.Reason.CHEMO, lambda day, ids: tagged("chemo", community_ids=ids)),
-    (CarePlan.Reason.PREGNANT, lambda day, ids: tagged("pregnant", community_ids=ids)),
+    (CarePlan.Reason.PREGNANT, lambda day, ids: due_by(day + NEAR_TERM, community_ids=ids)),
     (CarePlan.Reason.ALONE_80, lambda day, ids: aged_at_least(80, day) & lives_alone()),
 )
 OPEN = (CarePlan.Status.ACTIVE, CarePlan.Status.PAUSED)
@@ -291,9 +299,15 @@ def _reasons(household_ids: list[int], today: date) -> dict[int, list[str]]:
         )
     )
     kinds: dict[int, set[str]] = {}
-    for resident_id, kind in Vulnerability.objects.filter(
+    near = (today + NEAR_TERM).isoformat()
+    for resident_id, kind, details in Vulnerability.objects.filter(
         resident_id__in=[m[0] for m in members], until__isnull=True
-    ).values_list("resident_id", "kind"):
+    ).values_list("resident_id", "kind", "details"):
+        if (
+            kind == Vulnerability.Kind.PREGNANT
+            and not str((details or {}).get("due") or "9") <= near
+        ):
+            continue  # not near term
         kinds.setdefault(resident_id, set()).add(kind)
     size: dict[int, int] = {}
     for _pk, household_id, _born in members:

@@ -229,3 +229,16 @@ def members_of(household_ids: "QuerySet[Any] | list[int]") -> QuerySet[Resident]
     """The active members of these households, which the caller reached through its own scoped
     objects (a care plan's household): no scoping of its own."""
     return Resident.objects.filter(household_id__in=household_ids, is_active=True)
+
+
+def due_by(last_day: date, *, community_ids: list[int] | None = None) -> Q:
+    """Pregnant, with a due date on file no later than `last_day` (near term)."""
+    tags = Vulnerability.objects.filter(
+        resident=OuterRef("pk"),
+        kind=Vulnerability.Kind.PREGNANT,
+        until__isnull=True,
+        details__due__lte=last_day.isoformat(),
+    )
+    if community_ids is not None:
+        tags = tags.filter(community_id__in=community_ids)
+    return Q(Exists(tags))

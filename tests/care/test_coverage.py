@@ -44,18 +44,32 @@ def test_households_that_need_a_plan_and_lack_one_or_a_seat_are_listed(
     team.property_staff.save()
     elsewhere = patient(make_area("别处居民区"), "孙透析", "904")
     tag(elsewhere, "dialysis")
+    near = patient(community_a, "周孕", "905")
+    Vulnerability.objects.create(
+        community=community_a,
+        resident=near,
+        kind="pregnant",
+        since=TODAY,
+        details={"due": "2027-01-10"},
+    )
+    far = patient(community_a, "吴孕", "906")
+    Vulnerability.objects.create(
+        community=community_a,
+        resident=far,
+        kind="pregnant",
+        since=TODAY,
+        details={"due": "2027-06-01"},
+    )
 
     gaps = {gap.household.members.first().name: gap for gap in coverage(team.planner, TODAY)}
 
-    assert set(gaps) == {
-        "王老太",
-        "李透析",
-        "赵化疗",
-        "钱透析",
-    }  # the property staff left both plans
+    # The property staff left both plans; a pregnancy due in half a year needs no plan yet.
+    assert set(gaps) == {"王老太", "李透析", "赵化疗", "钱透析", "周孕"}
+    assert gaps["周孕"].reasons == ["Pregnant, near term"]
     assert gaps["王老太"].reasons == ["80+ living alone"] and gaps["王老太"].plan is None
     assert gaps["李透析"].reasons == ["Dialysis"]
     assert gaps["钱透析"].missing == ["Property staff"]
+    assert gaps["周孕"].reasons == ["Pregnant, near term"]
     assert elder.household_id != couple.household_id  # two 80+ together: no "living alone"
 
 
