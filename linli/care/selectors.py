@@ -381,6 +381,7 @@ class KeyPatient:
     next_visit: date | None
     sessions_left: int  # this week, from today on
     escorts: int  # escort requests already there for those days
+    by_plan: bool = False  # a care plan's escort item makes them, day by day
 
 
 def _weekdays_of(details: dict[str, object]) -> int:
@@ -446,8 +447,18 @@ def key_patients(user: User, today: date) -> list[KeyPatient]:
         ).exclude(status__in=("cancelled", "merged"))
         for resident_id, code in booked.values_list("resident_id", "category__code"):
             counts[resident_id, code] = counts.get((resident_id, code), 0) + 1
+        planned = set(
+            ServiceItem.objects.filter(
+                active=True,
+                plan__status=CarePlan.Status.ACTIVE,
+                category__code__in=list(ESCORTED.values()),
+                plan__household_id__in=[r.resident.household_id for r in escorted],
+            ).values_list("plan__household_id", "category__code")
+        )
         for row in escorted:
             row.escorts = counts.get((row.resident.pk, ESCORTED[row.kind]), 0)
+            if (row.resident.household_id, ESCORTED[row.kind]) in planned:
+                row.by_plan, row.escorts = True, max(row.escorts, row.sessions_left)
     return rows
 
 

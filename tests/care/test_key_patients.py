@@ -74,3 +74,16 @@ def test_the_export_has_the_customary_columns_masks_for_the_role_and_is_logged(
     assert PiiAccess.objects.filter(user=doctor, fields__contains="export:key-patients").exists()
     client.force_login(make_user(Role.VOLUNTEER, community_a))
     assert client.get(reverse("care:key-patients")).status_code == 403
+
+
+def test_escorts_a_care_plan_makes_count_as_arranged(community_a: Community) -> None:
+    from tests.care.care_factories import add_item, make_plan, make_team
+
+    team = make_team(community_a)
+    resident = patient(community_a, "李透析", "502")
+    tag(resident, "dialysis", schedule="二四六 07:00")
+    add_item(team, make_plan(team, resident, starts_on=MONDAY), "二四六 07:00", "dialysis")
+
+    (row,) = key_patients(team.doctor, MONDAY)
+
+    assert row.by_plan and (row.sessions_left, row.escorts) == (3, 3)
