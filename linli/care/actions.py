@@ -432,8 +432,8 @@ def do_record_contact(
 
     now = now or timezone.now()
     day = timezone.localdate(now)
-    listed = on_contact_list(actor, resident, day)
-    if listed is False or listed is True:
+    listed, plan = on_contact_list(actor, resident, day)
+    if not listed:
         raise ValidationError({"resident": _("this person is not on your contact list for today")})
     if outcome not in Contact.Outcome.values:
         raise ValidationError({"outcome": _("choose what came of the contact")})
@@ -449,7 +449,7 @@ def do_record_contact(
     contact = Contact.objects.create(
         community=resident.community,
         resident=resident,
-        plan=listed,
+        plan=plan,
         day=day,
         at=now,
         by=actor,
@@ -458,18 +458,17 @@ def do_record_contact(
     )
     request: Request | None = None
     if outcome == Contact.Outcome.NEED:
-        found = category_by_code(category) or category_by_code("other")
-        assert found is not None  # noqa: S101 - the taxonomy always has "other"
         request = ledger.do_open_request(
-            resident.community, actor=actor, channel=Channel.PLANNED, category=found,
-            description=need, resident=resident, at=now, source=listed or contact,
+            resident.community, actor=actor, channel=Channel.PLANNED,
+            category=category_by_code(category) or _category("other"),
+            description=need, resident=resident, at=now, source=plan or contact,
         ).request  # fmt: skip
     elif first_miss_today and _unreachable_all_day(resident, day - timedelta(days=1)):
         request = ledger.do_open_request(
             resident.community,
             actor=actor,
             channel=Channel.PLANNED,
-            category=_door_visit_category(),
+            category=_category("other"),
             description=_("Unreachable two days running: visit the door and check on %(name)s")
             % {"name": resident.name},
             resident=resident,
@@ -484,9 +483,10 @@ def do_record_contact(
     return contact
 
 
-def _door_visit_category() -> Category:
-    found = category_by_code("other")
-    assert found is not None  # noqa: S101 - the taxonomy always has "other"
+def _category(code: str) -> Category:
+    """A category every taxonomy has ("other", "psychological")."""
+    found = category_by_code(code)
+    assert found is not None  # noqa: S101 - part of the taxonomy (ledger.taxonomy.CATEGORIES)
     return found
 
 
@@ -500,10 +500,8 @@ def do_refer_psychological(
         raise ValidationError({"resident": _("not of this plan's household")})
     if not note.strip():
         raise ValidationError({"note": _("say what the referral is about")})
-    found = category_by_code("psychological")
-    assert found is not None  # noqa: S101 - part of the taxonomy
     return ledger.do_open_request(
-        plan.community, actor=actor, channel=Channel.PLANNED, category=found,
+        plan.community, actor=actor, channel=Channel.PLANNED, category=_category("psychological"),
         description=note.strip(), resident=resident, source=plan,
     ).request  # fmt: skip
 

@@ -19,10 +19,18 @@ EN_DAYS = {
 }  # fmt: skip
 DAILY = {"每天", "每日", "天天", "daily", "everyday", "every day", "each day"}
 WORKDAY_WORDS = {"工作日", "每个工作日", "weekdays", "workdays", "every weekday"}
+WEEKEND = 0b1100000
+WEEKEND_WORDS = {"周末", "每周末", "weekend", "weekends", "every weekend"}
 CLOCK = re.compile(r"(\d{1,2})[:：.](\d{2})")
-CN_CLOCK = re.compile(r"(上午|早上|早晨|中午|下午|晚上)?(\d{1,2})点(半|(\d{1,2})分?)?")
+# 下午3点, 下午两点, 十点半: the hour in digits or in Chinese numerals.
+CN_HOURS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+            "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12}  # fmt: skip
+CN_CLOCK = re.compile(
+    r"(上午|早上|早晨|中午|下午|晚上)?(\d{1,2}|十[一二]?|[零一二两三四五六七八九])点(半|(\d{1,2})分?)?"
+)
+PART_OF_DAY = re.compile(r"上午|早上|早晨|中午|下午|晚上|morning|afternoon|evening")
 EN_CLOCK = re.compile(r"(\d{1,2})\s*(am|pm)\b")
-SEPARATORS = re.compile(r"[、,，/;；&+]|\s+|和|及")
+SEPARATORS = re.compile(r"[、,，/;；&+]|\s+|和|及|\band\b")
 RANGE = re.compile(r"^(.+?)(?:至|到|-|~|–)(.+)$")
 CN_PREFIX = re.compile(r"^(?:每周|每星期|每礼拜|周|星期|礼拜|每)")
 HELP = "每天 / 每周一 / 二四六 07:00 / 周一至周五 / Tue/Thu/Sat 07:00 / Mon-Fri"
@@ -50,7 +58,7 @@ def _hour(text: str) -> tuple[time | None, str]:
         if pattern is CLOCK:
             hour, minute = int(found[1]), int(found[2])
         elif pattern is CN_CLOCK:
-            hour = int(found[2])
+            hour = int(found[2]) if found[2].isdigit() else CN_HOURS[found[2]]
             minute = 30 if found[3] == "半" else int(found[4] or 0)
             if found[1] in ("下午", "晚上") and hour < 12:
                 hour += 12
@@ -66,8 +74,8 @@ def _hour(text: str) -> tuple[time | None, str]:
 
 def _day(token: str) -> list[int] | None:
     """The weekdays one word names: 周一, 二四六, tue, …; None if it names none."""
-    if token in EN_DAYS:
-        return [EN_DAYS[token]]
+    if token.removesuffix("s") in EN_DAYS:  # tue, tuesday, tuesdays
+        return [EN_DAYS[token.removesuffix("s")]]
     bare = CN_PREFIX.sub("", token)
     if bare and all(ch in CN_DAYS for ch in bare):
         return [CN_DAYS[ch] for ch in bare]
@@ -96,13 +104,16 @@ def parse_schedule(text: str) -> Schedule:
     if not plain:
         raise ScheduleError(_("say when, e.g. %(help)s") % {"help": HELP})
     at, rest = _hour(plain)
-    rest = rest.strip()
+    # 每周六上午: a part of the day without an hour says no hour.
+    rest = PART_OF_DAY.sub(" ", rest).strip()
     if not rest or rest in DAILY:
         if not rest and at is None:
             raise ScheduleError(_("say when, e.g. %(help)s") % {"help": HELP})
         return Schedule(EVERY_DAY, at)
     if rest in WORKDAY_WORDS:
         return Schedule(WORKDAYS, at)
+    if rest in WEEKEND_WORDS:
+        return Schedule(WEEKEND, at)
     mask = 0
     for token in (t for t in SEPARATORS.split(rest) if t):
         mask |= _days(token)

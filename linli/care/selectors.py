@@ -195,15 +195,15 @@ def _unreachable_on(resident_ids: list[int], day: date) -> set[int]:
     return set(tried.values_list("resident_id", flat=True)) - reached
 
 
-def on_contact_list(user: User, resident: Resident, day: date) -> CarePlan | bool | None:
-    """The plan under which `user` contacts `resident` today; None when on the list by the
-    community's rule (no plan); False when not on the user's list at all."""
+def on_contact_list(user: User, resident: Resident, day: date) -> tuple[bool, CarePlan | None]:
+    """Whether `resident` is on `user`'s list today, and the plan they are on it by (None: by
+    the community's rule)."""
     if not covered(user, day).filter(pk=resident.pk).exists():
-        return False
+        return False, None
     plan = running(day).filter(household_id=resident.household_id).first()
     if plan is not None and not user.can(Cap.PLAN_CARE) and not on_team(user, plan):
-        return False
-    return plan
+        return False, None
+    return True, plan
 
 
 @dataclass(frozen=True)

@@ -68,11 +68,10 @@ def plan_new(request: AuthedRequest, household: int) -> HttpResponse:
 @capability_required(Cap.PLAN_CARE)
 def plan_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     plan = selectors.get_plan(request.user, pk)
-    fields = [name for name in PlanForm.base_fields]
     form = PlanForm(
         request.POST if request.method == "POST" else None,
         people=selectors.seat_candidates(plan.community),
-        initial={name: getattr(plan, name) for name in fields},
+        initial={name: getattr(plan, name) for name in PlanForm.base_fields},
     )
     if request.method == "POST" and form.is_valid():
         try:

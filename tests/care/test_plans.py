@@ -119,6 +119,11 @@ def test_a_team_member_cannot_make_or_change_plans(community_a: Community) -> No
         ("每周一 下午3点半", 0b0000001, "15:30"),
         ("星期日", 0b1000000, None),
         ("７：３０ 每天", 0b1111111, "07:30"),
+        ("每周六上午", 0b0100000, None),
+        ("周末", 0b1100000, None),
+        ("Tuesdays and Thursdays 7am", 0b0001010, "07:00"),
+        ("每周三 十点半", 0b0000100, "10:30"),
+        ("周一和周四下午两点", 0b0001001, "14:00"),
     ],
 )
 def test_schedules_are_read_as_committees_write_them(
