@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "linli.people",
     "linli.ledger",
     "linli.care",
+    "linli.quarantine",
     "linli.api",
     "ninja",
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("ledger/", include("linli.ledger.urls")),
     path("r/", include("linli.ledger.urls_public")),
     path("care/", include("linli.care.urls")),
+    path("quarantine/", include("linli.quarantine.urls")),
     path("", include("linli.api.urls")),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

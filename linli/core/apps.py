@@ -67,13 +67,6 @@ class CoreConfig(LinliAppConfig):
             HomePanel(
                 "users", "core/home/_users.html", lambda u: u.is_superuser, users_by_role, order=900
             ),
-            # Until the quarantine app brings the hotel's own panels.
-            HomePanel(
-                "hotel",
-                "core/home/_hotel.html",
-                lambda u: u.can(Cap.RUN_HOTEL) and not u.is_superuser,
-                order=950,
-            ),
         )
 
     def ready(self) -> None:

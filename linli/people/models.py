@@ -16,8 +16,7 @@ from linli.core.roles import Cap
 from linli.core.scope import Scope, in_community
 
 # Who sees the whole register of their area: those who keep it, read it or carry its rosters.
-# Hotel staff see their own guests only (a relation the hotel app declares); until it exists,
-# nobody's.
+# Hotel staff see their own guests only (a relation the quarantine app declares).
 REGISTER = (Cap.VIEW_REGISTER, Cap.EDIT_REGISTER, Cap.VIEW_ROSTERS)
 
 SEARCH_KEY_FIELDS = ("name_pinyin", "name_initials", "phone_tail", "id_tail")

@@ -15,7 +15,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ from linli.care.models import CarePlan
 from linli.care.selectors import covered
 from linli.core.access import Kind, Policy, policy_of
 from linli.core.actions import do_save_team
-from linli.core.models import Building, Community, PiiAlert, Team, User
+from linli.core.models import Building, Community, PiiAlert, Street, Team, User
 from linli.core.plugins import route_objects
 from linli.core.roles import Cap, Role
 from linli.core.scoping import scoped
@@ -45,6 +45,8 @@ from linli.people.actions.health import do_add_health_note
 from linli.people.actions.register import do_add_tag
 from linli.people.actions.survey import do_open_survey_round
 from linli.people.models import Household, Resident, ResidentImport, SurveyRound, Vulnerability
+from linli.quarantine.actions import do_add_traveller, do_check_in, do_start_home_quarantine
+from linli.quarantine.models import HomeQuarantine, Hotel, HotelRoom, Stay, Traveller
 from tests.factories import make_area, make_resident, make_user
 from tests.ledger.public_factories import medical_request, visit_pass
 from tests.ledger_factories import open_request
@@ -120,6 +122,10 @@ class Place:
     team: Team
     care_plan: CarePlan
     covered_resident: Resident
+    traveller: Traveller
+    home_quarantine: HomeQuarantine
+    hotel: Hotel
+    stay: Stay
     markers: list[str] = field(default_factory=list)
 
     def value(self, kind: str) -> str:
@@ -129,6 +135,8 @@ class Place:
             return self.community.code
         if kind == "pass_code":
             return self.visit_pass.code
+        if kind == "check_code":
+            return self.home_quarantine.check_code
         obj = getattr(self, kind)
         return str(obj.pk)
 
@@ -140,7 +148,7 @@ class Place:
         route's policy admits the user's role (hotel staff and a resident not their guest)."""
         hidden = []
         for kind in OBJECTS.get(route.name, {}).values():
-            if kind.startswith("=") or kind == "community_code":
+            if kind.startswith("=") or kind in ("community_code", "check_code"):
                 continue
             obj = self.visit_pass if kind == "pass_code" else getattr(self, kind)
             if kind == "covered_resident":  # reached through the user's contact list
@@ -188,6 +196,21 @@ def make_place(community: Community, n: int, staff: User) -> Place:
         resident.household, actor=staff, reason="dialysis", starts_on=timezone.localdate(),
         goals=f"护理目标秘{n}", **seats,
     )  # fmt: skip
+    traveller = do_add_traveller(
+        community, actor=staff, name=f"旅客秘{n}", id_number=f"E9900{n}", nationality="GB", sex="M",
+        arrives_at=timezone.now() + timedelta(hours=3), household=resident.household,
+    )  # fmt: skip
+    quarantine = do_start_home_quarantine(resident, actor=staff)
+    # A hotel of the community's street; B's is of a street of its own, since a hotel belongs to
+    # its street and A's staff rightly see A's street's hotels (B's guests stay B's, below).
+    street = community.street
+    if n == 1:
+        street = Street.objects.create(district=street.district, name="别的街道", code="SX1")
+    hotel = Hotel.objects.create(street=street, name=f"隔离酒店{n}")
+    same_street = Hotel.objects.filter(street=community.street).order_by("pk").first()
+    room = HotelRoom.objects.create(hotel=same_street or hotel, floor=3, number=f"30{n}", beds=2)
+    guest = make_resident(community, f"住客秘{'一二三'[n]}", phone=f"1390088{n:04d}")
+    stay = do_check_in(guest, actor=staff, room=room)
     return Place(
         community=community,
         resident=resident,
@@ -204,7 +227,14 @@ def make_place(community: Community, n: int, staff: User) -> Place:
         team=team,
         care_plan=plan,
         covered_resident=resident,
+        traveller=traveller,
+        home_quarantine=quarantine,
+        hotel=hotel,
+        stay=stay,
         markers=[
+            f"旅客秘{n}",
+            f"E9900{n}",
+            f"住客秘{'一二三'[n]}",
             name,
             phone,
             id_number,
@@ -254,6 +284,9 @@ def world(db: None) -> World:
     # A's worker is its head: who looked at personal data is the head's to review.
     a.head = users[Role.WORKER]
     a.save(update_fields=["head"])
+    # A's street's hotel staff work at A's hotel.
+    world_hotel = places[0].hotel
+    world_hotel.staff.add(users[Role.HOTEL])
     # The volunteer carries A's request, so the request's own pages are theirs to see.
     do_assign(
         places[0].request, actor=users[Role.WORKER], assignee=users[Role.VOLUNTEER], reason="test"
@@ -305,6 +338,8 @@ POST_ONLY |= {"core:pii-alert-review"}
 POST_ONLY |= {"people:survey-round-close", "logout"}
 POST_ONLY |= {"ledger:desk-triage", "public:request-triage"}
 POST_ONLY |= {"care:contact", "care:plan-action"}
+POST_ONLY |= {"quarantine:traveller-action", "quarantine:quarantine-action"}
+POST_ONLY |= {"quarantine:stay-action"}
 
 
 def web_routes(routes: list[Route]) -> list[Route]:

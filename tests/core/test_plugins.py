@@ -54,12 +54,18 @@ def test_every_app_contributes_its_parts() -> None:
         "rows of stopped imports",
         "old uploads",
         "care services",
+        "receptions due",
     }
-    assert [step.__name__ for step in seed_steps()] == ["RegisterSeed", "LedgerSeed", "CareSeed"]
+    assert [step.__name__ for step in seed_steps()] == [
+        "RegisterSeed",
+        "LedgerSeed",
+        "CareSeed",
+        "QuarantineSeed",
+    ]
     names = [panel.name for panel in home_panels()]
     assert [p.order for p in home_panels()] == sorted(p.order for p in home_panels())
     assert {"pii-alerts", "take-call", "tasks", "register-summary", "communities"} <= set(names)
-    assert "care-today" in names
+    assert {"care-today", "quarantine", "hotel"} <= set(names)
 
 
 @pytest.mark.django_db
