@@ -195,6 +195,17 @@ def do_end_plan(plan: CarePlan, *, actor: User, reason: str, on: date | None = N
     return plan
 
 
+@transaction.atomic
+def do_set_review(plan: CarePlan, *, actor: User, on: date, reason: str) -> CarePlan:
+    """Move the plan's review date (a home quarantine extended or shortened)."""
+    PLANS.check(actor, plan, "edit")
+    if on < plan.starts_on:
+        raise ValidationError({"review_on": _("before the plan starts")})
+    plan.review_on = on
+    _save(plan, actor=actor, reason=reason.strip()[:100] or "review moved")
+    return plan
+
+
 # Service items and their requests ------------------------------------------------------------
 
 
@@ -241,6 +252,19 @@ def do_add_service_item(
     )
     _save(item, actor=actor, reason="added")
     return item
+
+
+@transaction.atomic
+def do_stop_items(plan: CarePlan, *, actor: User, descriptions: Iterable[str]) -> int:
+    """Stop the plan's active items of these descriptions: no more requests from them (the
+    services of a home quarantine, at its release, on a plan that goes on)."""
+    PLANS.check(actor, plan, "edit")
+    stopped = 0
+    for item in plan.items.filter(active=True, description__in=list(descriptions)):
+        item.active = False
+        _save(item, actor=actor, reason="stopped")
+        stopped += 1
+    return stopped
 
 
 @dataclass(frozen=True)

@@ -566,7 +566,10 @@ def do_start_home_quarantine(
             % {"end": planned_end},
             **team,
         )
+    promised = set(plan.items.filter(active=True).values_list("description", flat=True))
     for code, what, when, seat in HOME_SERVICES:
+        if what in promised:  # a second person of the household: the services are there
+            continue
         care.do_add_service_item(
             plan, actor=actor, category=code, description=what, schedule=when, seat=seat
         )
@@ -596,7 +599,7 @@ def _change_end(quarantine: HomeQuarantine, *, actor: User, new_end: date, reaso
     _save(quarantine, actor=actor, reason=reason)
     plan = quarantine.plan
     if plan is not None and plan.reason == CarePlan.Reason.QUARANTINE:
-        CarePlan.objects.filter(pk=plan.pk).update(review_on=new_end)
+        care.do_set_review(plan, actor=actor, on=new_end, reason=reason)
 
 
 @transaction.atomic
@@ -735,6 +738,9 @@ def do_release(
         care.do_end_plan(
             plan, actor=actor, reason="quarantine released", on=max(on, plan.starts_on)
         )
+    elif plan is not None and not others.exists():
+        # The household's own plan goes on; the quarantine's services stop.
+        care.do_stop_items(plan, actor=actor, descriptions=[w for _c, w, _w, _s in HOME_SERVICES])
     if quarantine.traveller_id is not None:
         Traveller.objects.filter(pk=quarantine.traveller_id).update(
             status=Traveller.Status.RELEASED

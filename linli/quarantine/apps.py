@@ -47,10 +47,13 @@ class QuarantineConfig(LinliAppConfig):
             return {"figures": figures(request.user, timezone.now())}
 
         def hotel(request: Any) -> dict[str, Any]:
-            from linli.quarantine.selectors import hotel_counts, hotel_list
+            from linli.quarantine.selectors import calls_left, hotel_list
 
             hotels = hotel_list(request.user)
-            return {"hotels": hotels, "counts": hotel_counts([h.pk for h in hotels])}
+            left = calls_left(request.user, [h.pk for h in hotels], timezone.localdate())
+            for found in hotels:
+                found.calls_left = left.get(found.pk, 0)  # type: ignore[attr-defined]
+            return {"hotels": hotels}
 
         return (
             HomePanel(

@@ -24,12 +24,9 @@ def _street_of(user: User) -> int | None:
 
 class GatePolicy:
     def may_manage(self, user: User, community: Community) -> bool:
-        """Enters travellers, decides home or hotel, changes and releases quarantines."""
-        if not user.is_active:
-            return False
-        if not (user.can(Cap.PLAN_CARE) or user.can(Cap.HANDLE_REQUESTS)):
-            return False
-        return _in_area(user, community)
+        """Enters travellers, decides home or hotel, changes and releases quarantines: the
+        community's workers (who make its care plans)."""
+        return user.is_active and user.can(Cap.PLAN_CARE) and _in_area(user, community)
 
     def may_receive(self, user: User, reception: Reception) -> bool:
         """Ticks the checklist: the managers, and the members of the reception's team."""
@@ -39,8 +36,12 @@ class GatePolicy:
         return user.is_active and team is not None and team.members.filter(pk=user.pk).exists()
 
     def may_check(self, user: User, quarantine: HomeQuarantine) -> bool:
-        """Records a daily check: the managers, and the care team of the quarantine's plan."""
+        """Records a daily check: the managers, the community's doctors, and the care team of
+        the quarantine's plan."""
         if self.may_manage(user, quarantine.community):
+            return True
+        doctor = user.can(Cap.VIEW_HEALTH) and user.can(Cap.HANDLE_REQUESTS)
+        if user.is_active and doctor and _in_area(user, quarantine.community):
             return True
         plan = quarantine.plan
         return user.can(Cap.CARE_FOR) and plan is not None and on_team(user, plan)

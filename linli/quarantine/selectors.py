@@ -352,6 +352,14 @@ def guests(user: User, hotel: Hotel, day: date) -> list[Any]:
     )
 
 
+def calls_left(user: User, hotels: list[int], day: date) -> dict[int, int]:
+    """Per hotel, the guests the user may see not called yet on `day` (one query)."""
+    called = GuestCall.objects.filter(stay=OuterRef("pk"), day=day)
+    stays = scoped(user, Stay.objects.filter(hotel__in=hotels, checked_out_at__isnull=True))
+    left = stays.filter(~Exists(called)).values("hotel").annotate(n=Count("pk")).order_by()
+    return dict(left.values_list("hotel", "n"))
+
+
 def diet_sheet(hotel: Hotel) -> tuple[dict[str, int], list[tuple[str, str]], int]:
     """The kitchen's sheet: meals by diet, the rooms of each special diet, the guests."""
     stays = Stay.objects.filter(hotel=hotel, checked_out_at__isnull=True)

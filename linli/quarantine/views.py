@@ -2,7 +2,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -717,6 +717,8 @@ def public_check(request: AuthedRequest, code: str) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     done = None
     if q is not None and request.method == "POST":
+        if not ratelimit.hit(f"own-check:{q.pk}", 20, 3600):
+            raise PermissionDenied  # a link passed around, or a script: the doctor checks
         try:
             done = actions.do_record_check(
                 q,
@@ -743,10 +745,19 @@ def public_check(request: AuthedRequest, code: str) -> HttpResponse:
 
 @access(PUBLIC)
 def public_verify(request: AuthedRequest) -> HttpResponse:
+    """Anyone checks a release notice by its code; codes are not guessed from one address
+    (300 tries an hour)."""
     code = request.GET.get("code", "")
-    found = selectors.released_by_code(code) if code else None
+    ip = request.META.get("REMOTE_ADDR", "")
+    braked = bool(code) and not ratelimit.hit(f"release-verify:{ip}", 300, 3600)
+    found = selectors.released_by_code(code) if code and not braked else None
     return render(
         request,
         "quarantine/public_verify.html",
-        {"code": code, "q": found, "name": masked_name(found.resident.name) if found else ""},
+        {
+            "code": code,
+            "q": found,
+            "braked": braked,
+            "name": masked_name(found.resident.name) if found else "",
+        },
     )

@@ -17,7 +17,7 @@ from linli.quarantine.models import Reception, Traveller
 from tests.factories import make_resident
 from tests.quarantine.factories import Gates, at, make_gates
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 PRC_ID = make_id_number("310101", date(1990, 1, 1), 123, True)
 
 

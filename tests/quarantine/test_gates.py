@@ -17,10 +17,11 @@ from linli.people.models import Resident
 from linli.quarantine import actions
 from linli.quarantine.models import EndChange, HealthCheck, HomeQuarantine, Reception, Traveller
 from linli.quarantine.selectors import arrivals, overdue_checks, released_by_code
+from tests.care.care_factories import make_plan
 from tests.factories import make_area, make_resident, make_user
 from tests.quarantine.factories import at, make_gates, traveller
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _decide_home(gates, t: Traveller) -> HomeQuarantine:  # type: ignore[no-untyped-def]
@@ -306,3 +307,51 @@ def test_another_communitys_traveller_is_out_of_reach() -> None:
     assert client.get(f"/quarantine/travellers/{t.pk}/").status_code == 404
     with pytest.raises(ValidationError):
         actions.do_decide(t.reception, actor=other.worker, decision="home")
+
+
+def test_release_codes_are_not_guessed_from_one_address() -> None:
+    client = Client(REMOTE_ADDR="198.51.100.77")
+    for _n in range(300):
+        assert (
+            'data-testid="braked"'
+            not in client.get("/quarantine/verify/?code=GUESS").content.decode()
+        )
+    assert 'data-testid="braked"' in client.get("/quarantine/verify/?code=GUESS").content.decode()
+    other = Client(REMOTE_ADDR="198.51.100.78")
+    assert (
+        'data-testid="braked"' not in other.get("/quarantine/verify/?code=GUESS").content.decode()
+    )
+
+
+def test_a_household_with_its_own_plan_keeps_it_and_gets_the_services_once() -> None:
+    gates = make_gates()
+    elder = make_resident(gates.community, "王老伯", born=date(1940, 2, 2), room="701")
+    own = make_plan(gates.care, elder, starts_on=timezone.localdate(), reason="alone80")
+    first = actions.do_start_home_quarantine(elder, actor=gates.worker)
+    son = traveller(gates, "王小明", household=elder.household, id_number="E7")
+    second = _decide_home(gates, son)
+    assert first.plan == own and second.plan == own
+    services = ServiceItem.objects.filter(plan=own, active=True)
+    assert services.count() == 3  # not twice for two people
+    actions.do_release(first, actor=gates.worker, reason="test")
+    assert services.count() == 3  # the son is still in quarantine
+    actions.do_release(second, actor=gates.worker, reason="test")
+    assert services.count() == 0
+    assert CarePlan.objects.get(pk=own.pk).status == CarePlan.Status.ACTIVE  # the elder's goes on
+
+
+def test_the_communitys_doctor_records_checks_and_an_official_only_reads() -> None:
+    gates = make_gates()
+    quarantine = _decide_home(gates, traveller(gates))
+    on_duty = make_user(Role.DOCTOR, gates.community)  # not on the plan's team
+    actions.do_record_check(quarantine, actor=on_duty, temperature="36.4", symptoms=[])
+    official = make_user(Role.OFFICIAL, street=gates.community.street)
+    with pytest.raises(ValidationError):
+        actions.do_release(quarantine, actor=official, reason="x")
+    with pytest.raises(ValidationError):
+        actions.do_add_traveller(
+            gates.community, actor=official, name="X", sex="M", arrives_at=at(1, 10)
+        )
+    client = Client()
+    client.force_login(official)
+    assert client.get(f"/quarantine/home/{quarantine.pk}/").status_code == 200

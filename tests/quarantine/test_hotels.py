@@ -3,11 +3,13 @@ occupancy and special-group counts; the kitchen's diet sheet; the daily call and
 hotel staff who see their own guests and nobody else."""
 
 import random
+import threading
 from collections import Counter
 from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection, connections
 from django.test import Client
 from django.utils import timezone
 
@@ -19,8 +21,9 @@ from linli.people.models import Household, Resident, Vulnerability
 from linli.quarantine import actions, selectors
 from linli.quarantine.models import GuestCall, Hotel, HotelRoom, Stay
 from tests.factories import make_area, make_resident, make_room, make_user
+from tests.people.list_factories import in_english
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def open_hotel(
@@ -94,9 +97,11 @@ def test_hotel_staff_see_their_own_guests_and_nobody_else() -> None:
     assert list(selectors.hotels_for(staff)) == [ours]
     client = Client()
     client.force_login(staff)
+    in_english(client)
     assert client.get(f"/quarantine/hotels/{theirs.pk}/").status_code == 404
     home = client.get("/").content.decode()
     assert "锦江之星" in home and 'data-testid="hotel-panel"' in home
+    assert 'data-testid="calls-left">1 ' in home  # the one guest of theirs, not called yet
     board = client.get(f"/quarantine/hotels/{ours.pk}/").content.decode()
     assert "我的住客" in board and "别家住客" not in board
 
@@ -255,3 +260,33 @@ def test_904_guests_across_13_hotels_match_counts_computed_from_the_list() -> No
         assert len(beds) == 80 and sum(b.taken for b in beds) == per_hotel[hotel.pk]
         diet_counts, _rooms, total = selectors.diet_sheet(hotel)
         assert total == per_hotel[hotel.pk] and sum(diet_counts.values()) == total
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_check_ins_to_the_last_bed_at_once_give_it_to_exactly_one() -> None:
+    """On PostgreSQL (the room's row is locked); SQLite serialises writers itself."""
+    if connection.vendor != "postgresql":
+        pytest.skip("real concurrent transactions need PostgreSQL")
+    community = make_area()
+    hotel, official = open_hotel(community.street, "锦江之星", floors=1, per_floor=1)
+    guests = [make_resident(community, f"客{n}", room=str(500 + n)) for n in range(6)]
+    barrier = threading.Barrier(len(guests))
+    outcomes: list[str] = []
+
+    def check_in(guest: Resident) -> None:
+        try:
+            barrier.wait()
+            actions.do_check_in(guest, actor=official, room=room(hotel, "301"))
+            outcomes.append("in")
+        except ValidationError:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=check_in, args=(g,)) for g in guests]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["in"] + ["refused"] * 5
+    assert Stay.objects.filter(room__hotel=hotel, checked_out_at__isnull=True).count() == 1
