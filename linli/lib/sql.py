@@ -8,7 +8,7 @@ from their sequences first, so rows can refer to each other, and one statement n
 transaction of its own. Columns and values come from the models' own fields, as the ORM's.
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import groupby
 from typing import Any
@@ -132,3 +132,76 @@ def insert_rows(objs: Sequence[models.Model]) -> None:
     for obj in objs:  # saved, as after bulk_create (rows left to their sequence keep pk None)
         obj._state.adding = False
         obj._state.db = connection.alias
+
+
+def reserve_pks(model: type[models.Model], n: int) -> list[int]:
+    """`n` primary keys for rows about to be written, so that other rows can refer to them:
+    from the table's sequence on PostgreSQL (safe beside other writers); after the largest id
+    elsewhere (SQLite: read inside the writing transaction, which holds the write lock)."""
+    if n == 0:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if one_statement():
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, model._meta.pk.column, n],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"SELECT COALESCE(MAX({model._meta.pk.column}), 0) + 1 FROM {table}")  # noqa: S608
+        first: int = cursor.fetchone()[0]
+    return list(range(first, first + n))
+
+
+def copy_rows(objs: Sequence[models.Model]) -> None:
+    """Many new rows of one model in one go (thousands): COPY on PostgreSQL, one executemany
+    elsewhere; a primary key left empty is the sequence's, and not read back."""
+    if not objs:
+        return
+    model = _model(objs[0])
+    with_pk = objs[0].pk is not None
+    fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+    rows = ([f.pre_save(obj, True) for f in fields] for obj in objs)
+    copy_values(model, [f.attname for f in fields], rows)
+
+
+def copy_values(
+    model: type[models.Model], names: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    """As `copy_rows`, from the values of the fields `names` (attnames) rather than from model
+    instances, which cost more to make than the rows to write."""
+    # Made before the COPY starts: a query while it runs (a lazy row reading a relation) would
+    # wait on the COPY for ever.
+    rows = list(rows)
+    by_name = {f.attname: f for f in model._meta.concrete_fields}
+    fields = [by_name[name] for name in names]
+    qn = connection.ops.quote_name
+    # Only quoted names from the model's metadata; every value is a parameter.
+    columns = ", ".join(qn(f.column or f.name) for f in fields)
+    table = qn(model._meta.db_table)
+    as_is = [f.get_internal_type() in AS_THEY_ARE for f in fields]
+    with connection.cursor() as cursor:
+        if one_statement():
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row([
+                        v if plain else f.get_db_prep_save(v, connection)
+                        for v, f, plain in zip(row, fields, as_is, strict=True)
+                    ])  # fmt: skip
+        else:
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({placeholders(len(fields))})",  # noqa: S608
+                [
+                    [f.get_db_prep_save(v, connection) for v, f in zip(row, fields, strict=True)]
+                    for row in rows
+                ],
+            )
+
+
+# Fields whose Python value COPY takes as it is (psycopg adapts str, int, bool, date, time and
+# an aware datetime as Django would): preparing each through Django costs more than the COPY.
+AS_THEY_ARE = frozenset({
+    "AutoField", "BigAutoField", "CharField", "TextField", "IntegerField", "SmallIntegerField",
+    "BigIntegerField", "PositiveIntegerField", "PositiveSmallIntegerField", "BooleanField",
+    "DateField", "DateTimeField", "TimeField", "ForeignKey", "OneToOneField",
+})  # fmt: skip

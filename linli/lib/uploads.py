@@ -8,7 +8,7 @@ stream in, each is held to a number of rows, columns and characters a cell. Ever
 
 import csv
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -16,10 +16,11 @@ from typing import IO
 from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
+from python_calamine import CalamineWorkbook
 
 from linli.lib.validation import excerpt
 
-__all__ = ["Limits", "Refused", "csv_rows", "excerpt", "xlsx_rows"]
+__all__ = ["Limits", "Refused", "csv_rows", "excerpt", "xlsx_rows", "xlsx_rows_fast"]
 
 MB = 1024 * 1024
 
@@ -112,6 +113,30 @@ def xlsx_rows(source: Path | IO[bytes], limits: Limits | None = None) -> Iterato
         yield from _held((list(v) for v in sheet.iter_rows(values_only=True)), limits)
     finally:
         workbook.close()
+
+
+def _plain(values: Sequence[object]) -> list[object]:
+    """calamine's cell values as openpyxl gives them: a whole number is an int (楼号 3, not
+    3.0)."""
+    return [int(v) if isinstance(v, float) and v.is_integer() else v for v in values]
+
+
+def xlsx_rows_fast(source: Path | IO[bytes], limits: Limits) -> Iterator[list[object]]:
+    """As `xlsx_rows`, read by calamine (Rust), several times faster than openpyxl, for a list
+    that must go in while someone waits (the city's list of travellers). The sheet is held in
+    memory whole: `limits` (checked before it is read) must be a list's, not a register's."""
+    check_workbook(source, limits)
+    try:
+        if isinstance(source, Path):
+            workbook = CalamineWorkbook.from_path(str(source))
+        else:
+            workbook = CalamineWorkbook.from_filelike(source)
+        rows = workbook.get_sheet_by_index(0).iter_rows()
+    except Exception:  # calamine raises its own kinds for a damaged file
+        raise Refused(
+            _("the workbook cannot be read: open it in Excel and save it again")
+        ) from None
+    yield from _held((_plain(r) for r in rows), limits)
 
 
 def csv_rows(path: Path, encoding: str, limits: Limits | None = None) -> Iterator[list[object]]:

@@ -174,6 +174,8 @@ def do_set_policy_days(
 
 # The pre-arrival gate: travellers -----------------------------------------------------------
 
+ID_TYPES = frozenset(Resident.IdType.values)
+SEXES = frozenset(Resident.Sex.values)
 TRAVELLER_TEXT = {
     "name": 100,
     "address_given": 200,
@@ -197,7 +199,7 @@ def clean_traveller(
         errors["name"] = _("the name is empty")
     clean["id_number"] = clean["id_number"].upper().replace(" ", "")
     id_type = values.get("id_type") or Resident.IdType.PASSPORT
-    if id_type not in Resident.IdType.values:
+    if id_type not in ID_TYPES:
         errors["id_type"] = _("not a kind of identity document")
     clean["id_type"] = id_type
     sex = values.get("sex") or ""
@@ -208,7 +210,7 @@ def clean_traveller(
             clean["id_number"], born, sex = validate_prc_id(clean["id_number"], now.date())
         except Invalid as exc:
             errors["id_number"] = str(exc)
-    if sex not in Resident.Sex.values and "id_number" not in errors:
+    if sex not in SEXES and "id_number" not in errors:
         # At the decision the traveller joins the register, which needs it.
         errors["sex"] = _("say the sex (M or F): the register needs it")
     clean["sex"] = sex

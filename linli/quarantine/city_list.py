@@ -7,7 +7,7 @@ the address is corrected, before anyone is expected at a door that does not exis
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo
@@ -16,10 +16,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from linli.core.models import Community, User
-from linli.lib.uploads import Limits, Refused, xlsx_rows
+from linli.lib.sql import copy_rows, copy_values, reserve_pks
+from linli.lib.uploads import Limits, Refused, xlsx_rows_fast
 from linli.lib.validation import excerpt
 from linli.people.importer import HEADERS, ID_TYPES, NORMALISE, ROOM_WITH_FLOOR, RowError
 from linli.people.models import Household
@@ -74,6 +74,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 IGNORED = ("序号", "编号", "no", "年龄", "age")
 HEADER_ROWS = 10
+# A city's list is thousands of rows, read whole into memory (fast): a list's limits, not a
+# register's.
+LIMITS = Limits(unzipped_mb=100, strings_mb=50, rows=100_000, columns=60)
 # 3号楼2单元502室, 3幢2-502, 3-2-502: building, unit, room (the compound's name may come first).
 ADDRESS = re.compile(
     r"(\d+)\s*(?:号楼|号|幢|栋|楼|-)\s*(?:(\d+)\s*(?:单元|门洞|-)\s*)?(\d+[A-Za-z]?)\s*(?:室|号)?\s*$"
@@ -171,6 +174,8 @@ class Addresses:
 def _arrival(value: object, zone: ZoneInfo) -> datetime | None:
     if isinstance(value, datetime):
         return value if timezone.is_aware(value) else value.replace(tzinfo=zone)
+    if isinstance(value, date):  # a date-and-time cell at midnight, as calamine reads it
+        return datetime.combine(value, time.min, tzinfo=zone)
     text = _cell(value)
     for fmt in TIME_FORMATS:
         try:
@@ -232,7 +237,7 @@ def read_city_list(
     zone = ZoneInfo(community.time_zone)
     outcome = CityListOutcome()
     try:
-        rows = xlsx_rows(source, Limits.configured())
+        rows = xlsx_rows_fast(source, LIMITS)
         first = [list(r) for _i, r in zip(range(HEADER_ROWS), rows, strict=False)]
     except Refused as exc:
         raise ValidationError({"file": str(exc)}) from None
@@ -296,7 +301,7 @@ def read_city_list(
                     "row back to the city"
                 ) % {"v": " ".join(p for p in parts if p)}
             else:
-                household = Household(pk=pk, community_id=community.pk)
+                household = pk
         values["address_given"] = values.get("address") or " ".join(p for p in parts or () if p)
         values["household"] = None
         try:
@@ -305,10 +310,15 @@ def read_city_list(
             for column, messages in exc.message_dict.items():
                 row_errors.setdefault(column, "; ".join(messages))
         else:
-            clean["household"] = household
+            del clean["household"]
             if not row_errors:
                 travellers.append(
-                    Traveller(community=community, source=Traveller.Source.CITY, **clean)
+                    Traveller(
+                        community=community,
+                        household_id=household,
+                        source=Traveller.Source.CITY,
+                        **clean,
+                    )
                 )
         for column, reason in row_errors.items():
             value = cells.get(column, "")
@@ -326,8 +336,12 @@ def read_city_list(
 def import_city_list(
     community: Community, source: Path | IO[bytes], *, actor: User, now: datetime | None = None
 ) -> CityListOutcome:
-    """All or nothing: with one error, nothing is written and every error is reported."""
-    from linli.quarantine.actions import _shift_of, open_reception_requests, settings_of
+    """All or nothing: with one error, nothing is written and every error is reported. A clean
+    list is written in one transaction, a few statements for all its rows (COPY on
+    PostgreSQL): the travellers with their first history line, and their receptions. The
+    receptions due within a day become requests in the ledger at the worker's next round
+    (`receptions due`, every minute), as every reception does when its arrival nears."""
+    from linli.quarantine.actions import _shift_of, settings_of
 
     now = now or timezone.now()
     outcome, travellers = read_city_list(community, source, now=now)
@@ -335,28 +349,28 @@ def import_city_list(
         return outcome
     settings = settings_of(community)
     with transaction.atomic():
-        for traveller in travellers:
-            traveller.created_by = actor
-            traveller.created_at = now
-        created = bulk_create_with_history(
-            travellers,
-            Traveller,
-            batch_size=1000,
-            default_user=actor,
-            default_change_reason="city list",
+        for pk, traveller in zip(reserve_pks(Traveller, len(travellers)), travellers, strict=True):
+            traveller.pk, traveller.created_by, traveller.created_at = pk, actor, now
+        copy_rows(travellers)
+        names = [f.attname for f in Traveller._meta.concrete_fields]
+        first_line = (now, "+", actor.pk, "city list")
+        copy_values(
+            Traveller.history.model,
+            [*names, "history_date", "history_type", "history_user_id", "history_change_reason"],
+            ([*(getattr(t, name) for name in names), *first_line] for t in travellers),
         )
-        if any(t.pk is None for t in created):  # SQLite before 3.35 gives no ids back
-            raise RuntimeError("bulk insert gave no primary keys")
-        receptions = []
-        for traveller in created:
-            shift, team = _shift_of(settings, traveller.arrives_at)
-            receptions.append(
-                Reception(community=community, traveller=traveller, shift=shift, team=team)
-            )
-        receptions = Reception.objects.bulk_create(receptions, batch_size=1000)
-        for reception, traveller in zip(receptions, created, strict=True):
-            traveller.community = community
-            reception.traveller = traveller
-        open_reception_requests(receptions, now=now)
-    outcome.created, outcome.committed = len(created), True
+        teams = {}
+        for shift in Reception.Shift.values:
+            team = settings.day_team if shift == Reception.Shift.DAY else settings.night_team
+            teams[shift] = team.pk if team else None
+        copy_values(
+            Reception,
+            ["community_id", "traveller_id", "shift", "team_id", "decision"],
+            (
+                (community.pk, t.pk, shift, teams[shift], "")
+                for t in travellers
+                for shift in [_shift_of(settings, t.arrives_at)[0]]
+            ),
+        )
+    outcome.created, outcome.committed = len(travellers), True
     return outcome

@@ -128,7 +128,8 @@ def test_the_demo_has_a_week_of_work_in_every_state_and_fills_every_building() -
         assert mine.filter(household=None).exclude(address_text="").exists()  # to be linked
         assert mine.filter(assignee__username__endswith="-volunteer", status="assigned").exists()
         assert mine.exclude(team=None).exists()
-        assert Team.objects.filter(community=community).count() == 2
+        # The ledger's two, and the quarantine's day and night reception teams.
+        assert Team.objects.filter(community=community).count() == 4
         assert community.head is not None
     assert requests.filter(created_at__lt=now - timedelta(days=5)).exists()
     assert requests.filter(channel="hotline").exclude(call=None).exists()  # with their calls

@@ -12,6 +12,7 @@ from django.test import Client
 from openpyxl import Workbook
 
 from linli.lib.idcard import make_id_number
+from linli.quarantine.actions import do_open_due_receptions
 from linli.quarantine.city_list import import_city_list
 from linli.quarantine.models import Reception, Traveller
 from tests.factories import make_resident
@@ -109,6 +110,11 @@ def test_a_city_list_with_a_title_row_and_its_own_headers_goes_in_whole(tmp_path
     assert people["王晓明"].source == Traveller.Source.CITY
     shifts = dict(Reception.objects.values_list("traveller__name", "shift"))
     assert shifts == {"John Smith": "night", "Tanaka Yui": "day", "王晓明": "night"}
+    # Their receptions reach the ledger at the worker's round, a day before each arrival.
+    assert do_open_due_receptions(now=at(0, 12)) == 0
+    assert do_open_due_receptions(now=at(1, 12)) == 3
+    assert not Reception.objects.filter(request__isnull=True).exists()
+    assert Traveller.history.filter(history_type="+").count() == 3  # each with its first line
 
 
 def test_a_list_with_an_unknown_household_is_refused_whole_naming_the_row(tmp_path: Path) -> None:
