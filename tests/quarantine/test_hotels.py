@@ -104,6 +104,7 @@ def test_hotel_staff_see_their_own_guests_and_nobody_else() -> None:
     assert 'data-testid="calls-left">1 ' in home  # the one guest of theirs, not called yet
     board = client.get(f"/quarantine/hotels/{ours.pk}/").content.decode()
     assert "我的住客" in board and "别家住客" not in board
+    assert 'href="/quarantine/home/"' not in board  # no links to pages the staff cannot open
 
 
 def test_the_daily_call_and_the_green_line_open_requests_for_the_guests_own_community() -> None:
