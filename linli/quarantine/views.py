@@ -1,3 +1,4 @@
+import unicodedata
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -20,10 +21,11 @@ from linli.core.roles import Cap
 from linli.ledger.models import Category
 from linli.lib import ratelimit
 from linli.lib.masking import mask_phone
+from linli.people.models import Household
 from linli.people.selectors import residents_for
 from linli.quarantine import actions, selectors
 from linli.quarantine.apps import AT_THE_GATES, AT_THE_HOTELS, IN_QUARANTINE
-from linli.quarantine.city_list import Addresses, import_city_list
+from linli.quarantine.city_list import import_city_list
 from linli.quarantine.models import CHECKLIST, HealthCheck, HotelRoom, Reception, Traveller
 from linli.quarantine.policy import GATES, HOTELS
 
@@ -92,22 +94,24 @@ TRAVELLER_FIELDS = (
 
 
 def _household_at(community: Community, data: Any) -> tuple[Any, str]:
-    """The register's household at the building, unit and room typed, or what is wrong."""
-    building = data.get("building", "").strip()
-    if not building:
+    """The register's household at the building, unit and room typed, or what is wrong: one
+    query for this address, not the community's whole address book (the city list's)."""
+    typed = {k: unicodedata.normalize("NFKC", data.get(k, "")).strip() for k in
+             ("compound", "building", "unit", "room")}  # fmt: skip
+    if not typed["building"]:
         return None, ""
-    finder = Addresses(community)
-    found, wrong = finder.find(
-        data.get("compound", "").strip(),
-        building,
-        data.get("unit", "").strip() or "1",
-        data.get("room", "").strip(),
+    found = Household.objects.filter(
+        community=community,
+        room__number=typed["room"],
+        room__unit__number=typed["unit"] or "1",
+        room__unit__building__number=typed["building"],
     )
-    if found is None:
-        return None, _("no household of this community at this address") + f" ({wrong})"
-    from linli.people.models import Household
-
-    return Household.objects.get(pk=found), ""
+    if typed["compound"]:
+        found = found.filter(room__unit__building__compound__name=typed["compound"])
+    household = found.order_by("pk").first()
+    if household is None:
+        return None, _("no household of this community at this address")
+    return household, ""
 
 
 @manages
