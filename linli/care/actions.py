@@ -141,8 +141,9 @@ def do_create_plan(household: Household, *, actor: User, **values: Any) -> CareP
 
 
 @transaction.atomic
-def do_change_plan(plan: CarePlan, *, actor: User, reason: str = "", **values: Any) -> CarePlan:
-    """Change the fields given; the plan keeps its earlier versions (history)."""
+def do_change_plan(plan: CarePlan, *, actor: User, why: str = "", **values: Any) -> CarePlan:
+    """Change the fields given; the plan keeps its earlier versions (history), each with `why`
+    it changed (not `reason`: that is the plan's own field, why there is a plan)."""
     PLANS.check(actor, plan, "edit")
     current = {k: getattr(plan, k) for k in PLAN_FIELDS}
     clean = clean_plan(plan.community, {**current, **values})
@@ -150,7 +151,7 @@ def do_change_plan(plan: CarePlan, *, actor: User, reason: str = "", **values: A
     for k in changed:
         setattr(plan, k, clean[k])
     if changed:
-        _save(plan, actor=actor, reason=reason.strip()[:100] or "changed")
+        _save(plan, actor=actor, reason=why.strip()[:100] or "changed")
     return plan
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.care.models import SEATS, CarePlan, Contact
 from linli.core.models import User
+from linli.core.widgets import DateInput
 from linli.ledger.models import Category
 
 
@@ -22,15 +23,9 @@ class PlanForm(forms.Form):
     goals = forms.CharField(
         label=_("Goals"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    starts_on = forms.DateField(
-        label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    review_on = forms.DateField(
-        label=_("Review on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    ends_on = forms.DateField(
-        label=_("Ends on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    starts_on = forms.DateField(label=_("Starts on"), widget=DateInput())
+    review_on = forms.DateField(label=_("Review on"), required=False, widget=DateInput())
+    ends_on = forms.DateField(label=_("Ends on"), required=False, widget=DateInput())
     doctor = forms.ModelChoiceField(label=SEATS[0][1], queryset=User.objects.none(), required=False)
     social_worker = forms.ModelChoiceField(
         label=SEATS[1][1], queryset=User.objects.none(), required=False

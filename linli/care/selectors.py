@@ -22,6 +22,7 @@ from linli.core.models import Community, User
 from linli.core.roles import Cap
 from linli.core.scoping import get_for_user, scoped
 from linli.ledger.models import Request
+from linli.lib.names import WEEKDAY_CODES, weekday_name
 from linli.lib.paging import Page, page_of
 from linli.people.models import Household, Resident, Vulnerability
 from linli.people.selectors import (
@@ -53,6 +54,14 @@ OPEN = (CarePlan.Status.ACTIVE, CarePlan.Status.PAUSED)
 
 def plans_for(user: User) -> QuerySet[CarePlan]:
     return scoped(user, CarePlan.objects.all())
+
+
+def opens_plan(user: User, plan: CarePlan) -> bool:
+    """Whether the plan's page opens for `user` (the care app's pages are for its planners and
+    teams), so that another app links to it only then."""
+    return (user.can(Cap.PLAN_CARE) or user.can(Cap.CARE_FOR)) and plans_for(user).filter(
+        pk=plan.pk
+    ).exists()
 
 
 def get_plan(user: User, pk: int) -> CarePlan:
@@ -367,7 +376,7 @@ ESCORTED: dict[str, str] = {
     Vulnerability.Kind.DIALYSIS: "dialysis",
     Vulnerability.Kind.PREGNANT: "prenatal",
 }
-EN_WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+EN_WEEKDAYS = WEEKDAY_CODES
 
 
 @dataclass
@@ -467,7 +476,7 @@ def _schedule_text(details: dict[str, object]) -> str:
     if details.get("schedule"):
         return str(details["schedule"])
     days = details.get("weekdays")
-    text = "/".join(map(str, days)) if isinstance(days, list) else ""
+    text = "/".join(map(weekday_name, days)) if isinstance(days, list) else ""
     return f"{text} {details.get('time') or ''}".strip()
 
 

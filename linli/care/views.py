@@ -1,11 +1,8 @@
-from datetime import datetime
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime, parse_time
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,7 +13,7 @@ from linli.care.policy import PLANS
 from linli.core.access import PUBLIC, access, needs
 from linli.core.actions import do_record_export, do_record_pii_access
 from linli.core.decorators import capability_required
-from linli.core.forms import add_action_errors
+from linli.core.forms import add_action_errors, labelled_errors
 from linli.core.http import AuthedRequest
 from linli.core.models import Community, Compound
 from linli.core.roles import Cap
@@ -24,6 +21,7 @@ from linli.core.scoping import get_for_user
 from linli.ledger.models import Category, Request
 from linli.lib.masking import mask_phone
 from linli.lib.numbers import whole_number
+from linli.lib.params import QueryParams, posted_date, posted_datetime, posted_time
 from linli.lib.xlsx import Sheet
 from linli.people.models import Household, Resident
 
@@ -32,9 +30,12 @@ works_care = access(needs(Cap.PLAN_CARE, Cap.CARE_FOR))
 
 @works_care
 def plan_list(request: AuthedRequest) -> HttpResponse:
+    params = QueryParams(request)
     status = "all" if request.GET.get("status") == "all" else "open"
-    page = selectors.plan_list(request.user, request.GET.get("page"), status)
-    return render(request, "care/plans.html", {"page": page, "status": status})
+    page = selectors.plan_list(request.user, params.page(), status)
+    return render(
+        request, "care/plans.html", {"page": page, "status": status}, status=params.status
+    )
 
 
 @capability_required(Cap.PLAN_CARE, in_community=True)
@@ -78,7 +79,7 @@ def plan_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             actions.do_change_plan(
                 plan,
                 actor=request.user,
-                reason=request.POST.get("why", ""),
+                why=request.POST.get("why", ""),
                 **form.cleaned_data,
             )
         except ValidationError as exc:
@@ -134,7 +135,7 @@ def plan_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
                 plan,
                 actor=request.user,
                 reason=data.get("reason", ""),
-                on=parse_date(data.get("on", "")) if data.get("on") else None,
+                on=posted_date(data, "on"),
             )
         elif action == "add_item":
             item_form = ItemForm(data)
@@ -142,7 +143,9 @@ def plan_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
                 return _detail(request, plan, item_form, status=400)
             actions.do_add_service_item(plan, actor=request.user, **item_form.cleaned_data)
         else:
-            resident = get_object_or_404(selectors.plan_members(plan), pk=data.get("resident"))
+            resident = get_object_or_404(
+                selectors.plan_members(plan), pk=whole_number(data.get("resident", "")) or 0
+            )
             actions.do_refer_psychological(
                 plan, actor=request.user, resident=resident, note=data.get("note", "")
             )
@@ -159,8 +162,9 @@ def plan_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
 @works_care
 def today(request: AuthedRequest) -> HttpResponse:
     day = timezone.localdate()
+    params = QueryParams(request)
     pending = request.GET.get("show") != "all"
-    page = selectors.contact_list(request.user, day, request.GET.get("page"), pending_only=pending)
+    page = selectors.contact_list(request.user, day, params.page(), pending_only=pending)
     return render(
         request,
         "care/today.html",
@@ -171,6 +175,7 @@ def today(request: AuthedRequest) -> HttpResponse:
             "form": ContactForm(),
             "categories": Category.objects.filter(active=True).order_by("order", "code"),
         },
+        status=params.status,
     )
 
 
@@ -214,8 +219,9 @@ def contact(request: AuthedRequest, resident: int) -> HttpResponse:
 
 @capability_required(Cap.PLAN_CARE)
 def coverage_list(request: AuthedRequest) -> HttpResponse:
-    page = selectors.coverage(request.user, timezone.localdate(), request.GET.get("page"))
-    return render(request, "care/coverage.html", {"page": page})
+    params = QueryParams(request)
+    page = selectors.coverage(request.user, timezone.localdate(), params.page())
+    return render(request, "care/coverage.html", {"page": page}, status=params.status)
 
 
 @capability_required(Cap.PLAN_CARE, in_community=True)
@@ -287,14 +293,6 @@ def key_patient_export(request: AuthedRequest) -> FileResponse:
     return response
 
 
-def _local_datetime(raw: str) -> datetime | None:
-    """A datetime-local input (2026-12-08T07:00) in the server's time zone."""
-    parsed = parse_datetime(raw.strip()) if raw.strip() else None
-    if parsed is not None and timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
-    return parsed
-
-
 @capability_required(Cap.PLAN_CARE, in_community=True)
 def on_call(request: AuthedRequest) -> HttpResponse:
     community = request.user.community
@@ -304,16 +302,18 @@ def on_call(request: AuthedRequest) -> HttpResponse:
         data = request.POST
         compound = None
         if data.get("compound"):
-            compound = Compound.objects.filter(community=community, pk=data["compound"]).first()
+            compound = Compound.objects.filter(
+                community=community, pk=whole_number(data["compound"]) or 0
+            ).first()
         try:
             actions.do_add_on_call(
                 community, actor=request.user, name=data.get("name", ""),
                 role=data.get("role", ""), phone=data.get("phone", ""),
-                starts_at=_local_datetime(data.get("starts_at", "")),
-                ends_at=_local_datetime(data.get("ends_at", "")), compound=compound,
+                starts_at=posted_datetime(data, "starts_at"),
+                ends_at=posted_datetime(data, "ends_at"), compound=compound,
             )  # fmt: skip
         except ValidationError as exc:
-            errors = exc.message_dict
+            errors = labelled_errors(exc, "care", "core")
         else:
             messages.success(request, _("Saved."))
             return redirect("care:on-call")
@@ -360,22 +360,22 @@ def vehicles(request: AuthedRequest) -> HttpResponse:
                     pk=whole_number(data.get("vehicle", "")) or 0,
                 )
                 actions.do_book_trip(
-                    escort, actor=request.user, vehicle=vehicle,
-                    at=_local_datetime(data.get("at", "")),
-                )  # fmt: skip
+                    escort, actor=request.user, vehicle=vehicle, at=posted_datetime(data, "at")
+                )
             else:
                 actions.do_add_vehicle(
                     community, actor=request.user, plate=data.get("plate", ""),
                     driver=data.get("driver", ""), phone=data.get("phone", ""),
-                    on_duty_from=parse_time(data.get("on_duty_from", "") or "") ,
-                    on_duty_until=parse_time(data.get("on_duty_until", "") or ""),
+                    on_duty_from=posted_time(data, "on_duty_from"),
+                    on_duty_until=posted_time(data, "on_duty_until"),
                 )  # fmt: skip
         except ValidationError as exc:
-            errors = exc.message_dict
+            errors = labelled_errors(exc, "care", "core")
         else:
             messages.success(request, _("Saved."))
             return redirect(request.get_full_path())
-    day = parse_date(request.GET.get("day", "")) or timezone.localdate()
+    params = QueryParams(request)
+    day = params.date("day") or timezone.localdate()
     return render(
         request,
         "care/vehicles.html",
@@ -387,5 +387,5 @@ def vehicles(request: AuthedRequest) -> HttpResponse:
             "errors": errors,
             "data": request.POST,
         },
-        status=400 if errors else 200,
+        status=400 if errors else params.status,
     )

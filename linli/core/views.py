@@ -1,3 +1,4 @@
+from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
@@ -6,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -26,6 +27,7 @@ from linli.core.roles import Cap, Role
 from linli.core.scoping import get_for_user, scoped
 from linli.core.selectors import AccessFilters, access_log, can_review_access, open_alerts
 from linli.lib import ratelimit
+from linli.lib.params import QueryParams
 from linli.lib.xlsx import Sheet
 
 # The home page's title for each role; its panels come from the apps (`home_panels`).
@@ -67,11 +69,19 @@ def _reviewer(request: AuthedRequest) -> User:
     return request.user
 
 
+def _access_filters(params: QueryParams) -> AccessFilters:
+    """The log's filters, its dates read by `params`: a date it cannot read is told, not only
+    dropped (the log of every day is not the log of the day that was meant)."""
+    filters = AccessFilters.from_query(params.request.GET)
+    return replace(filters, since=params.date("since"), until=params.date("until"))
+
+
 @capability_required(Cap.REVIEW_ACCESS)
 def pii_log(request: AuthedRequest) -> HttpResponse:
     """Who looked at whose personal data: filterable, exportable, with the alerts on top."""
     user = _reviewer(request)
-    filters = AccessFilters.from_query(request.GET)
+    params = QueryParams(request)
+    filters = _access_filters(params)
     page = Paginator(access_log(user, filters), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -82,14 +92,19 @@ def pii_log(request: AuthedRequest) -> HttpResponse:
         "alerts": open_alerts(user)[:50],
         "several": user.community_id is None,
     }
-    return render(request, "core/pii_log.html", ctx)
+    return render(request, "core/pii_log.html", ctx, status=params.status)
 
 
 @capability_required(Cap.REVIEW_ACCESS)
-def pii_log_export(request: AuthedRequest) -> FileResponse:
+def pii_log_export(request: AuthedRequest) -> FileResponse | HttpResponseBadRequest:
     """The access log as filtered, in xlsx (for an inspection or a complaint)."""
     user = _reviewer(request)
-    filters = AccessFilters.from_query(request.GET)
+    params = QueryParams(request, tell=False)
+    filters = _access_filters(params)
+    if params.bad:
+        return HttpResponseBadRequest(
+            "\n".join(params.bad), content_type="text/plain; charset=utf-8"
+        )
     sheet = Sheet(_("Access log"), widths=[17, 14, 14, 16, 20, 8, 30, 15])
     sheet.header(
         [

@@ -5,6 +5,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.models import Building
+from linli.core.widgets import DateInput
+from linli.lib.masking import mask_id_number, mask_phone
 from linli.people.actions.register import RESIDENT_FIELDS, Departure
 from linli.people.models import Resident, Vulnerability
 
@@ -39,7 +41,7 @@ class ResidentForm(forms.Form):
     date_of_birth = forms.DateField(
         label=_("Date of birth"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("Not needed with a PRC identity number"),
     )
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
@@ -54,15 +56,35 @@ class ResidentForm(forms.Form):
     )
     reason = forms.CharField(label=_("Reason for the change"), max_length=200, required=False)
 
-    def values(self) -> dict[str, Any]:
+    # The numbers a correction page shows masked, as the resident's page does.
+    MASKED = {"phone": mask_phone, "id_number": mask_id_number}
+
+    def values(self, resident: Resident | None = None) -> dict[str, Any]:
+        """The fields to save; a number of `resident` left as the page showed it, masked,
+        stays as it is."""
         data = {k: v for k, v in self.cleaned_data.items() if k != "reason"}
         data["languages"] = [x for x in LANGUAGES_SPLIT.split(data["languages"] or "") if x]
+        if resident is not None:
+            data.update(self.unmasked(resident, data))
         return data
 
     @classmethod
-    def initial_for(cls, resident: Resident) -> dict[str, Any]:
+    def unmasked(cls, resident: Resident, shown: dict[str, Any]) -> dict[str, str]:
+        """`resident`'s full numbers where `shown` holds them masked (or not at all); a number
+        typed over the masked one, or cleared, is what was typed."""
+        return {
+            name: current
+            for name, mask in cls.MASKED.items()
+            if (current := getattr(resident, name))
+            and shown.get(name, mask(current)) == mask(current)
+        }
+
+    @classmethod
+    def initial_for(cls, resident: Resident, *, masked: bool = False) -> dict[str, Any]:
         initial = {f: getattr(resident, f) for f in RESIDENT_FIELDS}
         initial["languages"] = ", ".join(resident.languages or [])
+        if masked:
+            initial.update({name: mask(initial[name]) for name, mask in cls.MASKED.items()})
         return initial
 
 
@@ -84,7 +106,7 @@ class AddressForm(forms.Form):
 
 class TagForm(forms.Form):
     kind = forms.ChoiceField(label=_("Group"), choices=Vulnerability.Kind.choices)
-    since = forms.DateField(label=_("Since"), widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(label=_("Since"), widget=DateInput())
     hospital = forms.CharField(label=_("Hospital"), max_length=100, required=False)
     schedule = forms.CharField(
         label=_("Schedule (e.g. Tue/Thu/Sat 07:00)"), max_length=100, required=False
@@ -92,7 +114,7 @@ class TagForm(forms.Form):
     due = forms.DateField(
         label=_("Due date (pregnancy)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
@@ -117,7 +139,7 @@ class TagForm(forms.Form):
 
 
 class EndTagForm(forms.Form):
-    until = forms.DateField(label=_("Ended on"), widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("Ended on"), widget=DateInput())
     reason = forms.CharField(label=_("Why"), max_length=200, required=False)
 
 
@@ -126,5 +148,5 @@ class DepartureForm(forms.Form):
         label=_("What happened"),
         choices=[(Departure.MOVED, _("Moved out")), (Departure.DECEASED, _("Deceased"))],
     )
-    on = forms.DateField(label=_("On"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("On"), widget=DateInput())
     note = forms.CharField(label=_("Note"), max_length=200, required=False)

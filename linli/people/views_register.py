@@ -5,19 +5,19 @@ views parse, call it and show its errors on the fields it names and its warnings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.core.actions import do_record_pii_access
 from linli.core.decorators import capability_required
 from linli.core.forms import add_action_errors
 from linli.core.http import AuthedRequest
-from linli.core.models import Building
 from linli.core.roles import Cap
-from linli.core.scoping import get_for_user, scoped
+from linli.core.scoping import get_for_user
+from linli.people import selectors
 from linli.people.actions import register
 from linli.people.forms import (
     AddressForm,
@@ -34,12 +34,6 @@ edits_register = capability_required(Cap.EDIT_REGISTER)
 def _warn(request: AuthedRequest, saved: register.Saved) -> None:
     for warning in saved.warnings:
         messages.warning(request, warning)
-
-
-def _buildings(request: AuthedRequest) -> QuerySet[Building]:
-    return scoped(request.user, Building.objects.select_related("compound")).order_by(
-        "compound__name", "number"
-    )
 
 
 def _resident(request: AuthedRequest, pk: int) -> Resident:
@@ -65,7 +59,7 @@ def resident_add(request: AuthedRequest) -> HttpResponse:
         )
     data = request.POST or None
     form = ResidentForm(data, initial={"nationality": "CN"})
-    address = AddressForm(data, buildings=_buildings(request), prefix="at")
+    address = AddressForm(data, buildings=selectors.buildings_for(request.user), prefix="at")
     if request.method == "POST" and form.is_valid() and (household or address.is_valid()):
         try:
             saved = _add(request, form, address, household)
@@ -85,27 +79,55 @@ def resident_add(request: AuthedRequest) -> HttpResponse:
 def _add(
     request: AuthedRequest, form: ResidentForm, address: AddressForm, household: Household | None
 ) -> register.Saved:
+    warnings: list[str] = []
     with transaction.atomic():  # the new household and its first resident, or neither
         if household is None:
-            room = register.room_at(
+            place = register.room_at(
                 address.cleaned_data["building"],
                 address.cleaned_data["unit"],
                 address.cleaned_data["room"],
             )
-            household = register.do_add_household(
-                room, actor=request.user, phone=form.cleaned_data["phone"] or ""
+            added = register.do_add_household(
+                place.obj, actor=request.user, phone=form.cleaned_data["phone"] or ""
             )
-        return register.do_add_resident(household, actor=request.user, **form.values())
+            household, warnings = added.obj, place.warnings + added.warnings
+        saved = register.do_add_resident(household, actor=request.user, **form.values())
+    saved.warnings[:0] = warnings
+    return saved
 
 
 @edits_register
 def resident_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The correction page shows the phone and identity number masked, as the resident's page
+    does; "show" posts what was typed so far and shows it again with the full numbers, a look
+    that is logged."""
     resident = _resident(request, pk)
-    form = ResidentForm(request.POST or None, initial=ResidentForm.initial_for(resident))
-    if request.method == "POST" and form.is_valid():
+    can_reveal = request.user.can(Cap.VIEW_PII)
+    if request.method == "POST" and "reveal" in request.POST:
+        shown = {name: request.POST.get(name, "") for name in ResidentForm.base_fields}
+        if can_reveal:
+            shown.update(ResidentForm.unmasked(resident, request.POST))
+            do_record_pii_access(
+                resident,
+                actor=request.user,
+                community=resident.community,
+                fields=list(ResidentForm.MASKED),
+                request=request,
+            )
+        form = ResidentForm(initial=shown)
+        masked = False
+    else:
+        form = ResidentForm(
+            request.POST or None, initial=ResidentForm.initial_for(resident, masked=True)
+        )
+        masked = any(getattr(resident, name) for name in ResidentForm.MASKED)
+    if form.is_bound and form.is_valid():
         try:
             saved = register.do_change_resident(
-                resident, actor=request.user, reason=form.cleaned_data["reason"], **form.values()
+                resident,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                **form.values(resident),
             )
         except ValidationError as exc:
             add_action_errors(form, exc)
@@ -116,7 +138,12 @@ def resident_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "people/register/resident_form.html",
-        {"form": form, "resident": resident, "household": resident.household},
+        {
+            "form": form,
+            "resident": resident,
+            "household": resident.household,
+            "can_reveal": can_reveal and masked,
+        },
     )
 
 
@@ -143,17 +170,21 @@ def household_move(request: AuthedRequest, pk: int) -> HttpResponse:
         Cap.EDIT_REGISTER,
         pk=pk,
     )
-    form = AddressForm(request.POST or None, buildings=_buildings(request))
+    form = AddressForm(request.POST or None, buildings=selectors.buildings_for(request.user))
     members = Resident.objects.filter(household=household, is_active=True).order_by("pk")
     if request.method == "POST" and form.is_valid():
         try:
-            room = register.room_at(
-                form.cleaned_data["building"], form.cleaned_data["unit"], form.cleaned_data["room"]
-            )
-            register.do_move_household(household, room=room, actor=request.user)
+            with transaction.atomic():  # a room added for a move that is refused is not kept
+                place = register.room_at(
+                    form.cleaned_data["building"],
+                    form.cleaned_data["unit"],
+                    form.cleaned_data["room"],
+                )
+                moved = register.do_move_household(household, room=place.obj, actor=request.user)
         except ValidationError as exc:
             add_action_errors(form, exc)
         else:
+            _warn(request, register.Saved(household, place.warnings + moved.warnings))
             messages.success(request, _("The household has moved."))
             first = members.first()
             if first is not None:

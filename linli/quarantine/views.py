@@ -1,5 +1,5 @@
 import unicodedata
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -8,19 +8,27 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime, parse_time
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.care.models import CarePlan, Contact
-from linli.care.selectors import seat_candidates
+from linli.care.selectors import opens_plan, seat_candidates
 from linli.core.access import PUBLIC, access, needs
+from linli.core.forms import labelled_errors
 from linli.core.http import AuthedRequest
 from linli.core.models import Community, Team, User
 from linli.core.roles import Cap
 from linli.ledger.models import Category
 from linli.lib import ratelimit
 from linli.lib.masking import mask_phone
+from linli.lib.numbers import whole_number
+from linli.lib.params import (
+    QueryParams,
+    posted_date,
+    posted_datetime,
+    posted_number,
+    posted_time,
+)
 from linli.people.models import Household
 from linli.people.selectors import residents_for
 from linli.quarantine import actions, selectors
@@ -35,15 +43,9 @@ at_the_hotels = access(needs(*AT_THE_HOTELS))
 manages = access(needs(Cap.PLAN_CARE, in_community=True))
 
 
-def _day(raw: str | None) -> date:
-    return (parse_date(raw or "") if raw else None) or timezone.localdate()
-
-
-def _local(raw: str) -> datetime | None:
-    parsed = parse_datetime(raw.strip()) if raw and raw.strip() else None
-    if parsed is not None and timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
-    return parsed
+def _pk(raw: str | None) -> int:
+    """The id chosen in a form's list; 0 (no row) for anything else."""
+    return whole_number(raw or "") or 0
 
 
 def masked_name(name: str) -> str:
@@ -51,7 +53,12 @@ def masked_name(name: str) -> str:
 
 
 def _errors(exc: ValidationError) -> dict[str, list[str]]:
-    return exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+    return labelled_errors(exc, "quarantine", "people", "core")
+
+
+def _in_one_line(exc: ValidationError) -> str:
+    said = _errors(exc).items()
+    return " ".join(f"{label}: {'; '.join(v)}" if label else "; ".join(v) for label, v in said)
 
 
 # The gates ------------------------------------------------------------------------------------
@@ -59,7 +66,8 @@ def _errors(exc: ValidationError) -> dict[str, list[str]]:
 
 @at_the_gates
 def arrivals(request: AuthedRequest) -> HttpResponse:
-    day = _day(request.GET.get("day"))
+    params = QueryParams(request)
+    day = params.date("day") or timezone.localdate()
     flagged = request.GET.get("flagged") == "1"
     return render(
         request,
@@ -68,13 +76,12 @@ def arrivals(request: AuthedRequest) -> HttpResponse:
             "day": day,
             "yesterday": day - timedelta(days=1),
             "tomorrow": day + timedelta(days=1),
-            "page": selectors.arrivals(
-                request.user, day, request.GET.get("page"), flagged_only=flagged
-            ),
+            "page": selectors.arrivals(request.user, day, params.page(), flagged_only=flagged),
             "counts": selectors.arrival_counts(request.user, day),
             "flagged": flagged,
             "may_add": request.user.can(Cap.PLAN_CARE) and request.user.community_id is not None,
         },
+        status=params.status,
     )
 
 
@@ -123,7 +130,7 @@ def traveller_new(request: AuthedRequest) -> HttpResponse:
         data = request.POST
         household, wrong = _household_at(community, data)
         if wrong:
-            errors["room"] = [wrong]
+            errors[_("Room")] = [wrong]
         else:
             values: dict[str, Any] = {k: data.get(k, "") for k in TRAVELLER_FIELDS}
             try:
@@ -131,8 +138,8 @@ def traveller_new(request: AuthedRequest) -> HttpResponse:
                     community,
                     actor=request.user,
                     household=household,
-                    arrives_at=_local(data.get("arrives_at", "")),
-                    date_of_birth=parse_date(data.get("date_of_birth", "") or ""),
+                    arrives_at=posted_datetime(data, "arrives_at"),
+                    date_of_birth=posted_date(data, "date_of_birth"),
                     **values,
                 )
             except ValidationError as exc:
@@ -165,7 +172,7 @@ def city_list(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
-            errors = {"file": [_("choose the city's list (.xlsx)")]}
+            errors = {"": [_("choose the city's list (.xlsx)")]}
         else:
             try:
                 outcome = import_city_list(community, upload, actor=request.user)
@@ -236,9 +243,9 @@ def traveller(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _seat(community: Community, raw: str | None) -> User | None:
-    if not raw:
+    if not (pk := _pk(raw)):
         return None
-    return seat_candidates(community).filter(pk=raw).first()
+    return seat_candidates(community).filter(pk=pk).first()
 
 
 @at_the_gates
@@ -262,7 +269,9 @@ def traveller_action(request: AuthedRequest, pk: int, action: str) -> HttpRespon
             room = None
             if data.get("room"):
                 room = (
-                    HotelRoom.objects.filter(pk=data["room"], hotel__in=selectors.hotels_for(user))
+                    HotelRoom.objects.filter(
+                        pk=_pk(data["room"]), hotel__in=selectors.hotels_for(user)
+                    )
                     .select_related("hotel")
                     .first()
                 )
@@ -298,11 +307,11 @@ def settings_page(request: AuthedRequest) -> HttpResponse:
         data = request.POST
         try:
             if data.get("form") == "policy":
-                days = data.get("days", "")
+                days = whole_number(data.get("days", ""))
                 changed = actions.do_set_policy_days(
                     community,
                     actor=request.user,
-                    days=int(days) if days.isdigit() else -1,
+                    days=-1 if days is None else days,
                     apply_to_running=data.get("apply") == "1",
                     reason=data.get("reason", ""),
                 )
@@ -313,11 +322,11 @@ def settings_page(request: AuthedRequest) -> HttpResponse:
                 actions.do_save_settings(
                     community,
                     actor=request.user,
-                    day_team=teams.filter(pk=data.get("day_team") or 0).first(),
-                    night_team=teams.filter(pk=data.get("night_team") or 0).first(),
-                    day_shift_from=parse_time(data.get("day_shift_from", "")),
-                    night_shift_from=parse_time(data.get("night_shift_from", "")),
-                    checks_due_by=parse_time(data.get("checks_due_by", "")),
+                    day_team=teams.filter(pk=_pk(data.get("day_team"))).first(),
+                    night_team=teams.filter(pk=_pk(data.get("night_team"))).first(),
+                    day_shift_from=posted_time(data, "day_shift_from"),
+                    night_shift_from=posted_time(data, "night_shift_from"),
+                    checks_due_by=posted_time(data, "checks_due_by"),
                     **{s: _seat(community, data.get(s)) for s in actions.SEAT_FIELDS},
                 )
                 messages.success(request, _("Saved."))
@@ -348,6 +357,7 @@ def settings_page(request: AuthedRequest) -> HttpResponse:
 
 @in_quarantine
 def home_list(request: AuthedRequest) -> HttpResponse:
+    params = QueryParams(request)
     status = "released" if request.GET.get("status") == "released" else "active"
     query = request.GET.get("q", "").strip()
     found: QuerySet[Any] | list[Any] = []
@@ -361,22 +371,25 @@ def home_list(request: AuthedRequest) -> HttpResponse:
         request,
         "quarantine/home_list.html",
         {
-            "page": selectors.quarantine_list(request.user, request.GET.get("page"), status),
+            "page": selectors.quarantine_list(request.user, params.page(), status),
             "status": status,
             "query": query,
             "found": found,
             "figures": selectors.figures(request.user, timezone.now()),
         },
+        status=params.status,
     )
 
 
 @in_quarantine
 def overdue_list(request: AuthedRequest) -> HttpResponse:
     now = timezone.now()
+    params = QueryParams(request)
     return render(
         request,
         "quarantine/overdue.html",
-        {"page": selectors.overdue_checks(request.user, now, request.GET.get("page")), "now": now},
+        {"page": selectors.overdue_checks(request.user, now, params.page()), "now": now},
+        status=params.status,
     )
 
 
@@ -394,7 +407,7 @@ def start(request: AuthedRequest, resident: int) -> HttpResponse:
             if data.get("decision") == "hotel":
                 room = (
                     HotelRoom.objects.filter(
-                        pk=data.get("room") or 0, hotel__in=selectors.hotels_for(request.user)
+                        pk=_pk(data.get("room")), hotel__in=selectors.hotels_for(request.user)
                     )
                     .select_related("hotel")
                     .first()
@@ -439,6 +452,7 @@ def _quarantine_page(
         "quarantine/quarantine.html",
         {
             "q": q,
+            "plan_opens": q.plan is not None and opens_plan(request.user, q.plan),
             "checks": selectors.checks_of(q)[:30],
             "changes": selectors.end_changes(q),
             "manage": GATES.may_manage(request.user, q.community),
@@ -485,7 +499,7 @@ def quarantine_action(request: AuthedRequest, pk: int, action: str) -> HttpRespo
             actions.do_change_end(
                 q,
                 actor=user,
-                new_end=parse_date(data.get("planned_end", "") or ""),
+                new_end=posted_date(data, "planned_end"),
                 reason=data.get("reason", ""),
             )
             messages.success(request, _("The end is changed."))
@@ -531,7 +545,9 @@ def hotels(request: AuthedRequest) -> HttpResponse:
                 name=request.POST.get("name", ""),
                 address=request.POST.get("address", ""),
                 phone=request.POST.get("phone", ""),
-                staff=list(User.objects.filter(pk__in=request.POST.getlist("staff"))),
+                staff=list(
+                    User.objects.filter(pk__in=[_pk(p) for p in request.POST.getlist("staff")])
+                ),
             )
         except ValidationError as exc:
             errors = _errors(exc)
@@ -562,15 +578,13 @@ def hotel(request: AuthedRequest, pk: int) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         try:
-            floor = request.POST.get("floor", "")
+            beds = posted_number(request.POST, "beds")
             actions.do_add_rooms(
                 found,
                 actor=user,
-                floor=int(floor) if floor.lstrip("-").isdigit() else None,
+                floor=posted_number(request.POST, "floor", negative=True),
                 numbers=request.POST.get("numbers", ""),
-                beds=int(request.POST.get("beds") or 1)
-                if (request.POST.get("beds") or "1").isdigit()
-                else 0,
+                beds=1 if beds is None else beds,
                 accessible=request.POST.get("accessible") == "1",
             )
         except ValidationError as exc:
@@ -578,8 +592,8 @@ def hotel(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Saved."))
             return redirect("quarantine:hotel", found.pk)
-    floor_raw = request.GET.get("floor", "")
-    on_floor = int(floor_raw) if floor_raw.lstrip("-").isdigit() else None
+    params = QueryParams(request)
+    on_floor = params.number("floor", negative=True)
     day = timezone.localdate()
     return render(
         request,
@@ -599,7 +613,7 @@ def hotel(request: AuthedRequest, pk: int) -> HttpResponse:
             "outcomes": Contact.Outcome.choices,
             "categories": Category.objects.filter(active=True).order_by("order", "code"),
         },
-        status=400 if errors else 200,
+        status=400 if errors else params.status,
     )
 
 
@@ -646,14 +660,14 @@ def stay_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
             )
             messages.success(request, _("Request %(n)s is open in the ledger.") % {"n": opened.pk})
         elif action == "move":
-            room = HotelRoom.objects.filter(pk=data.get("room") or 0, hotel=stay.hotel).first()
+            room = HotelRoom.objects.filter(pk=_pk(data.get("room")), hotel=stay.hotel).first()
             if room is None:
                 raise ValidationError({"room": _("choose a room of this hotel")})
             actions.do_move_guest(stay, actor=user, room=room, reason=data.get("reason", ""))
         else:
             actions.do_check_out(stay, actor=user, reason=data.get("reason", ""))
     except ValidationError as exc:
-        messages.error(request, " ".join(f"{k}: {'; '.join(v)}" for k, v in _errors(exc).items()))
+        messages.error(request, _in_one_line(exc))
     else:
         if action != "green":
             messages.success(request, _("Saved."))
@@ -694,7 +708,7 @@ def public_report(request: AuthedRequest, community_code: str) -> HttpResponse:
                     community,
                     actor=None,
                     source=Traveller.Source.FAMILY,
-                    arrives_at=_local(data.get("arrives_at", "")),
+                    arrives_at=posted_datetime(data, "arrives_at"),
                     **given,
                 )
             except ValidationError as exc:

@@ -24,7 +24,7 @@ def test_a_plan_is_made_with_its_three_seats_and_keeps_its_history(
     team = make_team(community_a)
     plan = make_plan(team, patient(community_a), starts_on=START, diets=["soft", "halal"])
 
-    do_change_plan(plan, actor=team.planner, reason="review", goals="dialysis escorted")
+    do_change_plan(plan, actor=team.planner, why="review", goals="dialysis escorted")
 
     plan.refresh_from_db()
     assert plan.diets == ["halal", "soft"] and plan.goals == "dialysis escorted"

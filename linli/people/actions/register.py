@@ -219,8 +219,9 @@ def household_warnings(household: Household) -> list[str]:
 
 
 @transaction.atomic
-def do_add_household(room: Room, *, actor: User, phone: str = "") -> Household:
-    """A new household in `room` (a room of the register)."""
+def do_add_household(room: Room, *, actor: User, phone: str = "") -> Saved:
+    """A new household in `room` (a room of the register); a warning when another household
+    lives there already."""
     community = room.unit.building.compound.community
     try:
         phone = normalize_phone(phone) if phone.strip() else ""
@@ -228,12 +229,30 @@ def do_add_household(room: Room, *, actor: User, phone: str = "") -> Household:
         raise ValidationError({"phone": str(exc)}) from None
     household = Household(community=community, room=room, phone=phone)
     _save_with_history(household, actor=actor, reason="added")
-    return household
+    return Saved(household, shared_room_warnings(household))
 
 
-def room_at(building: Building, unit: str, room: str) -> Room:
+def shared_room_warnings(household: Household) -> list[str]:
+    """Another household living in `household`'s room: most often the same family added twice,
+    which a worker should merge, sometimes a room really let to two households."""
+    others = Resident.objects.filter(household__room_id=household.room_id, is_active=True).exclude(
+        household=household
+    )
+    names = list(others.order_by("pk").values_list("name", flat=True)[:3])
+    if not names:
+        return []
+    return [
+        _(
+            "Another household already lives in %(room)s (%(names)s). If they are one family,"
+            " add the person to that household from its resident's page instead."
+        )
+        % {"room": household.room.address(), "names": "、".join(names)}
+    ]
+
+
+def room_at(building: Building, unit: str, room: str) -> Saved:
     """The room `unit`-`room` of `building`, added to the register (with its unit) if it is not
-    there yet, as the import does."""
+    there yet, as the import does: then with a warning, as a mistyped room is added so."""
     unit, room = unit.strip() or "1", room.strip()
     errors = {}
     if not room:
@@ -244,10 +263,17 @@ def room_at(building: Building, unit: str, room: str) -> Room:
         errors["unit"] = _("the room or unit number is longer than 20 characters")
     _errors(errors)
     found_unit, _created = Unit.objects.get_or_create(building=building, number=unit)
-    found, _created = Room.objects.get_or_create(
+    found, created = Room.objects.get_or_create(
         unit=found_unit, number=room, defaults={"floor": floor_of(room)}
     )
-    return found
+    if not created:
+        return Saved(found)
+    found.unit = found_unit
+    found_unit.building = building
+    added = _(
+        "%(room)s was not in the register yet: it was added. Check the number if it was mistyped."
+    )
+    return Saved(found, [added % {"room": found.address()}])
 
 
 @transaction.atomic
@@ -287,7 +313,33 @@ def do_move_household(household: Household, *, room: Room, actor: User, reason: 
         raise ValidationError({"room": _("the household already lives in this room")})
     household.room = room
     _save_with_history(household, actor=actor, reason=reason, update_fields=["room"])
-    return Saved(household)
+    return Saved(household, shared_room_warnings(household))
+
+
+@transaction.atomic
+def do_remember_phone(
+    household: Household, resident: Resident | None, *, phone: str, actor: User
+) -> str:
+    """Keep a caller's number, once a worker said whose it is, so that the next call from it
+    finds them: on the resident when they have none, else on the household when it has none.
+    Nothing when the number is no phone number or both have one already (a worker corrects
+    a number on the resident's page). Returns the field it was kept in, or ""."""
+    try:
+        phone = normalize_phone(phone)
+    except Invalid:
+        return ""
+    reason = "phone of a call"
+    if resident is not None and not resident.phone:
+        try:
+            do_change_resident(resident, actor=actor, reason=reason, phone=phone)
+        except ValidationError:  # a resident the register holds as it was imported
+            return ""
+        return "resident"
+    if not household.phone:
+        household.phone = phone
+        _save_with_history(household, actor=actor, reason=reason, update_fields=["phone"])
+        return "household"
+    return ""
 
 
 @transaction.atomic
