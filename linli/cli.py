@@ -75,11 +75,17 @@ def serve(args: argparse.Namespace) -> None:
 
 class Supervisor:
     """Keeps a child process running: starts it, and starts it again when it ends (after a
-    pause that grows while it keeps dying young, up to a minute)."""
+    pause that grows while it keeps dying young, up to a minute), until `stop`."""
 
     def __init__(self, start: "Callable[[], subprocess.Popen[bytes]]", pause: float = 1.0) -> None:
         self._start, self._pause = start, pause
         self._stopping = threading.Event()
+        # Held while a child is started, so that `stop` never misses one started meanwhile.
+        self._lock = threading.Lock()
+        # gunicorn forks its web workers from this process, each with a copy of this object;
+        # a worker leaving `serve` on its way out runs `stop` too, and must not kill the child
+        # it does not own (the child would then be started again while the server shuts down).
+        self._owner = os.getpid()
         self.child: subprocess.Popen[bytes] | None = None
         self.starts = 0
         self._thread = threading.Thread(target=self._keep, daemon=True)
@@ -89,11 +95,14 @@ class Supervisor:
 
     def _keep(self) -> None:
         pause = self._pause
-        while not self._stopping.is_set():
-            started = time.monotonic()
-            self.child = self._start()
-            self.starts += 1
-            code = self.child.wait()
+        while True:
+            with self._lock:
+                if self._stopping.is_set():
+                    return
+                started = time.monotonic()
+                self.child = child = self._start()
+                self.starts += 1
+            code = child.wait()
             if self._stopping.is_set():
                 return
             logging.getLogger("linli.serve").error(
@@ -103,10 +112,14 @@ class Supervisor:
             self._stopping.wait(pause)
 
     def stop(self) -> None:
-        self._stopping.set()
-        if self.child is not None and self.child.poll() is None:
-            self.child.terminate()
-            self.child.wait(timeout=15)
+        if os.getpid() != self._owner:
+            return
+        with self._lock:
+            self._stopping.set()
+            child = self.child
+        if child is not None and child.poll() is None:
+            child.terminate()
+            child.wait(timeout=15)
         self._thread.join(timeout=20)
 
 

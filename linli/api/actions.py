@@ -7,7 +7,7 @@ retries and the mapping of Open311's fields.
 import hashlib
 import json
 from collections.abc import Callable
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -32,6 +32,7 @@ from linli.core.scoping import scoped
 from linli.ledger import actions as ledger
 from linli.ledger.models import Channel, Request
 from linli.ledger.policy import REQUESTS
+from linli.lib.validation import Invalid, normalize_phone
 from linli.people import phones
 
 MAX_DESCRIPTION = 4000  # Open311's limit, kept by both APIs
@@ -182,6 +183,11 @@ def _open(
     phone = without_nul(new.phone).strip()
     if len(phone) > 20:
         raise ValidationError({fields.phone: _("at most %(n)s characters") % {"n": 20}})
+    # Kept in the register's form when it is a number (so a retried post and the desk agree on
+    # it); as sent otherwise: a city hotline relays what its caller said, and Open311's phone is
+    # free text.
+    with suppress(Invalid):
+        phone = normalize_phone(phone) if phone else ""
     household, resident = phones.caller(community, phone) if phone else (None, None)
     return ledger.do_open_request(
         community,

@@ -31,7 +31,7 @@ class Kind(StrEnum):
     PUBLIC = "public"  # no login; shows no personal data
     SIGNED_IN = "signed-in"  # any signed-in user, about themselves
     CAPABILITY = "capability"  # a role holding any of `caps`
-    REQUEST_PARTY = "request-party"  # the ledger roles, and the volunteer a request was handed to
+    REQUEST_PARTY = "request-party"  # the ledger roles, and those a request is tied to
     INTEGRATION = "integration"  # an integration with its token (/api/v1/)
     # Anyone reads the public fields; a token reads whole records and writes (Open311 requests).
     OPEN_DATA = "open-data"
@@ -55,7 +55,7 @@ class Policy:
         if self.kind is Kind.CAPABILITY:
             return bool(held & self.caps)
         if self.kind is Kind.REQUEST_PARTY:
-            return bool(held & (LEDGER_CAPS | {Cap.DO_TASKS}))
+            return bool(held & REQUEST_PARTY_CAPS)
         if self.kind is Kind.STAFF:
             return role is Role.ADMIN
         return False  # API routes take a token, not a session
@@ -89,6 +89,9 @@ class Policy:
 
 
 LEDGER_CAPS = frozenset({Cap.TAKE_CALLS, Cap.HANDLE_REQUESTS})
+# Who may open a request's page at all: the ledger's roles, and those who reach requests by a
+# relation (a volunteer or team member the tasks handed to them, hotel staff their guests').
+REQUEST_PARTY_CAPS = LEDGER_CAPS | {Cap.DO_TASKS, Cap.RUN_HOTEL}
 PUBLIC = Policy(Kind.PUBLIC)
 SIGNED_IN = Policy(Kind.SIGNED_IN)
 REQUEST_PARTY = Policy(Kind.REQUEST_PARTY)

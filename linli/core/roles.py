@@ -83,7 +83,9 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Cap]] = {
     # tasks handed to them; no register, no full personal data.
     Role.SOCIAL_WORKER: frozenset({Cap.DO_TASKS, Cap.CARE_FOR}),
     Role.PROPERTY: frozenset({Cap.DO_TASKS, Cap.CARE_FOR}),
-    Role.HOTEL: frozenset({Cap.RUN_HOTEL, Cap.VIEW_HEALTH, Cap.TAKE_CALLS}),
+    # A hotel's staff: their hotel and its guests; in the ledger, by relation only, the
+    # requests their green line opened for their guests (the quarantine app adds it).
+    Role.HOTEL: frozenset({Cap.RUN_HOTEL, Cap.VIEW_HEALTH}),
     Role.ADMIN: frozenset(Cap),
 }
 

@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +36,7 @@ from linli.ledger.taxonomy import rule_hours
 from linli.ledger.triage import triage, triage_households
 from linli.lib.sql import hot_cursor, insert_rows, one_statement, placeholders, reserve_pk
 from linli.people import phones
+from linli.people.actions import register
 from linli.people.models import Household, Resident
 
 S = Request.Status
@@ -448,19 +449,25 @@ def do_assign(
 
 
 def do_claim(request_id: int, *, actor: User) -> Request | None:
-    """Take an unassigned request. Under any number of simultaneous claims exactly one wins;
-    the others get None."""
+    """Take a request nobody has taken: an unassigned one, or one handed to a team (which
+    keeps it: the taker works it for the team). Under any number of simultaneous claims
+    exactly one wins; the others get None."""
     with transaction.atomic():
-        qs = Request.objects.filter(pk=request_id, status=S.NEW, assignee__isnull=True)
+        qs = Request.objects.filter(
+            Q(status=S.NEW) | Q(status=S.ASSIGNED, team__isnull=False),
+            pk=request_id,
+            assignee__isnull=True,
+        )
         if connection.features.has_select_for_update_skip_locked:
             qs = qs.select_for_update(skip_locked=True)
         request = qs.first()
         if request is None:
             return None
+        before = request.status
         request.assignee = actor
         request.status = S.ASSIGNED
         request.save(update_fields=["assignee", "status"])
-        _event(request, E.CLAIMED, actor, before=S.NEW)
+        _event(request, E.CLAIMED, actor, before=before)
         return request
 
 
@@ -612,10 +619,21 @@ def do_link_request(
         raise ValidationError({"resident": _("this resident does not live in that household")})
     if request.household_id == household.pk and request.resident_id == (resident and resident.pk):
         raise ValidationError({"household": _("the request is already linked to them")})
+    data: dict[str, Any] = {"household": household.pk}
+    # An unknown caller's number, kept in the register so that their next call finds them.
+    if request.contact_phone and phones.caller(request.community, request.contact_phone) == (
+        None,
+        None,
+    ):
+        kept = register.do_remember_phone(
+            household, resident, phone=request.contact_phone, actor=actor
+        )
+        if kept:
+            data["phone_kept_on"] = kept
     request.household, request.resident = household, resident
     fields = ["household", "resident"]
     note = resident.name if resident is not None else household.room.address()
-    _event(request, E.LINKED, actor, note=note, data={"household": household.pk})
+    _event(request, E.LINKED, actor, note=note, data=data)
     if request.is_open:
         result = triage(
             request.description, request.category, resident=resident, household=household,

@@ -35,14 +35,15 @@ class LedgerConfig(LinliAppConfig):
             NavItem("ledger:desk", _("Take a call"), Cap.TAKE_CALLS, order=10,
                     also=lambda u: u.community_id is not None),
             NavItem("ledger:work", _("Worklists"), either, order=20),
-            NavItem("ledger:ledger", _("Request ledger"), either, order=30),
+            NavItem("ledger:ledger", _("Request ledger"), (*either, Cap.RUN_HOTEL), order=30),
         )  # fmt: skip
 
     def home_panels(self) -> Sequence[HomePanel]:
-        from linli.ledger.selectors import worklist
-
         def tasks(request: Any) -> dict[str, Any]:
-            return {"tasks": worklist(request.user, "mine")}
+            from linli.ledger.views_lists import task_rows
+
+            rows, more = task_rows(request.user)
+            return {"tasks": rows, "more": more}
 
         def counts(request: Any) -> dict[str, Any]:
             from linli.ledger.selectors import open_counts

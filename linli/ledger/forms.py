@@ -1,11 +1,16 @@
 import re
+from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.ledger.models import Call, Category, Channel, Urgency
+from linli.ledger.taxonomy import category_by_code
+from linli.ledger.triage import implied_category, triage
 from linli.lib.validation import Invalid, normalize_phone
+from linli.people.models import Household, Resident
 
 URGENCY_CHOICES = [("", _("As triaged")), *Urgency.choices]
 
@@ -22,6 +27,35 @@ class RequestRowForm(forms.Form):
     )
     urgency = forms.ChoiceField(label=_("Urgency"), choices=URGENCY_CHOICES, required=False)
     urgency_reason = forms.CharField(label=_("Why this urgency"), max_length=200, required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        caller: tuple[Household | None, Resident | None] = (None, None),
+        today: date | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self._choose_implied_category(*caller, today or timezone.localdate())
+
+    def _choose_implied_category(
+        self, household: Household | None, resident: Resident | None, today: date
+    ) -> None:
+        """A row typed without a category gets the one its triage implies (an emergency is
+        急症), as the desk's live triage chose it: the call is saved, and a form shown again
+        shows it chosen."""
+        name = self.add_prefix("category")
+        description = str(self.data.get(self.add_prefix("description"), "")).strip()
+        if not description or self.data.get(name):
+            return
+        other = category_by_code("other")
+        assert other is not None  # noqa: S101 - the seeded taxonomy always has "other"
+        found = triage(description, other, resident=resident, household=household, today=today)
+        implied = implied_category(found)
+        if implied is not None:
+            # The row's own copy (one value a field: a QueryDict's items give the last).
+            self.data = {**dict(self.data.items()), name: str(implied.pk)}
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}

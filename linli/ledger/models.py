@@ -29,6 +29,10 @@ class Urgency(models.TextChoices):
 
 
 URGENCY_RANK = {Urgency.EMERGENCY: 0, Urgency.URGENT: 1, Urgency.NORMAL: 2, Urgency.LOW: 3}
+# Most pressing first: the order of every worklist.
+URGENCY_ORDER: tuple[str, ...] = tuple(
+    u.value for u in sorted(URGENCY_RANK, key=lambda u: URGENCY_RANK[u])
+)
 
 
 class Category(models.Model):
@@ -127,12 +131,17 @@ def new_tracking_code() -> str:
 
 
 class Request(models.Model):
-    # The ledger's roles see their area's requests; a volunteer, those handed to them.
+    # The ledger's roles see their area's requests; a volunteer (or social worker, property
+    # staff …) those handed to them or to a team they lead or are a member of.
     scope: ClassVar[Scope] = in_community(
         "community",
         Cap.TAKE_CALLS,
         Cap.HANDLE_REQUESTS,
-        relations=(Relation(Cap.DO_TASKS, "assignee"),),
+        relations=(
+            Relation(Cap.DO_TASKS, "assignee"),
+            Relation(Cap.DO_TASKS, "team__lead"),
+            Relation(Cap.DO_TASKS, "team__members"),
+        ),
     )
 
     class Status(models.TextChoices):

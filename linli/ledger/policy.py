@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from linli.core.models import Community, User
 from linli.core.roles import Cap
-from linli.core.scoping import area_community_ids
-from linli.ledger.models import Request
+from linli.core.scoping import area_community_ids, scoped
+from linli.ledger.models import Request, Urgency
 
 # Every action on a request, as the request's page and the API name them.
 ACTIONS = (
@@ -24,6 +24,12 @@ ACTIONS = (
 HANDLING = frozenset({"claim", "assign", "start", "complete", "cancel", "merge"})
 # What the volunteer (or anyone) a request was handed to may do without the ledger's roles.
 AS_ASSIGNEE = frozenset({"start", "complete", "note"})
+# A member of the team a request was handed to, before one of them takes it: take it, or work it
+# as the team (its lead may also mark it done: `may_close`).
+AS_TEAM = frozenset({"claim", "start", "complete", "note"})
+# Whoever else reaches a request by a relation (hotel staff the requests of their guests): they
+# read it and add what they learn, and change nothing of its handling or urgency.
+AS_RELATED = frozenset({"note"})
 
 
 def works_ledger(user: User) -> bool:
@@ -31,14 +37,37 @@ def works_ledger(user: User) -> bool:
     return user.can(Cap.TAKE_CALLS) or user.can(Cap.HANDLE_REQUESTS)
 
 
+def on_team(user: User, request: Request) -> bool:
+    """Whether the request is handed to a team the user leads or is a member of."""
+    if request.team_id is None:
+        return False
+    memo = request.__dict__.setdefault("_on_team", {})
+    if user.pk not in memo:
+        team = request.team
+        memo[user.pk] = team is not None and (
+            team.lead_id == user.pk or team.members.filter(pk=user.pk).exists()
+        )
+    return bool(memo[user.pk])
+
+
+def reached_by_relation(user: User, request: Request) -> bool:
+    """Whether one of the relations of `Request.scope` (those of the apps that plug in too:
+    hotel staff their guests' requests) leads from the request to the user."""
+    memo = request.__dict__.setdefault("_related", {})
+    if user.pk not in memo:
+        memo[user.pk] = scoped(user, Request.objects.filter(pk=request.pk)).exists()
+    return bool(memo[user.pk])
+
+
 class RequestPolicy:
     def may_open(self, user: User, community: Community) -> bool:
-        """Opens requests (takes calls, handles requests, or does tasks and reports needs met on
-        the way) for a community of their area: their own, or for street and district staff any
-        community of their street or district."""
+        """Opens requests (takes calls, handles requests, does tasks and reports needs met on
+        the way, or runs a hotel and passes on its guests' needs) for a community of their
+        area: their own, or for street and district staff any community of their street or
+        district."""
         if not user.is_active:
             return False
-        if not (works_ledger(user) or user.can(Cap.DO_TASKS)):
+        if not (works_ledger(user) or user.can(Cap.DO_TASKS) or user.can(Cap.RUN_HOTEL)):
             return False
         if user.is_superuser or user.community_id == community.pk:
             return True
@@ -49,7 +78,11 @@ class RequestPolicy:
     def may_view(self, user: User, request: Request) -> bool:
         if not user.is_active:
             return False
-        return works_ledger(user) or (user.can(Cap.DO_TASKS) and request.assignee_id == user.pk)
+        if works_ledger(user):
+            return True
+        if user.can(Cap.DO_TASKS) and (request.assignee_id == user.pk or on_team(user, request)):
+            return True
+        return reached_by_relation(user, request)
 
     def may_close(self, user: User, request: Request) -> bool:
         """Only the owner, their team's lead or the community head may mark a request done."""
@@ -65,13 +98,29 @@ class RequestPolicy:
         if not self.may_view(user, request):
             return False
         own = request.assignee_id == user.pk
+        team = not own and user.can(Cap.DO_TASKS) and on_team(user, request)
         if action == "reveal":
             # The full number: roles that see full numbers, and whoever the request is handed
             # to while it is open (a volunteer must be able to ring the door they go to).
-            return user.can(Cap.VIEW_PII) or (own and request.is_open)
+            return user.can(Cap.VIEW_PII) or ((own or team) and request.is_open)
+        if action == "claim" and team:
+            return request.assignee_id is None
         if not works_ledger(user):
-            return own and action in AS_ASSIGNEE
+            allowed = AS_ASSIGNEE if own else AS_TEAM if team else AS_RELATED
+            return action in allowed
+        if action == "assign" and self._hands_on_emergency(user, request):
+            return True
         return action not in HANDLING or user.can(Cap.HANDLE_REQUESTS) or own
+
+    def _hands_on_emergency(self, user: User, request: Request) -> bool:
+        """An operator of the request's community hands an open emergency to someone at once,
+        rather than let it wait for a worker to pick it up."""
+        return (
+            user.can(Cap.TAKE_CALLS)
+            and request.is_open
+            and request.urgency == Urgency.EMERGENCY
+            and user.community_id == request.community_id
+        )
 
     def allowed(self, user: User, request: Request) -> dict[str, bool]:
         """Each action and whether `user` may take it, and `close` whether they may also mark

@@ -40,7 +40,7 @@ NEEDS = (
 )
 EMERGENCIES = (
     ("emergency", "老伴胸口痛，出冷汗，喘不上气"),
-    ("medicine", "母亲突然说话不清楚，嘴歪了"),
+    ("emergency", "母亲突然说话不清楚，嘴歪了"),  # a stroke: 120 first, never a medicine run
 )
 
 

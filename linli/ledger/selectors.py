@@ -12,14 +12,17 @@ from django.utils import timezone
 from linli.core.models import Community, Team, User
 from linli.core.roles import Cap
 from linli.core.scoping import get_for_user, scoped
-from linli.ledger.models import URGENCY_RANK, Category, Request
+from linli.ledger.models import URGENCY_ORDER, URGENCY_RANK, Category, Request
 from linli.ledger.policy import REQUESTS
+from linli.lib.keyset import Bands
 from linli.people import phones
 from linli.people.models import Household, Resident
 from linli.people.search import room_in_text, search
 from linli.people.selectors import MAX_MATCHES, number_search_refusal
 
 OPEN = Request.OPEN_STATUSES
+# The worklists of whoever does tasks without the ledger's roles.
+TASK_LISTS = ("mine", "team")
 TRACKING_CODE = re.compile(r"[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}")
 PHONE = re.compile(r"\d{7,15}")
 
@@ -53,6 +56,22 @@ def late_q(now: datetime) -> Q:
     return Q(status__in=OPEN, deadline__lt=now)
 
 
+def most_pressing_first(qs: QuerySet[Request]) -> QuerySet[Request]:
+    """Emergencies first, then urgent, normal and low requests; in each, by deadline (so the
+    latest first): the order of every worklist."""
+    rank = Case(*(When(urgency=u, then=n) for u, n in URGENCY_RANK.items()), default=9)
+    return qs.order_by(rank, "deadline", "pk")
+
+
+# A worklist's pages walk it urgency by urgency, each by (deadline, id) on an index.
+WORKLIST_BANDS = Bands("urgency", URGENCY_ORDER)
+
+
+def teams_of(user: User) -> QuerySet[Team]:
+    """The teams the user leads or is a member of."""
+    return Team.objects.filter(Q(members=user) | Q(lead=user))
+
+
 def worklist(user: User, which: str, now: datetime | None = None) -> QuerySet[Request]:
     """'mine', 'team', 'unassigned', 'late' (open requests) or 'callbacks' (done, not yet called
     back), most pressing first."""
@@ -64,7 +83,7 @@ def worklist(user: User, which: str, now: datetime | None = None) -> QuerySet[Re
     if which == "mine":
         qs = base.filter(assignee=user)
     elif which == "team":
-        qs = base.filter(team__in=Team.objects.filter(Q(members=user) | Q(lead=user)))
+        qs = base.filter(team__in=teams_of(user))
     elif which == "unassigned":
         qs = base.filter(assignee__isnull=True, team__isnull=True)
     elif which == "late":
@@ -74,22 +93,27 @@ def worklist(user: User, which: str, now: datetime | None = None) -> QuerySet[Re
         qs = every.filter(status=Request.Status.DONE)
     else:
         raise ValueError(which)
-    return qs.order_by("deadline", "pk")
+    return most_pressing_first(qs)
 
 
 def most_pressing_worklist(user: User, now: datetime | None = None) -> str:
     """The list a user's worklists open on: an unassigned emergency first, then what is late,
     then their own, their teams', the unassigned and the callbacks due, the first not empty."""
     now = now or timezone.now()
-    if worklist(user, "unassigned", now).filter(urgency="emergency").exists():
+    if (user.can(Cap.TAKE_CALLS) or user.can(Cap.HANDLE_REQUESTS)) and worklist(
+        user, "unassigned", now
+    ).filter(urgency="emergency").exists():
         return "unassigned"
-    order: tuple[str, ...] = ("late", "mine", "team", "unassigned", "callbacks")
-    if not user.can(Cap.HANDLE_REQUESTS):
+    if not (user.can(Cap.TAKE_CALLS) or user.can(Cap.HANDLE_REQUESTS)):
+        order: tuple[str, ...] = TASK_LISTS
+    elif user.can(Cap.HANDLE_REQUESTS):
+        order = ("late", "mine", "team", "unassigned", "callbacks")
+    else:
         order = ("unassigned", "late", "mine", "team")
     for which in order:
         if worklist(user, which, now).exists():
             return which
-    return "unassigned"  # where new work comes in
+    return order[0] if order == TASK_LISTS else "unassigned"  # where new work comes in
 
 
 @dataclass
@@ -143,8 +167,7 @@ def ledger(user: User, f: LedgerFilters, now: datetime | None = None) -> QuerySe
     if f.pressing:
         # Open requests are a sliver of the ledger (their own partial index): sorting them by
         # urgency is cheap where sorting the whole ledger would not be.
-        rank = Case(*(When(urgency=u, then=n) for u, n in URGENCY_RANK.items()), default=9)
-        return qs.filter(status__in=OPEN).order_by(rank, "deadline", "pk")
+        return most_pressing_first(qs.filter(status__in=OPEN))
     return qs.order_by("-created_at", "-pk")
 
 

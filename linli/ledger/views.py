@@ -18,12 +18,12 @@ from linli.core.models import Team, User
 from linli.core.roles import Cap
 from linli.core.scoping import get_for_user, scoped
 from linli.ledger import actions
-from linli.ledger.forms import CallForm, RequestRows
+from linli.ledger.forms import CallForm, RequestRowForm, RequestRows
 from linli.ledger.models import Call, Category, Request, RequestEvent, Urgency
 from linli.ledger.policy import REQUESTS, works_ledger
 from linli.ledger.selectors import get_request_for_user, link_candidates
 from linli.ledger.taxonomy import category_by_code, category_by_pk
-from linli.ledger.triage import advice, explain, triage
+from linli.ledger.triage import advice, explain, implied_category, triage
 from linli.ledger.views_lists import request_phone
 from linli.lib.numbers import whole_number
 from linli.people import phones
@@ -62,7 +62,13 @@ def desk(request: AuthedRequest) -> HttpResponseBase:
     """The operator's screen: number → household card → requests, all from the keyboard."""
     user = request.user
     assert user.community is not None  # noqa: S101 - the policy admits community staff only
-    rows = RequestRows(request.POST or None, prefix="r")
+    phone = request.POST.get("caller_number") or request.GET.get("phone", "")
+    household, resident = _caller(user, phone)
+    rows = RequestRows(
+        request.POST or None,
+        prefix="r",
+        form_kwargs={"caller": (household, resident), "today": timezone.localdate()},
+    )
     form = CallForm(
         request.POST or None,
         initial={"caller_number": request.GET.get("phone", "")},
@@ -96,9 +102,76 @@ def desk(request: AuthedRequest) -> HttpResponseBase:
             add_action_errors(form, exc)
         else:
             return redirect("ledger:call-detail", pk=call.pk)
-    phone = request.POST.get("caller_number") or request.GET.get("phone", "")
     card = _household_card(user, phone) if phone else None
-    return render(request, "ledger/desk.html", {"form": form, "rows": rows, "card": card})
+    # A form shown again keeps each row's triage, the 120 banner first: an emergency must not
+    # lose its banner because another field was wrong.
+    triaged = [
+        _live_triage(
+            row.data.get(f"{row.prefix}-description", ""), _chosen(row), n, household, resident
+        )
+        if request.method == "POST"
+        else None
+        for n, row in enumerate(rows)
+    ]
+    return render(
+        request,
+        "ledger/desk.html",
+        {
+            "form": form,
+            "rows": rows,
+            "rows_triaged": list(zip(rows, triaged, strict=True)),
+            "card": card,
+        },
+    )
+
+
+def _caller(user: User, phone: str) -> tuple[Household | None, Resident | None]:
+    if user.community is None or sum(ch.isdigit() for ch in phone) < phones.MIN_CALLER_DIGITS:
+        return None, None
+    return phones.caller(user.community, phone)
+
+
+def _chosen(row: RequestRowForm) -> Category | None:
+    return _row_category(str(row.data.get(f"{row.prefix}-category", "")))
+
+
+def _live_triage(
+    description: str,
+    chosen: Category | None,
+    row: int,
+    household: Household | None,
+    resident: Resident | None,
+    *,
+    preselecting: bool = False,
+) -> dict[str, object] | None:
+    """What triage says of one request row before it is saved: the suggested urgency, its
+    reasons, the 120 banner, and (`preselecting`, as the operator types) the row's category
+    chosen for them when none is yet: 急症 for an emergency. A form shown again has it chosen
+    already (`RequestRowForm`)."""
+    description = description.strip()
+    if not description:
+        return None
+    category = chosen or category_by_code("other")
+    assert category is not None  # noqa: S101 - the seeded taxonomy always has "other"
+    result = triage(
+        description, category, resident=resident, household=household, today=timezone.localdate()
+    )
+    emergency = result.urgency == Urgency.EMERGENCY
+    preselect = None
+    implied = implied_category(result) if preselecting and chosen is None else None
+    if implied is not None:
+        preselect = RequestRowForm(prefix=f"r-{row}", initial={"category": implied.pk})
+        # Swapped in beside the banner (htmx out of band), so that the row saves as 急症.
+        preselect.fields["category"].widget.attrs["hx-swap-oob"] = "true"
+    return {
+        "result": result,
+        "row": row,
+        "reasons": [explain(r) for r in result.reasons if r.get("code") != "category"],
+        "emergency": emergency,
+        "advice": advice(result),
+        "urgency_label": Urgency(result.urgency).label,
+        "preselect": preselect,
+    }
 
 
 @capability_required(Cap.TAKE_CALLS)
@@ -106,6 +179,8 @@ def desk_household(request: AuthedRequest) -> HttpResponse:
     """The household card alone, for htmx as the number is typed."""
     phone = request.GET.get("caller_number", "").strip()
     card = _household_card(request.user, phone) if len(phone) >= 7 else None
+    if card is not None and card["household"] is None and not phones.is_complete(phone):
+        card = None  # "nobody has this number" only once the number is whole
     response = render(request, "ledger/_household_card.html", {"card": card})
     # The rows triaged so far are triaged again against the caller now known (or no longer).
     response["HX-Trigger"] = "linli:caller"
@@ -123,51 +198,47 @@ def _row_category(value: str) -> Category | None:
 def desk_triage(request: AuthedRequest) -> HttpResponse:
     """Triage of one request row as the operator types it, before the call is saved: the
     suggested urgency, its reasons and the 120 banner (htmx, debounced in the page)."""
-    row = whole_number(request.POST.get("row", "")) or 0
-    prefix = f"r-{min(row, 9)}-"
-    description = request.POST.get(prefix + "description", "").strip()
-    if not description:
-        return render(request, "ledger/_triage_live.html", {"result": None})
-    category = _row_category(request.POST.get(prefix + "category", "")) or category_by_code("other")
-    assert category is not None  # noqa: S101 - the seeded taxonomy always has "other"
-    household = resident = None
-    phone = request.POST.get("caller_number", "")
-    if request.user.community is not None and sum(ch.isdigit() for ch in phone) >= 7:
-        household, resident = phones.caller(request.user.community, phone)
-    result = triage(
-        description,
-        category,
-        resident=resident,
-        household=household,
-        today=timezone.localdate(),
+    row = min(whole_number(request.POST.get("row", "")) or 0, 9)
+    prefix = f"r-{row}-"
+    household, resident = _caller(request.user, request.POST.get("caller_number", ""))
+    context = _live_triage(
+        request.POST.get(prefix + "description", ""),
+        _row_category(request.POST.get(prefix + "category", "")),
+        row,
+        household,
+        resident,
+        preselecting=True,
     )
-    return render(
-        request,
-        "ledger/_triage_live.html",
-        {
-            "result": result,
-            "row": row,
-            "reasons": [explain(r) for r in result.reasons if r.get("code") != "category"],
-            "emergency": result.urgency == Urgency.EMERGENCY,
-            "advice": advice(result),
-            "urgency_label": Urgency(result.urgency).label,
-        },
-    )
+    return render(request, "ledger/_triage_live.html", context or {"result": None})
 
 
 @capability_required(Cap.TAKE_CALLS)
 def call_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     call = get_for_user(request.user, Call.objects.select_related("household__room"), None, pk=pk)
+    requests = list(
+        call.requests.select_related("category", "community", "assignee", "team").order_by("pk")
+    )
     opened = [
         (
             r,
             [explain(x) for x in r.triage_reasons],
             actions.possible_duplicates(r),
             REQUESTS.may(request.user, r, "call120"),
+            REQUESTS.may(request.user, r, "assign"),
         )
-        for r in call.requests.select_related("category", "community", "team").order_by("pk")
+        for r in requests
     ]
-    return render(request, "ledger/call_detail.html", {"call": call, "opened": opened})
+    # An emergency is handed to someone from here, at once (the operator may: `REQUESTS`).
+    people, teams = (
+        _assignable(request.user, requests[0])
+        if any(may_assign for *_r, may_assign in opened)
+        else ([], [])
+    )
+    return render(
+        request,
+        "ledger/call_detail.html",
+        {"call": call, "opened": opened, "people": people, "teams": teams},
+    )
 
 
 def _assignable(user: User, request: Request) -> tuple[list[User], list[Team]]:

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 
-from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -28,11 +29,14 @@ from linli.core.models import Community, Compound, User
 from linli.core.roles import ROLE_CAPABILITIES, Cap
 from linli.core.scoping import get_for_user, scoped
 from linli.ledger import selectors
-from linli.ledger.models import Request, RequestEvent, Urgency
+from linli.ledger.models import URGENCY_RANK, Request, RequestEvent, Urgency
+from linli.ledger.policy import works_ledger
+from linli.ledger.selectors import TASK_LISTS
 from linli.lib.keyset import Cursor, KeysetPage, keyset_page
 from linli.lib.masking import mask_phone
 from linli.lib.numbers import whole_number
 from linli.lib.paging import Page, page_of
+from linli.lib.params import QueryParams
 from linli.lib.xlsx import Sheet
 
 PER_PAGE = 50
@@ -45,8 +49,9 @@ BOLD = Font(bold=True)
 TIME_FORMAT = "yyyy-mm-dd hh:mm"
 
 
-# Sign in first; then 403 unless the user takes calls or handles requests.
-ledger_access = access(needs(*LEDGER_CAPS))
+# Sign in first; then 403 unless the user takes calls or handles requests, or runs a hotel:
+# hotel staff read (and export) the requests of their own guests only, by relation (`scoped`).
+ledger_access = access(needs(*LEDGER_CAPS, Cap.RUN_HOTEL))
 
 
 # --- Filters ------------------------------------------------------------------------------------
@@ -222,6 +227,12 @@ class Row:
     claimable: bool = False
 
 
+def claimable_status(r: Request) -> bool:
+    """New, or handed to a team and not yet taken by one of it (`do_claim`)."""
+    S = Request.Status
+    return r.status == S.NEW or (r.status == S.ASSIGNED and r.team_id is not None)
+
+
 def make_row(r: Request, now: datetime, *, full_phones: bool, can_claim: bool = False) -> Row:
     phone = request_phone(r)
     level = r.escalation_due(now)
@@ -234,7 +245,7 @@ def make_row(r: Request, now: datetime, *, full_phones: bool, can_claim: bool = 
         late=late_by(now - r.deadline) if r.is_late(now) else "",
         escalation=level,
         escalation_label=escalation_label(level),
-        claimable=can_claim and r.status == Request.Status.NEW and r.assignee_id is None,
+        claimable=can_claim and r.assignee_id is None and claimable_status(r),
     )
 
 
@@ -312,7 +323,8 @@ def ledger(request: AuthedRequest) -> HttpResponse:
             "urgencies": Urgency.choices,
             "categories": selectors.categories(),
             "compounds": compounds,
-            "assignees": _assignee_choices(user),
+            # The people requests are handed to, for those who hand them.
+            "assignees": _assignee_choices(user) if works_ledger(user) else [],
         },
     )
 
@@ -321,7 +333,9 @@ def ledger(request: AuthedRequest) -> HttpResponse:
 
 
 def export_headers() -> list[str]:
-    """The customary ledger layout (序号 … 回访情况)."""
+    """The customary ledger layout (序号 … 回访情况), whether each request was late beside its
+    time limit, and after it what finds the request again: its number (the desk's, the
+    request's page) and the tracking code the resident was given."""
     return [
         pgettext("ledger export", "No."),
         pgettext("ledger export", "Call time"),
@@ -334,12 +348,15 @@ def export_headers() -> list[str]:
         pgettext("ledger export", "Status"),
         pgettext("ledger export", "Handed to"),
         pgettext("ledger export", "Time limit"),
+        pgettext("ledger export", "Late"),
         pgettext("ledger export", "Result"),
         pgettext("ledger export", "Callback"),
+        pgettext("ledger export", "Request number"),
+        pgettext("ledger export", "Tracking code"),
     ]
 
 
-EXPORT_WIDTHS: list[float] = [6, 17, 16, 28, 14, 12, 40, 8, 10, 14, 17, 30, 16]
+EXPORT_WIDTHS: list[float] = [6, 17, 16, 28, 14, 12, 40, 8, 10, 14, 17, 8, 30, 16, 10, 12]
 # Where the request's text is in a line of the export.
 REQUEST_COLUMN = 6
 
@@ -375,10 +392,21 @@ def callbacks_of(request_ids: list[int]) -> dict[int, str]:
     return found
 
 
-def write_ledger(sheet: Sheet, qs: QuerySet[Request], *, full_phones: bool = False) -> int:
+def was_late(r: Request, now: datetime) -> bool | None:
+    """Whether `r` was still open after its time limit: done (or closed) after it, or open past
+    it `now`; None for a closed request whose closing time is not known."""
+    if r.is_open:
+        return now > r.deadline
+    return r.closed_at > r.deadline if r.closed_at is not None else None
+
+
+def write_ledger(
+    sheet: Sheet, qs: QuerySet[Request], *, now: datetime, full_phones: bool = False
+) -> int:
     """The header and one line per request of `qs`; callbacks fetched once per chunk. Phones
     are masked unless `full_phones` (a role that sees full numbers: the export is logged)."""
     sheet.header(export_headers())
+    yes_no = {True: pgettext("ledger export", "Yes"), False: pgettext("ledger export", "No")}
     number = 0
     for chunk in _chunks(qs.iterator(chunk_size=EXPORT_CHUNK), EXPORT_CHUNK):
         callbacks = callbacks_of([r.pk for r in chunk])
@@ -399,22 +427,34 @@ def write_ledger(sheet: Sheet, qs: QuerySet[Request], *, full_phones: bool = Fal
                     r.get_status_display(),
                     handed_to(r) or None,
                     r.deadline,
+                    yes_no.get(late) if (late := was_late(r, now)) is not None else None,
                     r.result or None,
                     callbacks.get(r.pk),
+                    r.pk,
+                    r.tracking_code,
                 ]
             )
     return number
 
 
 @ledger_access
-def export(request: AuthedRequest) -> FileResponse:
-    """The ledger as filtered, in the customary layout; logged per community it covered."""
+def export(request: AuthedRequest) -> FileResponse | HttpResponseBadRequest:
+    """The ledger as filtered, in the customary layout; logged per community it covered. A day
+    it cannot read is refused: the list drops it, and an export of every day instead of the
+    days asked for would hand out the whole ledger."""
+    params = QueryParams(request, tell=False)
+    params.date("from")
+    params.date("to")
+    if params.bad:
+        return HttpResponseBadRequest(
+            "\n".join(params.bad), content_type="text/plain; charset=utf-8"
+        )
     user = request.user
     now = timezone.now()
     filters = Filters(request)
     qs = ledger_queryset(user, filters.values, now)
     sheet = Sheet(_("Ledger"), widths=EXPORT_WIDTHS)
-    write_ledger(sheet, qs, full_phones=user.can(Cap.VIEW_PII))
+    write_ledger(sheet, qs, now=now, full_phones=user.can(Cap.VIEW_PII))
     community = user.community or (filters.compound.community if filters.compound else None)
     tag = f"{community.code}-" if community is not None else ""
     response = sheet.response(f"linli-ledger-{tag}{timezone.localdate()}.xlsx")
@@ -425,14 +465,43 @@ def export(request: AuthedRequest) -> FileResponse:
 # --- Worklists ----------------------------------------------------------------------------------
 
 
-def worklist_tabs() -> dict[str, str]:
-    return {
+def worklist_tabs(user: User | None = None) -> dict[str, str]:
+    """The worklists, or those of `user`: whoever works tasks without the ledger's roles (a
+    volunteer, a team's property staff) has theirs and their teams'."""
+    tabs = {
         "mine": _("Mine"),
         "team": _("My teams"),
         "unassigned": _("Unassigned"),
         "late": _("Late"),
         "callbacks": _("Callbacks due"),
     }
+    if user is not None and not works_ledger(user):
+        return {w: tabs[w] for w in TASK_LISTS}
+    return tabs
+
+
+# The worklists of those who do tasks: the ledger's roles and the people tasks are handed to.
+worklist_access = access(needs(*LEDGER_CAPS, Cap.DO_TASKS))
+
+
+TASKS_ON_HOME = 20
+
+
+def task_rows(user: User, now: datetime | None = None) -> tuple[list[Row], bool]:
+    """The open tasks handed to the user or to their teams, most pressing first (a phone's
+    screenful), and whether there are more."""
+    now = now or timezone.now()
+    tasks = selectors.most_pressing_first(
+        selectors.requests_for(user)
+        .filter(status__in=Request.OPEN_STATUSES)
+        .filter(Q(assignee=user) | Q(assignee__isnull=True, team__in=selectors.teams_of(user)))
+        .select_related(
+            "category", "resident", "assignee", "team", "household__room__unit__building__compound"
+        )
+    )
+    found = list(tasks[: TASKS_ON_HOME + 1])
+    rows = [make_row(r, now, full_phones=False) for r in found[:TASKS_ON_HOME]]
+    return rows, len(found) > TASKS_ON_HOME
 
 
 @dataclass
@@ -445,21 +514,27 @@ class Group:
         return sum(1 for row in self.rows if row.escalation == 2)
 
 
+def pressing(row: Row) -> tuple[int, int, datetime, int]:
+    r = row.request
+    return (URGENCY_RANK[Urgency(r.urgency)], -row.escalation, r.deadline, r.pk)
+
+
 def group_by_community(rows: list[Row]) -> list[Group]:
-    """Rows by community; escalated to the street first inside each, and the communities with
-    the most of those first."""
+    """Rows by community, most pressing first inside each (the worklist's order: urgency, then
+    how far it escalated, then deadline), and the communities with the most rows escalated to
+    the street first."""
     groups: dict[int, Group] = {}
     for row in rows:
         community = row.request.community
         groups.setdefault(community.pk, Group(community, [])).rows.append(row)
     for group in groups.values():
-        group.rows.sort(key=lambda row: (-row.escalation, row.request.deadline, row.request.pk))
+        group.rows.sort(key=pressing)
     return sorted(
         groups.values(), key=lambda g: (-g.street_level, g.community.name, g.community.pk)
     )
 
 
-@ledger_access
+@worklist_access
 def work(request: AuthedRequest) -> HttpResponse:
     """The worklist a user starts from: late for the street, else the most pressing one that
     has something in it."""
@@ -471,10 +546,12 @@ def work(request: AuthedRequest) -> HttpResponse:
     return redirect("ledger:worklist", which=which)
 
 
-@ledger_access
+@worklist_access
 def worklist(request: AuthedRequest, which: str) -> HttpResponse:
-    tabs = worklist_tabs()
+    tabs = worklist_tabs(request.user)
     if which not in tabs:
+        if which in worklist_tabs():
+            raise PermissionDenied  # a list of the ledger's roles
         raise Http404
     user = request.user
     now = timezone.now()
@@ -484,17 +561,19 @@ def worklist(request: AuthedRequest, which: str) -> HttpResponse:
     qs = selectors.worklist(user, which, now).select_related("resident")
     if several or grouped:
         qs = qs.select_related("community")
-    # Paged by keyset on (deadline, id), the order of the open-request indexes: any page of a
-    # long late list costs what the first does.
+    # Paged by keyset on (deadline, id), the order of the open-request indexes, one urgency
+    # after another: any page of a long late list costs what the first does.
     page = keyset_page(
         qs,
         key="deadline",
         descending=False,
         onward=Cursor.parse(request.GET.get("after")),
         back=Cursor.parse(request.GET.get("before")),
+        bands=selectors.WORKLIST_BANDS,
         per_page=WORKLIST_ROWS,
     )
-    can_claim = user.can(Cap.HANDLE_REQUESTS)
+    # A team's list is its members' to take from (`REQUESTS`: claim).
+    can_claim = user.can(Cap.HANDLE_REQUESTS) or which == "team"
     # Lists show phones masked to everyone: a full number is one logged click on the request.
     full_phones = False
     rows = [make_row(r, now, full_phones=full_phones, can_claim=can_claim) for r in page.items]

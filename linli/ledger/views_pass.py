@@ -24,13 +24,12 @@ from linli.core.access import LEDGER_CAPS, access, needs
 from linli.core.actions import do_record_pii_access
 from linli.core.http import AuthedRequest
 from linli.core.scoping import get_for_user
+from linli.core.widgets import DATETIME_LOCAL, DateTimeLocalInput
 from linli.ledger.actions import do_issue_visit_pass
 from linli.ledger.models import VisitPass
 from linli.ledger.selectors import get_request_for_user
 from linli.ledger.views_public import pass_state
 from linli.lib.masking import mask_id_number
-
-DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
 class VisitPassForm(forms.Form):
@@ -40,13 +39,13 @@ class VisitPassForm(forms.Form):
     valid_from = forms.DateTimeField(
         label=gettext_lazy("Valid from"),
         input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+        widget=DateTimeLocalInput(),
     )
     valid_until = forms.DateTimeField(
         label=gettext_lazy("Valid until"),
         help_text=gettext_lazy("Three days at most."),
         input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+        widget=DateTimeLocalInput(),
     )
 
 

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 import phonenumbers
 from django.utils.translation import gettext as _
+from openpyxl.utils.datetime import from_excel
 from phonenumbers import PhoneMetadata
 
 from linli.lib.idcard import check_char
@@ -49,14 +50,42 @@ def validate_prc_id(raw: str, today: date) -> tuple[str, date, str]:
 
 
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
+# How a csv writes the number Excel keeps for a date in a column formatted General: digits, no
+# leading zero (016138 was typed as text, and is no serial).
+SERIAL_TEXT = re.compile(r"[1-9]\d*")
+# Since 1900-03-01 Excel's serial of a day is its count of days since 1899-12-30: one more than
+# since 1899-12-31, day 1, because Excel counts a 1900-02-29 that never was.
+EXCEL_DAY_ZERO = date(1899, 12, 30)
+
+
+def excel_serial(value: object, today: date) -> date | None:
+    """The date an Excel date serial number stands for (1900 system), when `value` is one: a
+    number cell, or the digits its csv holds; None for any other value.
+
+    A number is read as a serial from above this year's number up to today's serial (five
+    digits), so that what else a date column holds is read as before: an age or a year alone
+    (85, 1950) is refused, an eight-digit 19500321 is yyyymmdd. The lowest serial read (2027,
+    in 2026) is a day of 1905, before anyone on a roster today was born."""
+    if isinstance(value, str) and SERIAL_TEXT.fullmatch(value.strip()):
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if not today.year < value <= (today - EXCEL_DAY_ZERO).days:
+        return None
+    # from_excel is Excel's own reading, its 1900-02-29 counted; a fraction is the time of day.
+    found: datetime = from_excel(value)
+    return found.date()
 
 
 def parse_date(value: object, today: date) -> date:
-    """A date from an Excel cell or text (2020-01-31, 2020/1/31, 20200131, 2020年1月31日)."""
+    """A date from an Excel cell or text (2020-01-31, 2020/1/31, 20200131, 2020年1月31日), or
+    Excel's date serial number of it (43861, see `excel_serial`)."""
     if isinstance(value, datetime):
         found = value.date()
     elif isinstance(value, date):
         found = value
+    elif (serial := excel_serial(value, today)) is not None:
+        found = serial
     else:
         text = str(value).strip()
         for fmt in DATE_FORMATS:
@@ -93,6 +122,15 @@ if _CN is None or _CN.mobile is None:  # pragma: no cover - the library ships CN
 CN_MOBILE_PATTERN = re.compile(f"(?:{_CN.mobile.national_number_pattern})")
 
 
+def _callable(number: phonenumbers.PhoneNumber) -> bool:
+    """A Chinese number must be one of the country's own (the register is matched on it); a
+    foreign one, of a length its country dials: numbering plans change faster than the
+    library's tables, and a foreign caller refused at the desk is a caller lost."""
+    if number.country_code == 86:
+        return bool(phonenumbers.is_valid_number(number))
+    return bool(phonenumbers.is_possible_number(number))
+
+
 def normalize_phone(raw: object) -> str:
     """National digits for a Chinese number (13812345678, 02155551234); +E.164 for others."""
     text = str(raw).strip()
@@ -105,7 +143,7 @@ def normalize_phone(raw: object) -> str:
         number = phonenumbers.parse(compact, "CN")
     except phonenumbers.NumberParseException:
         raise Invalid(_("%(value)s is not a phone number") % {"value": excerpt(text)}) from None
-    if not phonenumbers.is_valid_number(number):
+    if not _callable(number):
         raise Invalid(_("%(value)s is not a phone number") % {"value": excerpt(text)})
     if number.country_code == 86:
         national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)

@@ -40,6 +40,7 @@ from linli.lib.masking import mask_id_number, mask_phone
 from linli.lib.uploads import Refused, csv_rows, excerpt, xlsx_rows
 from linli.lib.validation import (
     Invalid,
+    excel_serial,
     normalize_phone,
     parse_date,
     parse_sex,
@@ -399,6 +400,9 @@ class Importer:
         self.unrecognised: list[str] = []  # headers of the file naming no column
         self.new_rooms: set[tuple[int, str, str]] = set()  # rooms the register does not have
         self.unknown_births: list[int] = []  # rows with neither identity number nor birth date
+        # Rows whose birth date was an Excel date serial, and the first (row, serial, date).
+        self.serial_births: list[int] = []
+        self.serial_example: tuple[int, object, date] | None = None
         self.seen_names: dict[tuple[str, tuple[int, str, str]], int] = {}
 
     # Register lookups, loaded once for the community.
@@ -485,10 +489,10 @@ class Importer:
             self.alone_rows.setdefault(row.room_key, []).append((row.number, row.name))
 
     def _warnings(self) -> list[str]:
-        """What goes in but is worth a look: the file's columns left out, the rooms that will be
-        added, and a "lives alone" tag among several, in the file (a tagged row whose room has
-        other rows) and, once imported, in the register (a tag kept in a household the file
-        filled)."""
+        """What goes in but is worth a look: the file's columns left out, the birth dates read
+        from Excel date serials, the rooms that will be added, and a "lives alone" tag among
+        several, in the file (a tagged row whose room has other rows) and, once imported, in
+        the register (a tag kept in a household the file filled)."""
         found: list[str] = []
         if self.unrecognised:
             found.append(
@@ -511,6 +515,8 @@ class Importer:
                     "rows": rows + (" …" if len(self.unknown_births) > 30 else ""),
                 }
             )
+        if self.serial_example:
+            found.append(self._serial_births_warning(*self.serial_example))
         if self.new_rooms:
             numbers = {pk: number for (_c, number), pk in self.buildings.items()}
             rooms = sorted(f"{numbers.get(b, b)}-{u}-{r}" for b, u, r in self.new_rooms)
@@ -540,6 +546,21 @@ class Importer:
             more = len(found) - MAX_WARNINGS
             found = [*found[:MAX_WARNINGS], _("… and %(n)s more") % {"n": more}]
         return found
+
+    def _serial_births_warning(self, row: int, serial: object, read: date) -> str:
+        """The rows whose birth date was an Excel date serial, with one serial and its date for
+        the worker to see how it was read."""
+        rows = "、".join(map(str, self.serial_births[:30]))
+        return _(
+            "rows %(rows)s: the birth date in column “%(column)s” was an Excel date serial"
+            " number and was read as a date (row %(row)s: %(serial)s is %(date)s)"
+        ) % {
+            "rows": rows + (" …" if len(self.serial_births) > 30 else ""),
+            "column": excerpt(self._header("date_of_birth"), 20),
+            "row": row,
+            "serial": serial,
+            "date": read,
+        }
 
     def _check_file(self, path: Path) -> None:
         rows = read_rows(path)
@@ -658,13 +679,7 @@ class Importer:
             fail("id_number", _("the document number is longer than 40 characters"))
         dob_raw = cell(values, "date_of_birth")
         if dob_raw is not None:
-            try:
-                given = parse_date(dob_raw, self.today)
-                if born and given != born:
-                    fail("date_of_birth", _("%(given)s differs from the birth date in the identity number (%(id)s)") % {"given": given, "id": born})  # fmt: skip
-                born = born or given
-            except Invalid as exc:
-                fail("date_of_birth", str(exc))
+            born = self._birth_date(number, dob_raw, born, fail)
         elif born is None and not id_failed and self.community.residents_need_identity:
             fail("date_of_birth", _("a birth date is needed when there is no PRC identity number"))
         sex_raw = cell(values, "sex")
@@ -745,6 +760,28 @@ class Importer:
             self.unknown_births.append(number)
         return Row(number, name, sex, born, id_type, id_number, phone, nationality, languages,
                    mobility, ltc_level, notes, room_key, tags, frozenset(specified))  # fmt: skip
+
+    def _birth_date(
+        self, number: int, raw: object, from_id: date | None, fail: Callable[[str, str], None]
+    ) -> date | None:
+        """The row's birth date: the identity number's, which the column must agree with, else
+        the column's. One read from an Excel date serial is noted for the preview, since the
+        cell shows a number where the worker expects a date."""
+        serial = excel_serial(raw, self.today)
+        try:
+            given = serial or parse_date(raw, self.today)
+        except Invalid as exc:
+            fail("date_of_birth", str(exc))
+            return from_id
+        if from_id and given != from_id:
+            if serial:
+                fail("date_of_birth", _("%(value)s is Excel's date serial number of %(given)s, which differs from the birth date in the identity number (%(id)s)") % {"value": raw, "given": given, "id": from_id})  # fmt: skip
+            else:
+                fail("date_of_birth", _("%(given)s differs from the birth date in the identity number (%(id)s)") % {"given": given, "id": from_id})  # fmt: skip
+        elif serial:
+            self.serial_births.append(number)
+            self.serial_example = self.serial_example or (number, raw, serial)
+        return from_id or given
 
     def _room_key(
         self, cells: dict[str, object], fail: Callable[[str, str], None]

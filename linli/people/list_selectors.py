@@ -14,8 +14,7 @@ from itertools import islice
 from typing import TypeVar
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import Length
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -23,7 +22,7 @@ from linli.core.models import Building, Community, Compound, Room, Unit, User
 from linli.core.scoping import scoped
 from linli.lib.names import language_names
 from linli.people.models import Household, Resident, Vulnerability
-from linli.people.selectors import residents_for, years_ago
+from linli.people.selectors import building_order, natural, residents_for, years_ago
 
 T = TypeVar("T")
 
@@ -37,11 +36,6 @@ ROOM = "household__room"
 UNIT = f"{ROOM}__unit"
 BUILDING = f"{UNIT}__building"
 COMPOUND = f"{BUILDING}__compound"
-
-
-def natural(path: str) -> tuple[Length, F]:
-    """Order numbers stored as text as numbers: 2 before 10 (then by the text itself)."""
-    return Length(path), F(path)
 
 
 #: A resident's address in the order a roster is read: compound, building, unit, floor, room.
@@ -145,9 +139,7 @@ def compounds_for(user: User | AnonymousUser) -> QuerySet[Compound]:
 
 
 def buildings_of(user: User | AnonymousUser, compound: Compound) -> QuerySet[Building]:
-    return scoped(user, Building.objects.filter(compound=compound)).order_by(
-        *natural("number"), "pk"
-    )
+    return scoped(user, Building.objects.filter(compound=compound)).order_by(*building_order())
 
 
 def buildings_with_units(user: User | AnonymousUser, compound: Compound) -> QuerySet[Building]:
@@ -244,7 +236,7 @@ def count_table(
     if by_building:
         places = (
             scoped(user, Building.objects.all())
-            .order_by("compound__community__code", "compound__name", *natural("number"), "pk")
+            .order_by("compound__community__code", *building_order())
             .values_list("pk", "compound__community__name", "compound__name", "number")
         )
     else:

@@ -13,10 +13,20 @@ from django.db.models import Q
 
 from linli.core.models import Community
 from linli.lib.sql import hot_cursor
+from linli.lib.validation import Invalid, normalize_phone
 from linli.people.models import Household, Resident, published_sql
 
 MIN_CALLER_DIGITS = 7  # fewer digits name nobody in particular
 LOCAL_AREA_CODE = "021"
+
+
+def is_complete(number: str) -> bool:
+    """Whether `number` is a whole phone number, not one still being typed."""
+    try:
+        normalize_phone(number)
+    except Invalid:
+        return False
+    return True
 
 
 def digits_of(number: str) -> str:
@@ -26,7 +36,9 @@ def digits_of(number: str) -> str:
 def stored_forms(number: str) -> list[str]:
     """The forms in which the register may hold the number `number` was dialled as."""
     digits = digits_of(number)
-    return [digits, digits[-11:], f"0{digits[-10:]}", f"{LOCAL_AREA_CODE}{digits[-8:]}"]
+    # A foreign number is kept as +E.164 (linli.lib.validation.normalize_phone).
+    foreign = f"+{digits[2:]}" if digits.startswith("00") else f"+{digits}"
+    return [digits, digits[-11:], f"0{digits[-10:]}", f"{LOCAL_AREA_CODE}{digits[-8:]}", foreign]
 
 
 def caller(community: Community, number: str) -> tuple[Household | None, Resident | None]:
@@ -44,7 +56,7 @@ def caller(community: Community, number: str) -> tuple[Household | None, Residen
             " WHERE community_id = %s AND is_active AND phone_tail = %s AND phone LIKE %s AND "
             f"{published_sql('people_resident')} LIMIT 1) AS r UNION ALL SELECT NULL, id FROM"
             " (SELECT id FROM people_household WHERE community_id = %s AND phone IN"
-            f" (%s, %s, %s, %s) AND {published_sql('people_household')} LIMIT 1) AS h",
+            f" (%s, %s, %s, %s, %s) AND {published_sql('people_household')} LIMIT 1) AS h",
             [community.pk, digits[-4:], f"%{digits[-8:]}", community.pk, *stored_forms(number)],
         )
         found = cursor.fetchall()

@@ -7,10 +7,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Length
 from django.utils.translation import gettext as _
 
-from linli.core.models import Community, User
+from linli.core.models import Building, Community, User
 from linli.core.roles import Cap
 from linli.core.scoping import get_for_user, scoped
 from linli.lib import ratelimit
@@ -36,6 +37,24 @@ def years_ago(today: date, years: int) -> date:
 
 def residents_for(user: User | AnonymousUser) -> QuerySet[Resident]:
     return scoped(user, Resident.objects.filter(is_active=True))
+
+
+def natural(path: str) -> tuple[Length, F]:
+    """Order numbers stored as text as numbers: 2 before 10, 3号楼 before 12号楼 (shorter
+    first, then by the text itself), in the database, for lists of any length."""
+    return Length(path), F(path)
+
+
+def building_order(prefix: str = "") -> tuple[str | Length | F, ...]:
+    """Buildings (or rows by their building, `prefix` "…__building__") as a roster lists them:
+    compound by compound, each one's buildings by number."""
+    return (f"{prefix}compound__name", *natural(f"{prefix}number"), f"{prefix}pk")
+
+
+def buildings_for(user: User | AnonymousUser) -> QuerySet[Building]:
+    """The buildings of the user's area with their compounds, in `building_order`: what every
+    list or choice of buildings offers."""
+    return scoped(user, Building.objects.select_related("compound")).order_by(*building_order())
 
 
 MAX_MATCHES = 1000

@@ -84,7 +84,10 @@ class QuarantineConfig(LinliAppConfig):
 
     def ready(self) -> None:
         from linli.core.scope import Relation, add_relations
+        from linli.ledger.models import Request
         from linli.people.models import Resident
 
-        # Hotel staff see their guests in the register, and nobody else.
+        # Hotel staff see their guests in the register, and nobody else; in the ledger, the
+        # requests their green line opened for their guests, and no other.
         add_relations(Resident, Relation(Cap.RUN_HOTEL, "stays__hotel__staff"))
+        add_relations(Request, Relation(Cap.RUN_HOTEL, "hotel_stay__hotel__staff"))

@@ -10,6 +10,7 @@ and a quarantine, home or hotel, is a resident's."""
 import secrets
 from typing import ClassVar
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -415,6 +416,14 @@ class Stay(models.Model):
     pregnant = models.BooleanField(_("pregnant"), default=False)
     diet = models.CharField(_("diet"), max_length=16, choices=CarePlan.Diet.choices, blank=True)
     notes = models.CharField(_("notes"), max_length=300, blank=True)
+    # The green line's requests for this guest (their source is the stay): how the hotel's
+    # staff reach them in the ledger, and no other request of the guest's community.
+    requests = GenericRelation(
+        Request,
+        content_type_field="source_type",
+        object_id_field="source_id",
+        related_query_name="hotel_stay",
+    )
     history = HistoricalRecords()
 
     class Meta:

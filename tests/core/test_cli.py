@@ -1,10 +1,12 @@
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -69,3 +71,74 @@ def test_seed_then_serve_answers_on_its_port(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=15)
+
+
+def children_of(pid: int) -> set[int]:
+    """The processes whose parent is `pid` (Linux's /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.fixture
+def serving(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], Path]]:
+    """`linli serve` with its background worker, up and running; its output in a file."""
+    if not Path("/proc/self/stat").exists():
+        pytest.skip("needs Linux's /proc to see the worker process")
+    env = {**env_for(tmp_path), "PYTHONUNBUFFERED": "1"}
+    subprocess.run([LINLI, "manage", "migrate", "-v0"], env=env, check=True)
+    output = tmp_path / "serve.log"
+    with output.open("wb") as out:
+        server = subprocess.Popen(
+            [LINLI, "serve", "--port", str(free_port()), "--workers", "1"],
+            env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while "Starting worker" not in output.read_text(errors="replace"):
+            if time.monotonic() > deadline or server.poll() is not None:
+                pytest.fail(f"linli serve did not start its worker:\n{output.read_text()}")
+            time.sleep(0.3)
+        yield server, output
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=15)
+
+
+def stopped_cleanly(server: subprocess.Popen[bytes], output: Path, children: set[int]) -> None:
+    server.wait(timeout=40)
+    text = output.read_text(errors="replace")
+    assert "starting it again" not in text, text
+    assert text.count("Starting worker") == 1, text
+    assert server.returncode == 0, text
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not [pid for pid in children if alive(pid)]  # the worker did not outlive the server
+
+
+def test_serve_stops_on_sigterm_without_starting_its_worker_again(
+    serving: tuple[subprocess.Popen[bytes], Path],
+) -> None:
+    server, output = serving
+    children = children_of(server.pid)
+    assert children  # the background worker and the web worker
+
+    server.send_signal(signal.SIGTERM)
+
+    stopped_cleanly(server, output, children)

@@ -17,7 +17,7 @@ EXPECTED = {
     Role.VOLUNTEER: "TKM",
     Role.SOCIAL_WORKER: "TM",
     Role.PROPERTY: "TM",
-    Role.HOTEL: "OHC",
+    Role.HOTEL: "OH",
     Role.ADMIN: "all",
 }
 LETTERS = {

@@ -47,6 +47,31 @@ def test_future_birth_date_is_impossible() -> None:
 
 
 @pytest.mark.parametrize(
+    "value",
+    [
+        16138,  # an xlsx number cell formatted General
+        "16138",  # the same cell in the csv Excel saves
+        16138.75,  # a date with its time of day
+    ],
+)
+def test_an_excel_date_serial_is_excel_s_date(value: object) -> None:
+    assert parse_date(value, TODAY) == date(1944, 3, 7)
+
+
+def test_serials_are_read_from_above_this_year_s_number_to_today() -> None:
+    # 2026 may be a year and 46350 is tomorrow: neither is read as a serial.
+    assert parse_date(2027, TODAY) == date(1905, 7, 19)
+    assert parse_date(46349, TODAY) == TODAY
+    for value in (2026, "2026", 85, 60, 46350, True):
+        with pytest.raises(Invalid, match="not a date"):
+            parse_date(value, TODAY)
+
+
+def test_an_eight_digit_number_is_year_month_day_not_a_serial() -> None:
+    assert parse_date(19500321, TODAY) == date(1950, 3, 21)
+
+
+@pytest.mark.parametrize(
     ("raw", "clean"),
     [
         ("138 1234 5678", "13812345678"),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from linli.ledger.models import URGENCY_RANK, Category, Urgency
+from linli.ledger.taxonomy import category_by_code
 from linli.ledger.triage.context import STANDS, status
 from linli.ledger.triage.gate import pieces
 from linli.ledger.triage.lexicon import FINDINGS
@@ -312,6 +313,12 @@ def _sign_reason(hit: Hit) -> dict[str, object]:
     if hit.context:
         reason["context"] = hit.context
     return reason
+
+
+def implied_category(result: Triage) -> Category | None:
+    """The category a request's triage implies whatever the operator chose: 急症 for an
+    emergency; None otherwise (the words alone do not say which kind of help is wanted)."""
+    return category_by_code("emergency") if result.urgency == EMERGENCY else None
 
 
 def advice(result: Triage) -> list[str]:
