@@ -1,5 +1,6 @@
 """Countries and languages by name, in the reader's language, for codes the register stores."""
 
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.functional import Promise
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
@@ -71,5 +72,55 @@ PII_FIELDS: dict[str, Promise] = {
 }
 
 
+def _pii_field_name(field: str) -> str:
+    if field.startswith("search:"):  # a search that showed whoever it found
+        searched = field.removeprefix("search:")
+        if searched in PII_FIELDS:
+            return _("search by %(field)s") % {"field": PII_FIELDS[searched]}
+        return _("search for %(value)s") % {"value": searched}
+    return str(PII_FIELDS.get(field, field))
+
+
 def pii_field_names(fields: str) -> str:
-    return ", ".join(str(PII_FIELDS.get(f, f)) for f in fields.split(",") if f)
+    return ", ".join(_pii_field_name(f) for f in fields.split(",") if f)
+
+
+# The reasons Linli itself gives a change in a history (a worker's own reason is shown as typed).
+HISTORY_REASONS: dict[str, Promise] = {
+    "added": _("added"),
+    "created": _("created"),
+    "changed": _("changed"),
+    "corrected": _("corrected"),
+    "moved": _("moved"),
+    "deceased": _("deceased"),
+    "import": _("import"),
+    "started": _("started"),
+    "stopped": _("stopped"),
+    "resumed": _("resumed"),
+    "checked in": _("checked in"),
+    "daily contact": _("daily contact"),
+    "destination": _("destination"),
+    "quarantine released": _("quarantine released"),
+    "phone of a call": _("number kept from a call"),
+}
+
+
+def history_reason(reason: str | None) -> str:
+    """A history row's reason in the user's language: Linli's own words translated, "moved:
+    to her daughter's" with its code translated, a worker's words as they were typed."""
+    text = reason or ""
+    code, sep, rest = text.partition(": ")
+    if code in HISTORY_REASONS:
+        return f"{HISTORY_REASONS[code]}{sep}{rest}"
+    return text
+
+
+# A weekday as an import keeps it (Mon, Tue … as the rosters' English columns wrote it).
+WEEKDAY_CODES = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+
+
+def weekday_name(value: object) -> str:
+    """Mon, Tue … in the user's language (周一 …); any other value as it is."""
+    text = str(value)
+    day = WEEKDAY_CODES.get(text[:3].lower()) if text.isascii() and text.isalpha() else None
+    return text if day is None else str(WEEKDAYS_ABBR[day])

@@ -143,12 +143,14 @@ OTHER_REGIONS = (
     "370102",
 )
 COMPOUND_NAMES = ("新村", "公寓", "花园", "小区", "里", "坊", "苑", "大厦")
+# Conditions and medicines as a committee's roster writes them (shown as they are).
 CHRONIC = (
-    ("hypertension", "amlodipine"),
-    ("diabetes", "metformin"),
-    ("coronary heart disease", "aspirin"),
-    ("COPD", "tiotropium"),
+    ("高血压", "苯磺酸氨氯地平"),
+    ("糖尿病", "二甲双胍"),
+    ("冠心病", "阿司匹林"),
+    ("慢阻肺", "噻托溴铵"),
 )
+DISABILITIES = ("肢体", "视力", "听力", "智力")  # the categories of a 残疾人证
 HOSPITALS = ("华山医院", "瑞金医院", "中山医院", "仁济医院", "第六人民医院", "长宁区中心医院")
 
 
@@ -276,7 +278,7 @@ def _vulnerabilities(
             (
                 Vulnerability.Kind.DISABLED,
                 {
-                    "kind": rng.choice(("physical", "visual", "hearing", "intellectual")),
+                    "kind": rng.choice(DISABILITIES),
                     "grade": rng.randint(1, 4),
                 },
             )

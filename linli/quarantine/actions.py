@@ -49,9 +49,9 @@ TEMPERATURE_RANGE = (Decimal("34.0"), Decimal("43.0"))
 # What a home quarantine's care plan promises (category, what, when, seat): the service pack at
 # the start, garbage and deliveries to the door each day, disinfection weekly.
 HOME_SERVICES = (
-    ("garbage", "上门收垃圾 Garbage collection", "每天 09:00", "property_staff"),
-    ("groceries", "物资送到门口 Deliveries to the door", "每天 17:00", "property_staff"),
-    ("other", "环境消毒 Disinfection", "每周一 10:00", "property_staff"),
+    ("garbage", "上门收垃圾", "每天 09:00", "property_staff"),
+    ("groceries", "物资送到门口", "每天 17:00", "property_staff"),
+    ("other", "环境消毒", "每周一 10:00", "property_staff"),
 )
 SEAT_FIELDS = ("doctor", "social_worker", "property_staff")
 
@@ -288,10 +288,12 @@ def do_add_traveller(
 
 def _reception_text(traveller: Traveller) -> str:
     local = timezone.localtime(traveller.arrives_at, ZoneInfo(traveller.community.time_zone))
-    parts = [f"接站/入户 Reception: {traveller.name}", local.strftime("%m-%d %H:%M")]
+    # Written in the community's language, as a worker writes a request (its category names it
+    # in the reader's): no English glued on.
+    parts = [f"接站入户：{traveller.name}", local.strftime("%m-%d %H:%M")]
     parts += [p for p in (traveller.transport, traveller.origin) if p]
     if traveller.household_id is None:
-        parts.append(f"住址待核 address to confirm: {traveller.address_given or '?'}")
+        parts.append(f"住址待核：{traveller.address_given or '？'}")
     return " · ".join(parts)
 
 

@@ -95,12 +95,12 @@ class QuarantineSeed:
         volunteer = staff.get(Role.VOLUNTEER)
         members = [u for u in (worker, staff[Role.DOCTOR], volunteer) if u is not None]
         day_team = do_save_team(
-            community, actor=worker, name="白班接待组 Day reception", lead=worker, members=members
+            community, actor=worker, name="白班接待组", lead=worker, members=members
         )
         night_team = do_save_team(
             community,
             actor=worker,
-            name="夜间应急组 Night emergency team",
+            name="夜间应急组",
             lead=worker,
             members=members,
         )
@@ -161,7 +161,7 @@ class QuarantineSeed:
         hotel_staff = list(User.objects.filter(street=street, groups__name=Role.HOTEL.value))
         if official is None:
             return
-        for n, name in enumerate(("锦江之星隔离点 Jinjiang Inn", "如家隔离点 Home Inn")):
+        for n, name in enumerate(("锦江之星隔离点", "如家隔离点")):
             hotel = actions.do_add_hotel(
                 street,
                 actor=official,

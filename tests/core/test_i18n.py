@@ -1,5 +1,6 @@
 """Every user-facing string has its Chinese text, and the compiled catalogues match the sources."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 LOCALE = Path(__file__).resolve().parents[2] / "linli" / "locale"
 
@@ -58,3 +60,52 @@ def test_chinese_form_labels_end_in_full_width_punctuation(client: Client) -> No
 
     assert "查询码：" in body
     assert "查询码:" not in body
+
+
+# English a Chinese text keeps on purpose: names of formats and products, and the words of a
+# protocol or a schedule that must be typed as they are (Open311's parameters, "Tue/Thu/Sat").
+KEPT_AS_IS = {
+    "excel", "xlsx", "csv", "xml", "json", "api", "authorization", "bearer",
+    "lat", "long", "address", "string", "start", "date", "open", "closed", "both",
+    "mon", "tue", "wed", "thu", "fri", "sat", "sun",
+}  # fmt: skip
+CODE = re.compile(r"%\(\w+\)[sd]|\{[^}]*\}|<[^>]+>|&\w+;|https?://\S+")
+WORD = re.compile(r"[A-Za-z][A-Za-z'\-]{2,}")
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_no_chinese_text_keeps_english_words_of_its_source() -> None:
+    """A translation that leaves the source's English beside the Chinese ("物资送到门口
+    Deliveries to the door") reads as untranslated to a clerk, and doubles every line."""
+    po = polib.pofile(str(LOCALE / "zh_Hans/LC_MESSAGES/django.po"))
+    glued = []
+    for e in po:
+        if not HAN.search(e.msgstr):
+            continue
+        source = {w.lower() for w in WORD.findall(CODE.sub(" ", e.msgid))}
+        kept = [
+            w
+            for w in WORD.findall(CODE.sub(" ", e.msgstr))
+            if w.lower() in source and w.lower() not in KEPT_AS_IS
+        ]
+        if kept:
+            glued.append(f"{e.msgid!r} → {e.msgstr!r}: {kept}")
+    assert glued == []
+
+
+@pytest.mark.parametrize(
+    ("context", "msgid", "clerk_says"),
+    [
+        ("dial", "Call", "拨打"),
+        ("team", "Members", "成员"),
+        (None, "Access log", "访问记录"),
+        (None, "Whose data", "被查看的居民"),
+        (None, "for the whole household", "全户"),
+    ],
+)
+def test_the_terms_are_the_ones_a_clerk_uses(
+    context: str | None, msgid: str, clerk_says: str
+) -> None:
+    with translation.override("zh-hans"):
+        said = translation.pgettext(context, msgid) if context else translation.gettext(msgid)
+    assert said == clerk_says

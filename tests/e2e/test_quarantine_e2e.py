@@ -99,7 +99,7 @@ def test_a_traveller_from_arrival_to_a_verified_release_notice(
     assert fits(page)
     section.get_by_role("link", name=f"Request #{reception.request.pk}").click()
     expect(page).to_have_url(re.compile(rf"/ledger/requests/{reception.request.pk}/$"))
-    expect(page.locator("body")).to_contain_text("Reception: John Smith")
+    expect(page.locator("body")).to_contain_text("接站入户：John Smith")
     page.go_back()
 
     # The night team receives them: the checklist, then home quarantine.
@@ -154,7 +154,7 @@ def test_a_traveller_from_arrival_to_a_verified_release_notice(
     # Release, fourteen days early: without a reason it is refused, naming the reason.
     release = page.get_by_test_id("release-form")
     release.get_by_role("button", name="Release and print the notice").click()
-    expect(page.get_by_test_id("form-errors")).to_contain_text("reason")
+    expect(page.get_by_test_id("form-errors")).to_contain_text("Reason")
     expect(page.get_by_test_id("form-errors")).to_contain_text("say why the release comes")
     assert HomeQuarantine.objects.get().status == HomeQuarantine.Status.ACTIVE
     # The browser may report the refusal's 400 status as a console error: that one is expected.

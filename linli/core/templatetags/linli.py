@@ -1,7 +1,13 @@
 from django import template
 
 from linli.lib.masking import mask_id_number, mask_phone
-from linli.lib.names import country_name, language_names, pii_field_names
+from linli.lib.names import (
+    country_name,
+    history_reason,
+    language_names,
+    pii_field_names,
+    weekday_name,
+)
 
 register = template.Library()
 
@@ -22,6 +28,7 @@ def country(value: str) -> str:
 
 
 register.filter("language_names", language_names)
+register.filter("history_reason", history_reason)
 
 
 @register.filter
@@ -31,8 +38,11 @@ def pii_fields(value: str) -> str:
 
 @register.filter
 def detail_values(details: object) -> str:
-    """A tag's attributes as one line (lists joined): 瑞金医院 · Tue、Thu、Sat · 08:00."""
+    """A tag's attributes as one line (lists joined, weekdays named in the user's language):
+    瑞金医院 · 星期二、星期四、星期六 · 08:00."""
     if not isinstance(details, dict):
         return ""
-    values = ("、".join(map(str, v)) if isinstance(v, list) else str(v) for v in details.values())
+    values = (
+        "、".join(map(weekday_name, v)) if isinstance(v, list) else str(v) for v in details.values()
+    )
     return " · ".join(v for v in values if v)
