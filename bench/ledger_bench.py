@@ -236,13 +236,15 @@ def measure(samples: int) -> list[tuple[str, float, float, int]]:
         """A page of the worklist starting half-way down it, as its next-page links reach it."""
         qs = selectors.worklist(user, which, now)
         middle = qs[qs.count() // 2 :].first()
-        onward = Cursor.of(middle, "deadline") if middle is not None else None
+        bands = selectors.WORKLIST_BANDS
+        onward = Cursor.of(middle, "deadline", bands) if middle is not None else None
         return lambda: (
             views_lists.keyset_page(
                 qs,
                 key="deadline",
                 descending=False,
                 onward=onward,
+                bands=bands,
                 per_page=views_lists.WORKLIST_ROWS,
             ).items
         )
