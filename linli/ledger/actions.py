@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Model, Q
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -453,11 +453,7 @@ def do_claim(request_id: int, *, actor: User) -> Request | None:
     keeps it: the taker works it for the team). Under any number of simultaneous claims
     exactly one wins; the others get None."""
     with transaction.atomic():
-        qs = Request.objects.filter(
-            Q(status=S.NEW) | Q(status=S.ASSIGNED, team__isnull=False),
-            pk=request_id,
-            assignee__isnull=True,
-        )
+        qs = Request.objects.filter(Request.awaiting_taker(), pk=request_id)
         if connection.features.has_select_for_update_skip_locked:
             qs = qs.select_for_update(skip_locked=True)
         request = qs.first()

@@ -12,6 +12,7 @@ from typing import ClassVar
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -266,6 +267,22 @@ class Request(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @classmethod
+    def awaiting_taker(cls) -> Q:
+        """Nobody has taken it: new, or handed to a team and not yet taken by one of it (the
+        one rule of `do_claim` and of the lists' claim buttons)."""
+        return Q(assignee__isnull=True) & (
+            Q(status=cls.Status.NEW) | Q(status=cls.Status.ASSIGNED, team__isnull=False)
+        )
+
+    @property
+    def awaits_taker(self) -> bool:
+        """`awaiting_taker` of this request as loaded."""
+        return self.assignee_id is None and (
+            self.status == self.Status.NEW
+            or (self.status == self.Status.ASSIGNED and self.team_id is not None)
+        )
 
     def is_late(self, now: datetime | None = None) -> bool:
         return self.is_open and (now or timezone.now()) > self.deadline

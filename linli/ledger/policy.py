@@ -112,6 +112,14 @@ class RequestPolicy:
             return True
         return action not in HANDLING or user.can(Cap.HANDLE_REQUESTS) or own
 
+    def claims_listed(self, user: User, *, teams_list: bool) -> bool:
+        """Whether a list shows its rows awaiting a taker with a claim button: `may(…, "claim")`
+        for every such row of the list, decided once for the list (the rows of one's teams'
+        list are all on a team of the user)."""
+        return user.is_active and (
+            user.can(Cap.HANDLE_REQUESTS) or (teams_list and user.can(Cap.DO_TASKS))
+        )
+
     def _hands_on_emergency(self, user: User, request: Request) -> bool:
         """An operator of the request's community hands an open emergency to someone at once,
         rather than let it wait for a worker to pick it up."""

@@ -30,7 +30,7 @@ from linli.core.roles import ROLE_CAPABILITIES, Cap
 from linli.core.scoping import get_for_user, scoped
 from linli.ledger import selectors
 from linli.ledger.models import URGENCY_RANK, Request, RequestEvent, Urgency
-from linli.ledger.policy import works_ledger
+from linli.ledger.policy import REQUESTS, works_ledger
 from linli.ledger.selectors import TASK_LISTS
 from linli.lib.keyset import Cursor, KeysetPage, keyset_page
 from linli.lib.masking import mask_phone
@@ -227,12 +227,6 @@ class Row:
     claimable: bool = False
 
 
-def claimable_status(r: Request) -> bool:
-    """New, or handed to a team and not yet taken by one of it (`do_claim`)."""
-    S = Request.Status
-    return r.status == S.NEW or (r.status == S.ASSIGNED and r.team_id is not None)
-
-
 def make_row(r: Request, now: datetime, *, full_phones: bool, can_claim: bool = False) -> Row:
     phone = request_phone(r)
     level = r.escalation_due(now)
@@ -245,7 +239,7 @@ def make_row(r: Request, now: datetime, *, full_phones: bool, can_claim: bool = 
         late=late_by(now - r.deadline) if r.is_late(now) else "",
         escalation=level,
         escalation_label=escalation_label(level),
-        claimable=can_claim and r.assignee_id is None and claimable_status(r),
+        claimable=can_claim and r.awaits_taker,
     )
 
 
@@ -572,8 +566,7 @@ def worklist(request: AuthedRequest, which: str) -> HttpResponse:
         bands=selectors.WORKLIST_BANDS,
         per_page=WORKLIST_ROWS,
     )
-    # A team's list is its members' to take from (`REQUESTS`: claim).
-    can_claim = user.can(Cap.HANDLE_REQUESTS) or which == "team"
+    can_claim = REQUESTS.claims_listed(user, teams_list=which == "team")
     # Lists show phones masked to everyone: a full number is one logged click on the request.
     full_phones = False
     rows = [make_row(r, now, full_phones=full_phones, can_claim=can_claim) for r in page.items]

@@ -126,3 +126,21 @@ def test_a_member_sees_the_residents_number_while_the_task_is_open(
 
     assert 'href="tel:13912340000"' in page
     assert not REQUESTS.may(people["outsider"], handed, "reveal")
+
+
+@pytest.mark.parametrize("role", [Role.VOLUNTEER, Role.OPERATOR, Role.WORKER, Role.DOCTOR])
+def test_the_team_list_shows_a_claim_button_exactly_where_the_policy_lets_one_claim(
+    community_a: Community, worker_a: User, team: Team, handed: Request, role: Role
+) -> None:
+    member = make_user(role, community_a)
+    team.members.add(member)
+    member = User.objects.get(pk=member.pk)
+    client = signed_in(member)
+
+    listed = client.get(reverse("ledger:worklist", args=["team"]))
+
+    rows = (
+        {row.request.pk: row for row in listed.context["rows"]} if listed.status_code == 200 else {}
+    )
+    shown = handed.pk in rows and rows[handed.pk].claimable
+    assert shown == REQUESTS.may(member, Request.objects.get(pk=handed.pk), "claim")
