@@ -8,7 +8,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from contextlib import nullcontext, suppress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -143,6 +143,7 @@ class NewRequest:
     urgency: str | None = None
     urgency_reason: str = ""
     address: str = ""
+    answers: dict[str, object] = field(default_factory=dict)  # the key questions, if asked
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,7 @@ def _open(
         resident=resident,
         urgency=new.urgency or None,
         urgency_reason=without_nul(new.urgency_reason),
+        answers=new.answers,
         contact_phone=phone,
         address_text=without_nul(new.address).strip(),
         keep=keep,

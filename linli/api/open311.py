@@ -37,6 +37,7 @@ from linli.api.selectors import (
 from linli.core.models import Community
 from linli.ledger.models import Category, Request
 from linli.ledger.taxonomy import category_by_code
+from linli.ledger.triage import questions
 from linli.ledger.views_public import limits, visitor_address
 from linli.lib import ratelimit
 from linli.lib.numbers import digits_only, whole_number
@@ -185,7 +186,7 @@ def service_record(category: Category) -> Record:
         "service_code": category.code,
         "service_name": name,
         "description": other,
-        "metadata": False,
+        "metadata": True,  # the key questions (`KEY_QUESTIONS`), asked of every service
         "type": "realtime",
         "keywords": ", ".join([category.code, category.name_zh, category.name_en]),
         "group": _("Medical") if category.medical else _("Daily needs"),
@@ -216,7 +217,28 @@ def service_definition(request: HttpRequest, fmt: str, service_code: str) -> Htt
     if category is None:
         raise NotFoundError({"service_code": _("unknown category")})
     _known_jurisdiction(request)
-    return render(fmt, "service_definition", {"service_code": category.code, "attributes": []})
+    return render(
+        fmt, "service_definition", {"service_code": category.code, "attributes": key_questions()}
+    )
+
+
+def key_questions() -> list[Record]:
+    """The dispatcher's two key questions as the spec's attributes: a client may send
+    `attribute[awake]=no`, and a *no* (or "unknown") makes the request an emergency."""
+    values = [{"key": key, "name": str(name)} for key, name in questions.ANSWERS.items()]
+    return [
+        {
+            "variable": True,
+            "code": code,
+            "datatype": "singlevaluelist",
+            "required": False,
+            "datatype_description": _("yes, no or unknown; leave out when not asked"),
+            "order": order,
+            "description": str(questions.QUESTIONS[code]),
+            "values": values,
+        }
+        for order, code in enumerate(questions.LIFE_QUESTIONS, start=1)
+    ]
 
 
 # Discovery ------------------------------------------------------------------------------------
@@ -384,6 +406,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
             category=form.get("service_code", ""),
             description=description,
             phone=form.get("phone", ""),
+            answers={q: form.get(f"attribute[{q}]", "") for q in questions.LIFE_QUESTIONS},
         ),
         actions.Posted(
             reporter=" ".join(

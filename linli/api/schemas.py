@@ -36,6 +36,28 @@ class RequestIn(Schema):
     )
     urgency_reason: str = ""
     address: str = Field("", description="the address as given", max_length=200)
+    awake: Literal["yes", "no", "unknown"] | None = Field(
+        None,
+        description="key question: is the person awake and answering? no or unknown makes an "
+        "emergency whatever the description says; leave out when not asked",
+    )
+    breathing: Literal["yes", "no", "unknown"] | None = Field(
+        None, description="key question: breathing normally? as for awake"
+    )
+    problem: (
+        Literal[
+            "chest",
+            "breathing",
+            "bleeding",
+            "fall",
+            "fit",
+            "pregnancy",
+            "poisoning",
+            "suicide",
+            "other",
+        ]
+        | None
+    ) = Field(None, description="key question: the main problem, as the caller said it")
 
 
 class RequestOut(Schema):
@@ -58,6 +80,9 @@ class RequestOut(Schema):
     household_matched: bool
     contact_phone: str = Field(description="masked: 138****5678")
     address: str
+    key_answers: dict[str, str] = Field(
+        description="the key questions as answered (awake, breathing, problem); {} if not asked"
+    )
     triage_reasons: list[str] = Field(
         description="why this urgency, in the language asked for (Accept-Language): the "
         "clinical signs matched and the words that matched them, what the register added"
@@ -156,6 +181,7 @@ def request_out(item: Request) -> RequestOut:
         household_matched=item.household_id is not None,
         contact_phone=mask_phone(item.contact_phone),
         address=item.address_text,
+        key_answers=item.key_answers or {},
         triage_reasons=[explain(r) for r in item.triage_reasons if r.get("code") != "category"],
     )
 

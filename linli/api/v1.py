@@ -172,6 +172,11 @@ def create_request(
             urgency=payload.urgency,
             urgency_reason=payload.urgency_reason,
             address=payload.address,
+            answers={
+                "awake": payload.awake,
+                "breathing": payload.breathing,
+                "problem": payload.problem,
+            },
         ),
         render=created_body,
         idempotency_key=idempotency_key or "",

@@ -4,9 +4,9 @@
 public form, a door visit, a hotel's green line, the API or Open311.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -33,7 +33,7 @@ from linli.ledger.models import (
 from linli.ledger.policy import REQUESTS
 from linli.ledger.signals import request_closed, request_done, request_opened, send_on_commit
 from linli.ledger.taxonomy import rule_hours
-from linli.ledger.triage import triage, triage_households
+from linli.ledger.triage import questions, triage, triage_households
 from linli.lib.sql import hot_cursor, insert_rows, one_statement, placeholders, reserve_pk
 from linli.people import phones
 from linli.people.actions import register
@@ -43,6 +43,7 @@ S = Request.Status
 E = RequestEvent.Kind
 DEFAULT_HOURS = {
     Urgency.EMERGENCY: Decimal("0.5"),
+    Urgency.CALL_BACK: Decimal(10) / 60,
     Urgency.URGENT: Decimal(4),
     Urgency.NORMAL: Decimal(24),
     Urgency.LOW: Decimal(72),
@@ -54,6 +55,8 @@ class TransitionError(ValidationError):
 
 
 def deadline_for(category: Category, urgency: str, start: datetime) -> datetime:
+    if urgency == Urgency.CALL_BACK:  # ten minutes whatever the category: a call, not a task
+        return start + timedelta(minutes=10)
     hours = rule_hours(category.pk, urgency) or DEFAULT_HOURS[Urgency(urgency)]
     return start + timedelta(hours=float(hours))
 
@@ -187,9 +190,13 @@ def _triaged(
     urgency: str | None,
     urgency_reason: str,
     actor: User | None,
+    answers: dict[str, str],
 ) -> Triaged:
     """The triage's urgency and reasons, and the operator's own urgency when they chose one."""
-    result = triage(description, category, resident=resident, household=household, today=now.date())
+    result = triage(
+        description, category, resident=resident, household=household, today=now.date(),
+        answers=answers,
+    )  # fmt: skip
     if urgency is None or urgency == result.urgency:
         return Triaged(result.urgency, result.urgency, result.reasons)
     if not urgency_reason.strip():
@@ -255,6 +262,7 @@ def do_open_request(
     call: Call | None = None,
     urgency: str | None = None,
     urgency_reason: str = "",
+    answers: Mapping[str, object] | None = None,
     contact_phone: str = "",
     address_text: str = "",
     at: datetime | None = None,
@@ -274,9 +282,16 @@ def do_open_request(
     `deadline` is for planned work, due at its hour (a dialysis escort at 07:00, generated at
     midnight), not within the hours its category's urgency gives from now.
 
+    `answers` are the key questions as the caller answered them (awake? breathing normally? the
+    main problem: `triage.questions`), kept with the request and read by its triage.
+
     `keep`, given the request about to be written (its primary key known) and its possible
     duplicates, may return one more new row to be written with it, all or nothing."""
     description = description.strip()
+    try:
+        asked = questions.cleaned(answers)
+    except ValueError as exc:
+        raise ValidationError({str(exc): _("answer yes, no or don't know")}) from None
     if resident is not None and household is None:
         household = resident.household
     _check_entry(
@@ -287,7 +302,7 @@ def do_open_request(
     now = at or timezone.now()
     triaged = _triaged(
         description, category, resident=resident, household=household, now=now,
-        urgency=urgency, urgency_reason=urgency_reason, actor=actor,
+        urgency=urgency, urgency_reason=urgency_reason, actor=actor, answers=asked,
     )  # fmt: skip
     request = Request(
         community=community,
@@ -299,6 +314,7 @@ def do_open_request(
         description=description,
         urgency=triaged.urgency,
         triage_reasons=triaged.reasons,
+        key_answers=asked,
         created_at=now,
         created_by=actor,
         deadline=deadline or deadline_for(category, triaged.urgency, now),
@@ -718,6 +734,7 @@ class RequestDraft:
     description: str
     urgency: str | None = None
     urgency_reason: str = ""
+    answers: dict[str, str] = field(default_factory=dict)  # the key questions, as asked
 
 
 class DraftError(ValidationError):
@@ -765,6 +782,7 @@ def do_take_call(
                     call=call,
                     urgency=draft.urgency,
                     urgency_reason=draft.urgency_reason,
+                    answers=draft.answers,
                     contact_phone=caller_number,
                     address_text=address_text,
                 )

@@ -8,17 +8,43 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.ledger.models import Call, Category, Channel, Urgency
 from linli.ledger.taxonomy import category_by_code
-from linli.ledger.triage import implied_category, triage
+from linli.ledger.triage import implied_category, questions, triage
 from linli.lib.validation import Invalid, normalize_phone
 from linli.people.models import Household, Resident
 
 URGENCY_CHOICES = [("", _("As triaged")), *Urgency.choices]
+ANSWER_CHOICES = list(questions.ANSWERS.items())
+PROBLEM_CHOICES = [("", "—"), *((code, label) for code, (label, _f) in questions.PROBLEMS.items())]
+
+
+class KeyQuestionsMixin(forms.Form):
+    """The dispatcher's key questions, none required: not asked is not answered."""
+
+    awake = forms.ChoiceField(
+        label=questions.QUESTIONS["awake"],
+        choices=ANSWER_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    breathing = forms.ChoiceField(
+        label=questions.QUESTIONS["breathing"],
+        choices=ANSWER_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    problem = forms.ChoiceField(
+        label=questions.QUESTIONS["problem"], choices=PROBLEM_CHOICES, required=False
+    )
+
+    def answers(self) -> dict[str, str]:
+        data = self.cleaned_data
+        return {q: data[q] for q in ("awake", "breathing", "problem") if data.get(q)}
 
 
 LOCAL_LANDLINE = re.compile(r"[2-9]\d{6,7}")
 
 
-class RequestRowForm(forms.Form):
+class RequestRowForm(KeyQuestionsMixin, forms.Form):
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.filter(active=True), required=False
     )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.ledger.models import Category
 from linli.ledger.selectors import categories
+from linli.ledger.triage import questions
 from linli.lib.validation import Invalid, normalize_phone
 
 
@@ -43,6 +44,19 @@ class PublicRequestForm(forms.Form):
         help_text=_("What exactly, for whom, by when. Medicines: their names and doses."),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    # The dispatcher's two questions, in plain words; a *no* shows "call 120 now" at once.
+    awake = forms.ChoiceField(
+        label=_("If this is about someone's health: is the person awake and answering you?"),
+        choices=list(questions.ANSWERS.items()),
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    breathing = forms.ChoiceField(
+        label=_("Are they breathing normally?"),
+        choices=list(questions.ANSWERS.items()),
+        required=False,
+        widget=forms.RadioSelect,
+    )
 
     def __init__(self, *args: Any, live_triage: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -60,6 +74,13 @@ class PublicRequestForm(forms.Form):
                     "hx-swap": "innerHTML",
                 }
             )
+            for name in ("awake", "breathing"):
+                self.fields[name].widget.attrs.update(
+                    {"hx-post": live_triage, "hx-trigger": "change", "hx-target": "#live-triage"}
+                )
+
+    def answers(self) -> dict[str, str]:
+        return {q: self.cleaned_data[q] for q in ("awake", "breathing") if self.cleaned_data.get(q)}
 
     def clean_phone(self) -> str:
         try:

@@ -24,16 +24,26 @@ from linli.people.models import Household, Resident
 
 class Urgency(models.TextChoices):
     EMERGENCY = "emergency", _("Emergency")
+    # Words that half-name a danger, no sign decided: ring the caller back within ten minutes
+    # and ask the key questions (awake? breathing normally?).
+    CALL_BACK = "call_back", _("Call back now")
     URGENT = "urgent", _("Urgent")
     NORMAL = "normal", _("Normal")
     LOW = "low", _("Low")
 
 
-URGENCY_RANK = {Urgency.EMERGENCY: 0, Urgency.URGENT: 1, Urgency.NORMAL: 2, Urgency.LOW: 3}
-# Most pressing first: the order of every worklist.
-URGENCY_ORDER: tuple[str, ...] = tuple(
-    u.value for u in sorted(URGENCY_RANK, key=lambda u: URGENCY_RANK[u])
-)
+# How serious, for rules that only raise: a call-back is below an emergency, above urgent.
+URGENCY_RANK = {
+    Urgency.EMERGENCY: 0,
+    Urgency.CALL_BACK: 1,
+    Urgency.URGENT: 2,
+    Urgency.NORMAL: 3,
+    Urgency.LOW: 4,
+}
+# The order of every worklist: a call-back takes a minute and may reveal an emergency, so it
+# comes first, then emergencies, urgent, normal and low requests.
+LIST_RANK = {**{u: n + 1 for u, n in URGENCY_RANK.items()}, Urgency.CALL_BACK: 0}
+URGENCY_ORDER: tuple[str, ...] = tuple(u.value for u in sorted(LIST_RANK, key=LIST_RANK.get))
 
 
 class Category(models.Model):
@@ -181,6 +191,9 @@ class Request(models.Model):
     description = models.TextField(_("what is needed"))
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices)
     triage_reasons = models.JSONField(_("why this urgency"), default=list, blank=True)
+    # The dispatcher's key questions as answered ({"awake": "no", "breathing": "unknown",
+    # "problem": "chest"}): `linli.ledger.triage.questions`.
+    key_answers = models.JSONField(_("key questions"), default=dict, blank=True)
     created_at = models.DateTimeField(_("registered"), default=timezone.now)
     created_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

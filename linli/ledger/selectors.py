@@ -12,7 +12,7 @@ from django.utils import timezone
 from linli.core.models import Community, Team, User
 from linli.core.roles import Cap
 from linli.core.scoping import get_for_user, scoped
-from linli.ledger.models import URGENCY_ORDER, URGENCY_RANK, Category, Request
+from linli.ledger.models import LIST_RANK, URGENCY_ORDER, Category, Request
 from linli.ledger.policy import REQUESTS
 from linli.lib.keyset import Bands
 from linli.people import phones
@@ -57,9 +57,9 @@ def late_q(now: datetime) -> Q:
 
 
 def most_pressing_first(qs: QuerySet[Request]) -> QuerySet[Request]:
-    """Emergencies first, then urgent, normal and low requests; in each, by deadline (so the
-    latest first): the order of every worklist."""
-    rank = Case(*(When(urgency=u, then=n) for u, n in URGENCY_RANK.items()), default=9)
+    """Call-backs first, then emergencies, urgent, normal and low requests; in each, by deadline
+    (so the latest first): the order of every worklist."""
+    rank = Case(*(When(urgency=u, then=n) for u, n in LIST_RANK.items()), default=9)
     return qs.order_by(rank, "deadline", "pk")
 
 

@@ -1,4 +1,4 @@
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -23,7 +23,7 @@ from linli.ledger.models import Call, Category, Request, RequestEvent, Urgency
 from linli.ledger.policy import REQUESTS, works_ledger
 from linli.ledger.selectors import get_request_for_user, link_candidates
 from linli.ledger.taxonomy import category_by_code, category_by_pk
-from linli.ledger.triage import advice, explain, implied_category, triage
+from linli.ledger.triage import advice, explain, implied_category, questions, triage
 from linli.ledger.views_lists import request_phone
 from linli.lib.numbers import whole_number
 from linli.people import phones
@@ -82,6 +82,7 @@ def desk(request: AuthedRequest) -> HttpResponseBase:
                 description=row.cleaned_data["description"],
                 urgency=row.cleaned_data.get("urgency") or None,
                 urgency_reason=row.cleaned_data.get("urgency_reason") or "",
+                answers=row.answers(),
             )
             for row in filled
         ]
@@ -107,7 +108,12 @@ def desk(request: AuthedRequest) -> HttpResponseBase:
     # lose its banner because another field was wrong.
     triaged = [
         _live_triage(
-            row.data.get(f"{row.prefix}-description", ""), _chosen(row), n, household, resident
+            row.data.get(f"{row.prefix}-description", ""),
+            _chosen(row),
+            n,
+            household,
+            resident,
+            answers=_posted_answers(row.data, n),
         )
         if request.method == "POST"
         else None
@@ -135,6 +141,16 @@ def _chosen(row: RequestRowForm) -> Category | None:
     return _row_category(str(row.data.get(f"{row.prefix}-category", "")))
 
 
+def _posted_answers(data: Mapping[str, object], row: int) -> dict[str, str]:
+    """A row's key questions as posted so far; an answer Linli does not know counts as none."""
+    try:
+        return questions.cleaned(
+            {q: data.get(f"r-{row}-{q}") for q in ("awake", "breathing", "problem")}
+        )
+    except ValueError:
+        return {}
+
+
 def _live_triage(
     description: str,
     chosen: Category | None,
@@ -142,20 +158,31 @@ def _live_triage(
     household: Household | None,
     resident: Resident | None,
     *,
+    answers: dict[str, str],
+    asking: bool | None = None,
     preselecting: bool = False,
 ) -> dict[str, object] | None:
     """What triage says of one request row before it is saved: the suggested urgency, its
     reasons, the 120 banner, and (`preselecting`, as the operator types) the row's category
     chosen for them when none is yet: 急症 for an emergency. A form shown again has it chosen
-    already (`RequestRowForm`)."""
+    already (`RequestRowForm`).
+
+    When the row is about someone's health the key questions are shown; `asking` says whether
+    the page shows them already, so that they are swapped in (or out) only when that changes
+    and an operator answering them from the keyboard keeps their place."""
     description = description.strip()
-    if not description:
+    if not description and not answers:
         return None
     category = chosen or category_by_code("other")
     assert category is not None  # noqa: S101 - the seeded taxonomy always has "other"
     result = triage(
-        description, category, resident=resident, household=household, today=timezone.localdate()
-    )
+        description, category, resident=resident, household=household,
+        today=timezone.localdate(), answers=answers,
+    )  # fmt: skip
+    asks = result.asks or category.medical
+    questions_form = None
+    if asking is not None and asks != asking:
+        questions_form = RequestRowForm(prefix=f"r-{row}", initial=answers)
     emergency = result.urgency == Urgency.EMERGENCY
     preselect = None
     implied = implied_category(result) if preselecting and chosen is None else None
@@ -171,6 +198,9 @@ def _live_triage(
         "advice": advice(result),
         "urgency_label": Urgency(result.urgency).label,
         "preselect": preselect,
+        "asks": asks,
+        "questions_form": questions_form,
+        "call_back": result.urgency == Urgency.CALL_BACK,
     }
 
 
@@ -207,6 +237,8 @@ def desk_triage(request: AuthedRequest) -> HttpResponse:
         row,
         household,
         resident,
+        answers=_posted_answers(request.POST, row),
+        asking=bool(request.POST.get(prefix + "asking")),
         preselecting=True,
     )
     return render(request, "ledger/_triage_live.html", context or {"result": None})

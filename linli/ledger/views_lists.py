@@ -29,7 +29,7 @@ from linli.core.models import Community, Compound, User
 from linli.core.roles import ROLE_CAPABILITIES, Cap
 from linli.core.scoping import get_for_user, scoped
 from linli.ledger import selectors
-from linli.ledger.models import URGENCY_RANK, Request, RequestEvent, Urgency
+from linli.ledger.models import LIST_RANK, Request, RequestEvent, Urgency
 from linli.ledger.policy import REQUESTS, works_ledger
 from linli.ledger.selectors import TASK_LISTS
 from linli.lib.keyset import Cursor, KeysetPage, keyset_page
@@ -510,7 +510,7 @@ class Group:
 
 def pressing(row: Row) -> tuple[int, int, datetime, int]:
     r = row.request
-    return (URGENCY_RANK[Urgency(r.urgency)], -row.escalation, r.deadline, r.pk)
+    return (LIST_RANK[Urgency(r.urgency)], -row.escalation, r.deadline, r.pk)
 
 
 def group_by_community(rows: list[Row]) -> list[Group]:

@@ -39,7 +39,7 @@ from linli.ledger.actions import DEFAULT_HOURS, do_add_note, do_open_request
 from linli.ledger.forms_public import PublicRequestForm, TrackForm
 from linli.ledger.models import Category, Channel, Request, Urgency, VisitPass
 from linli.ledger.taxonomy import category_by_code, rule_hours
-from linli.ledger.triage import SIGNS, advice, assess
+from linli.ledger.triage import SIGNS, advice, assess, questions
 from linli.lib import ratelimit
 from linli.people import phones
 
@@ -159,6 +159,7 @@ def request_form(request: HttpRequest, community_code: str) -> HttpResponse:
                     household=household,
                     contact_phone=phone,
                     address_text=form.cleaned_data["room"],
+                    answers=form.answers(),
                 )
                 if many_for_phone:
                     do_add_note(opened.request, actor=None, note=str(MANY_FOR_PHONE))
@@ -173,6 +174,7 @@ def request_form(request: HttpRequest, community_code: str) -> HttpResponse:
                 form.cleaned_data["category"].code,
                 form.cleaned_data["category"].default_urgency,
                 [],
+                form.answers(),
             )
             response = redirect("public:request-submitted", community_code=community.code)
             # In a signed cookie, not the session: a session would be a second write (and a
@@ -219,8 +221,16 @@ def request_triage(request: HttpRequest, community_code: str) -> HttpResponse:
         return HttpResponse(status=429)
     category = category_by_code(request.POST.get("category", "")) or category_by_code("other")
     assert category is not None  # noqa: S101 - the seeded taxonomy always has "other"
+    try:
+        answers = questions.cleaned({q: request.POST.get(q) for q in questions.LIFE_QUESTIONS})
+    except ValueError:
+        answers = {}
     result = assess(
-        request.POST.get("description", "")[:1000], category.code, category.default_urgency, []
+        request.POST.get("description", "")[:1000],
+        category.code,
+        category.default_urgency,
+        [],
+        answers,
     )
     emergency = result.urgency == Urgency.EMERGENCY
     signs = dict.fromkeys(str(SIGNS[s]) for s in result.emergency_signs if s in SIGNS)

@@ -88,7 +88,7 @@ def test_service_list_has_the_specs_elements_and_json_agrees(client: Client) -> 
     assert [s["service_code"] for s in services] == active
     meds = next(s for s in services if s["service_code"] == "medicine")
     assert meds["service_name"] == "Medicine purchase"
-    assert (meds["metadata"], meds["type"]) == ("false", "realtime")
+    assert (meds["metadata"], meds["type"]) == ("true", "realtime")  # the key questions
     assert "代配药" in meds["keywords"]
     json = client.get(f"{BASE}/services.json", headers=EN)
     assert json["Content-Type"] == "application/json; charset=utf-8"
@@ -105,10 +105,20 @@ def test_service_definition_and_unknown_service(client: Client) -> None:
     assert root.tag == "service_definition"
     assert [child.tag for child in root] == ["service_code", "attributes"]
     assert root.findtext("service_code") == "meals"
-    assert client.get(f"{BASE}/services/meals.json").json() == {
-        "service_code": "meals",
-        "attributes": [],
-    }
+    definition = client.get(f"{BASE}/services/meals.json").json()
+    assert definition["service_code"] == "meals"
+    # The dispatcher's two key questions, asked of every service (any call may be about health).
+    assert [a["code"] for a in definition["attributes"]] == ["awake", "breathing"]
+    awake = definition["attributes"][0]
+    assert (awake["variable"], awake["datatype"], awake["required"]) == (
+        True,
+        "singlevaluelist",
+        False,
+    )
+    assert [v["key"] for v in awake["values"]] == ["yes", "no", "unknown"]
+    xml_attributes = root.find("attributes")
+    assert xml_attributes is not None
+    assert [a.findtext("code") for a in xml_attributes] == ["awake", "breathing"]
     missing = client.get(f"{BASE}/services/nothing.xml")
     assert missing.status_code == 404
     assert parse(missing).tag == "errors"

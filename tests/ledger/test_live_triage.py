@@ -87,7 +87,8 @@ def test_the_live_desk_triage_needs_the_operators_role(
 
 def test_the_desk_page_asks_for_live_triage_on_every_row(client: Client, operator: User) -> None:
     page = client.get(reverse("ledger:desk")).content.decode()
-    assert page.count(f'hx-post="{reverse("ledger:desk-triage")}"') == 6  # 3 rows × 2 fields
+    # 3 rows × (the category and urgency, the description, the key questions)
+    assert page.count(f'hx-post="{reverse("ledger:desk-triage")}"') == 9
     assert 'id="triage-r-2"' in page
 
 

@@ -5,7 +5,10 @@ pregnancy and due date, an infant's birth date, living alone, bedridden) is abou
 written to the database with those facts first.
 """
 
+import json
+import os
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -21,7 +24,7 @@ TODAY = date(2026, 11, 23)
 # triage_corpus.tsv was written for the regression; each triage_blind*.tsv was written apart,
 # without sight of the engine or of the other files, measured once as it came (docs/ledger.md
 # gives those figures), and then joined the regression.
-REGRESSION = tuple(["triage_corpus.tsv"] + [f"triage_blind{n}.tsv" for n in (1, 2, 3, 4)])
+REGRESSION = tuple(["triage_corpus.tsv"] + [f"triage_blind{n}.tsv" for n in (1, 2, 3, 4, 5, 6)])
 
 
 def resident_for(community: Community, case: Case) -> Resident | None:
@@ -87,3 +90,21 @@ def test_corpus_every_emergency_caught_and_false_alarms_within_ten_percent(
     assert total.false_alarms <= 0.10 * total.others, "\n".join(misses)
     # Amber flags (medicine out today, unreachable, oxygen) make a request at least urgent.
     assert total.amber_caught == total.amber, "\n".join(misses)
+
+
+@pytest.mark.skipif(not os.environ.get("TRIAGE_SET"), reason="TRIAGE_SET names a set to measure")
+def test_a_new_set_measured_as_it_came(
+    community_a: Community, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`TRIAGE_SET=/path/set.tsv pytest -k measured_as_it_came -s`: a blind set's first-seen
+    figures, before it joins the regression (nothing asserted: it is a measure)."""
+    cases = load(os.environ["TRIAGE_SET"])
+    results = run(community_a, cases)
+    if out := os.environ.get("TRIAGE_OUT"):  # each line's answer, to set beside another net's
+        Path(out).write_text(json.dumps({c.line: got for c, got in results}))
+    by_sign, total, misses = score(results)
+    with capsys.disabled():
+        print(f"\n{os.environ['TRIAGE_SET']}: {len(cases)} cases")
+        print(table(by_sign, total))
+        print("\n".join(misses))
+    assert cases

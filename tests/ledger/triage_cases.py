@@ -9,6 +9,7 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 LEVELS = ("emergency", "urgent", "normal", "low")
+AT_LEAST_URGENT = ("emergency", "call_back", "urgent")
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,8 @@ class Case:
 
 
 def load(name: str) -> list[Case]:
-    with (HERE / name).open(encoding="utf-8", newline="") as f:
+    """A corpus of this folder by its name, or any file by its path."""
+    with (HERE / name if "/" not in name else Path(name)).open(encoding="utf-8", newline="") as f:
         reader = csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
         next(reader)
         return [
@@ -50,6 +52,10 @@ class Figures:
     false_alarms: int = 0
     amber: int = 0
     amber_caught: int = 0
+    missed_low: int = 0  # emergencies answered normal or low: in the ordinary queue
+    call_backs: int = 0  # non-emergencies answered "call back now"
+    hard_negatives: int = 0  # expected normal or low
+    negatives_called_back: int = 0
 
 
 def score(results: list[tuple[Case, str]]) -> tuple[dict[str, Figures], Figures, list[str]]:
@@ -62,14 +68,19 @@ def score(results: list[tuple[Case, str]]) -> tuple[dict[str, Figures], Figures,
             if case.expected == "emergency":
                 fig.emergencies += 1
                 fig.caught += got == "emergency"
+                fig.missed_low += got in ("normal", "low")
             else:
                 fig.others += 1
                 fig.false_alarms += got == "emergency"
+                fig.call_backs += got == "call_back"
+            if case.expected in ("normal", "low"):
+                fig.hard_negatives += 1
+                fig.negatives_called_back += got == "call_back"
             if case.expected == "urgent":
                 fig.amber += 1
-                fig.amber_caught += got in ("urgent", "emergency")
+                fig.amber_caught += got in AT_LEAST_URGENT
         if (case.expected == "emergency") != (got == "emergency") or (
-            case.expected == "urgent" and got not in ("urgent", "emergency")
+            case.expected == "urgent" and got not in AT_LEAST_URGENT
         ):
             misses.append(
                 f"line {case.line} [{case.sign}] expected {case.expected}, got {got}: "
@@ -78,7 +89,8 @@ def score(results: list[tuple[Case, str]]) -> tuple[dict[str, Figures], Figures,
     return dict(by_sign), total, misses
 
 
-COLUMNS = ("emerg.", "caught", "recall", "others", "false", "rate", "urgent", "≥urg.")
+COLUMNS = ("emerg.", "caught", "recall", "→norm.", "others", "false", "rate", "urgent", "≥urg.",
+           "n/low", "→call")  # fmt: skip
 
 
 def table(by_sign: dict[str, Figures], total: Figures) -> str:
@@ -86,6 +98,9 @@ def table(by_sign: dict[str, Figures], total: Figures) -> str:
     for sign, f in [*sorted(by_sign.items()), ("ALL", total)]:
         recall = f"{f.caught / f.emergencies:.0%}" if f.emergencies else "—"
         rate = f"{f.false_alarms / f.others:.0%}" if f.others else "—"
-        cells = (f.emergencies, f.caught, recall, f.others, f.false_alarms, rate, f.amber)
-        rows.append(f"{sign:<14}" + "".join(f"{c:>8}" for c in (*cells, f.amber_caught)))
+        cells = (
+            f.emergencies, f.caught, recall, f.missed_low, f.others, f.false_alarms, rate,
+            f.amber, f.amber_caught, f.hard_negatives, f.negatives_called_back,
+        )  # fmt: skip
+        rows.append(f"{sign:<14}" + "".join(f"{c:>8}" for c in cells))
     return "\n".join(rows)

@@ -19,10 +19,11 @@ from django.utils.translation import gettext_lazy
 
 from linli.ledger.models import URGENCY_RANK, Category, Urgency
 from linli.ledger.taxonomy import category_by_code
+from linli.ledger.triage import questions
 from linli.ledger.triage.context import STANDS, status
 from linli.ledger.triage.gate import pieces
-from linli.ledger.triage.lexicon import FINDINGS
-from linli.ledger.triage.rules import EMERGENCY, Facts, Found, Hit, Person, signs
+from linli.ledger.triage.lexicon import DANGER_CUES, FINDINGS
+from linli.ledger.triage.rules import EMERGENCY, URGENT, Facts, Found, Hit, Person, signs
 from linli.ledger.triage.text import clauses, measures, normalise
 from linli.people.models import Household, Resident, Vulnerability
 from linli.people.selectors import groups_of
@@ -56,6 +57,19 @@ SIGNS: dict[str, Promise] = {
     "leg_clot": gettext_lazy("a painful swollen leg: a clot?"),
     "fever": gettext_lazy("fever"),
     "group": gettext_lazy("a vulnerable group is mentioned"),
+    "violence": gettext_lazy("violence against a person"),
+    "hypothermia": gettext_lazy("cold exposure: hypothermia"),
+    "heatstroke": gettext_lazy("heat illness: heat stroke"),
+    "drowning": gettext_lazy("drowning or near-drowning"),
+    "electrocution": gettext_lazy("electric shock"),
+    "abdomen": gettext_lazy("an acute abdomen"),
+    "dehydration": gettext_lazy("severe dehydration"),
+    "testicle": gettext_lazy("sudden pain in a testicle: torsion?"),
+    "needs": gettext_lazy(
+        "someone who cannot fend for themselves without food, water, power or care"
+    ),
+    "asked_awake": gettext_lazy("asked: not awake or not answering"),
+    "asked_breathing": gettext_lazy("asked: not breathing normally"),
 }
 STATES: dict[str, Promise] = {
     "negated": gettext_lazy("negated"),
@@ -80,8 +94,29 @@ ADVICE: dict[str, Promise] = {
         "Suicidal talk: keep the caller talking, ring 110 or 120, do not leave the person alone."
     ),
     "poisoning": gettext_lazy("Poisoning: ring 120 now and keep the bottle or packet."),
+    "violence": gettext_lazy(
+        "Violence: ring 110 and 120; the caller keeps themselves safe, away from the attacker."
+    ),
+    "drowning": gettext_lazy(
+        "Drowning: ring 120 even if they seem well now; if not breathing, start rescue breaths."
+    ),
+    "electrocution": gettext_lazy(
+        "Electric shock: switch off the power before touching them, then ring 120."
+    ),
+    "hypothermia": gettext_lazy(
+        "Cold: ring 120, move them somewhere warm, handle them gently, cover them."
+    ),
+    "heatstroke": gettext_lazy(
+        "Heat stroke: ring 120, move them into shade, cool them with water and a fan."
+    ),
     "unconscious": gettext_lazy(
         "Not breathing normally: ring 120, who will guide chest compressions on the phone."
+    ),
+    "asked_breathing": gettext_lazy(
+        "Not breathing normally: ring 120 now; they will guide chest compressions on the phone."
+    ),
+    "asked_awake": gettext_lazy(
+        "Not awake: ring 120 now; if they breathe, turn them on their side and stay with them."
     ),
 }
 # Findings whose setting aside the operator should see (not the supporting ones).
@@ -93,6 +128,8 @@ TRIGGERS = frozenset(
         "missed_dialysis", "medicine_out", "unreachable", "oxygen_down",
     }
 )  # fmt: skip
+# Signs of a need rather than of someone's state: the key questions are not asked for them.
+NOT_ASKED = frozenset({"medicine_out", "unreachable", "group", "gas", "needs"})
 MAX_TEXT = 4000  # the longest description the API takes; the rest is not read
 
 
@@ -100,6 +137,8 @@ MAX_TEXT = 4000  # the longest description the API takes; the rest is not read
 class Triage:
     urgency: str
     reasons: list[dict[str, object]] = field(default_factory=list)
+    # About a person's health: the desk asks the key questions.
+    asks: bool = False
 
     def raise_to(self, level: str, reason: dict[str, object]) -> None:
         self.reasons.append(reason)
@@ -120,7 +159,7 @@ class Triage:
 
 
 def raise_one(level: str) -> str:
-    order = [Urgency.LOW, Urgency.NORMAL, Urgency.URGENT, Urgency.EMERGENCY]
+    order = [Urgency.LOW, Urgency.NORMAL, Urgency.URGENT, Urgency.CALL_BACK, Urgency.EMERGENCY]
     index = order.index(Urgency(level))
     return order[min(index + 1, 2 if index < 2 else index)]  # rules raise to urgent at most
 
@@ -180,8 +219,10 @@ def triage(
     resident: Resident | None,
     household: Household | None,
     today: date,
+    answers: dict[str, str] | None = None,
 ) -> Triage:
-    """Triage a request about `resident` (or someone of `household`) against the register."""
+    """Triage a request about `resident` (or someone of `household`) against the register, with
+    the key questions' `answers` when they were asked (`questions.cleaned`)."""
     # What the register says about the caller, in two queries however large the household.
     people: list[Resident] = []
     if resident is not None:
@@ -194,7 +235,7 @@ def triage(
     if resident is None:
         household_size = len(people)
     facts = _facts(people, household_size, tags_of, today)
-    return assess(description, category.code, category.default_urgency, facts)
+    return assess(description, category.code, category.default_urgency, facts, answers)
 
 
 def triage_households(
@@ -241,15 +282,34 @@ def _facts(
     ]
 
 
-def assess(description: str, category: str, usual: str, people: list[Person]) -> Triage:
+def assess(
+    description: str,
+    category: str,
+    usual: str,
+    people: list[Person],
+    answers: dict[str, str] | None = None,
+) -> Triage:
     """Triage `description` in `category` (whose usual urgency is `usual`) about `people`, as
-    the register knows them: no database, so the desk can ask it at every keystroke."""
+    the register knows them, with the key questions' `answers`: no database, so the desk can
+    ask it at every keystroke."""
+    answers = answers or {}
     result = Triage(urgency=usual)
     result.reasons.append({"code": "category", "category": category})
+    for question, sign in questions.LIFE_QUESTIONS.items():
+        if answers.get(question) in (questions.NO, questions.UNKNOWN):
+            reason = {"code": "sign", "sign": sign, "level": EMERGENCY, "answer": answers[question]}
+            result.raise_to(EMERGENCY, reason)
     text = normalise(description[:MAX_TEXT])
     chars = pieces(text)
     found = read_findings(text, chars)
-    hits = signs(Facts(found, measures(text, chars), people, category))
+    problem = answers.get("problem")
+    if problem in questions.PROBLEMS:
+        # What the operator was told is the main problem stands as a finding said now.
+        asked = [Found(code, "", STANDS, "", "", -1) for code in questions.PROBLEMS[problem][1]]
+        found = [*found, *asked]
+        level = URGENT if problem != "other" else usual
+        result.raise_to(level, {"code": "asked", "question": "problem", "answer": problem})
+    hits = signs(Facts(found, measures(text, chars), people, category, text))
     for hit in _merged(hits):
         result.raise_to(hit.level, _sign_reason(hit))
     shown = {w for h in hits for w in h.words}
@@ -285,6 +345,15 @@ def assess(description: str, category: str, usual: str, people: list[Person]) ->
                 raise_one(result.urgency),
                 {"code": "care", "level": person.care_level, "name": person.name},
             )
+    result.asks = bool(answers) or any(h.sign not in NOT_ASKED for h in hits)
+    # The safety net: a danger half-named (someone unwell, a cue no rule decided) is never left
+    # in the ordinary queue unless the key questions were asked and both answered yes.
+    decided = any(URGENCY_RANK[Urgency(h.level)] <= URGENCY_RANK[Urgency.URGENT] for h in hits)
+    if not decided and not questions.reassured(answers):
+        cues = [f.words for f in found if f.code in DANGER_CUES and f.state == STANDS]
+        if cues:
+            result.raise_to(Urgency.CALL_BACK, {"code": "call_back", "words": cues[:4]})
+            result.asks = True
     return result
 
 
@@ -349,10 +418,22 @@ def explain(reason: dict[str, object]) -> str:
             text += "; " + _("register: %(who)s") % {
                 "who": ", ".join(str(w) for w in reason["who"])  # type: ignore[attr-defined]
             }
+        if reason.get("answer") == questions.UNKNOWN:
+            text += " (" + str(questions.ANSWERS[questions.UNKNOWN]) + ")"
         if reason.get("context"):
             state = str(reason["context"])
             text += " (" + _("urgent only: %(why)s") % {"why": STATES.get(state, state)} + ")"
         return text
+    if code == "asked":
+        return _("asked, the main problem: %(problem)s") % {
+            "problem": questions.problem_label(str(reason.get("answer")))
+        }
+    if code == "call_back":
+        words = " + ".join(str(w) for w in reason.get("words", []) or [])  # type: ignore[attr-defined]
+        return _(
+            "“%(words)s” may be a danger no rule decided: call the caller back now and ask "
+            "the key questions"
+        ) % {"words": words}
     if code == "set_aside":
         state = str(reason.get("state", ""))
         return _("“%(words)s” not counted: %(why)s") % {

@@ -34,11 +34,13 @@ def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
 # The Chinese cues may look into the finding itself: 不 negates 不发烧 but not 不停地抽.
 _NEG_ZH = re.compile(
     r"没有|(?<!是)不是|并非|否认|从没|从来没|未曾|不再|(?<!还)没(?!想到|多久|一会|过多久|办法|法|人|注意|几天|等|来得及|敢|过多|醒)|无(?!法|缘无故)|未"
-    r"|不(?=太|怎么|觉得|感觉|算|会|曾|用|发|痛|疼|闷|喘|晕|抽|流|吐|咳|肿|烧|见|像)"
+    r"|不(?=太|怎么|觉得|感觉|算|会|曾|用|发|痛|疼|闷|喘|晕|抽|流|吐|咳|肿|烧|见|像|胸|头|心|肚|腹|气|呼|恶|咯|拉|便|出|摔|跌|昏|冒)"
+    r"|没(?:有)?人(?=(?:有|会|在)?$)|谁(?:都|也)没(?:有)?"
 )
 _NEG_EN = re.compile(
-    r"\b(?:no|not|never|without|denies|denied|deny|nor|none|negative for|free of|no longer|no sign of|no signs of|nothing like)\b"
-    r"(?!\s+(?:sure|certain|only|matter|idea|doubt|one|body|answer))(?:\W+[\w']+){0,3}?\W*$"
+    r"\b(?:no|not|never|without|denies|denied|deny|nor|none|nobody|no one|noone|neither|negative for|free of|no longer|no sign of|no signs of|nothing like)\b"
+    r"(?!\s+(?:sure|certain|only|matter|idea|doubt|one|answer))"
+    r"(?:\W+(?!(?:but|and|then|so|because|now|until|just|only|except|though|although|yet|still|suddenly)\b)[\w']+){0,6}?\W*$"
 )
 _UNSURE_EN = re.compile(
     r"\b(?:not sure|not certain|do not know|no idea|cant tell)\b(?:\W+[\w']+){0,6}?\W*$"
@@ -63,6 +65,10 @@ _RECENT_EN = re.compile(
 _NOW_EN = re.compile(
     r"\bnow\b|\btoday\b|\btonight\b|\bjust\b|\bsuddenly\b|\bagain\b|\bstill\b|\bright now\b|\bsince\b|\bkeeps?\b|\bstarted\b|\bgetting worse\b|\bcurrently\b"
 )
+# "not, thank God, having any of that chest pain anymore"
+_NOT_EN = re.compile(r"\b(?:not|never|no longer)\b")
+_NEG_AFTER_EN = re.compile(r"^\W*(?:[\w']+\W+){0,2}?(?:anymore|any more)\b")
+_RECENT_AFTER_EN = re.compile(r"^\W*(?:[\w']+\W+){0,2}?(?:yesterday|last night)\b")
 _PAST_AFTER_EN = re.compile(
     r"^\W*(?:[\w']+\W+){0,4}?(?:last (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|in (?:19|20)\d\d|(?:(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|few|several|many|some) )?(?:years?|months?|weeks?) ago|long ago|last (?:year|month|week)|years back)\b"
 )
@@ -108,27 +114,42 @@ _COMMERCE = re.compile(
     r"双十一|双11|购物|剁手|团购|💸|便宜|打折|促销|特价|甩卖|降价|涨价|价格|价钱|费(?:又)?涨|优惠|\bsale\b|discount|price"
 )
 _COMMERCE_FINDINGS = frozenset({"bleed_heavy", "bleed_any"})
+# 心疼 of money: "这个月电费把我心疼坏了".
+_MONEY = re.compile(
+    r"电费|水费|燃气费|物业费|房租|话费|缴费|交费|花(?:了)?(?:好多|很多)?钱|多少钱|\bbills?\b"
+)
 _BUSY_ZH = re.compile(r"(?:忙|压力大|烦|吵)(?:得|到)(?:人|我)?[^,，。]{0,2}$|(?:让人|令人|叫人)$")
 _LIFE_ZH = re.compile(
-    r"暖气|屋里闷|房间闷|stuffy|heating|工作|学习|生活|压力|房贷|作业|事情多|忙|\bwork\b|\bjob\b|stress|deadline|exam"
+    r"口罩|防护服|面罩|\bmask\b|暖气|屋里闷|房间闷|stuffy|heating|工作|学习|生活|压力|房贷|作业|事情多|忙|\bwork\b|\bjob\b|stress|deadline|exam"
 )
 _SIMILE_EN = re.compile(
     r"(?<!smell )(?<!smells )(?<!looks )(?<!sounds )(?<!seems )(?<!feel )(?<!feels )(?<!felt )(?<!feeling )\b(?:like|as if|as though)\b(?:\W+[\w']+){0,3}?\W*$"
 )
-_SIMILE_ZH = re.compile(r"(?<!好)像(?!是)[^,，。]{0,4}$")
+_SIMILE_ZH = re.compile(r"(?:(?<!好)像(?!是)|跟|和|同|如同)[^,，。]{0,4}$")
 _SIMILE_AFTER_ZH = re.compile(r"^[^,，。]{0,4}(?:一样|似的|一般)")
 # Said of a thing: "手机没反应", "my phone is not responding".
 _THING = re.compile(
-    r"手机|电脑|电视|网络|网|系统|遥控|机器|网站|程序|屏幕|门铃|电梯|灯|打印机|路由器|冰箱|洗衣机|空调|微信|app\b|"
+    r"手机|电脑|电视|网络|网|系统|(?<!血)水(?=一直|在|哗哗|往外|从)|\bwater (?:is|keeps)\b|遥控|机器|网站|程序|屏幕|门铃|电梯|灯|打印机|路由器|冰箱|洗衣机|空调|微信|app\b|"
     r"\bphone\b|\bwifi\b|computer|\btv\b|\bapp\b|website|machine|printer|router|doorbell|\blift\b|elevator|remote|screen|internet|network|laptop|fridge"
 )
 _PERSON = re.compile(
     r"他|她|人|老|爸|妈|爷|奶|婆|公|孩|娃|宝|\bhe\b|\bshe\b|\bhim\b|\bher\b|\bdad\b|\bmum\b|\bmom\b|\bfather\b|\bmother\b|grand|\bson\b|daughter|neighbou?r|husband|wife|friend|baby|child"
 )
 _PET = re.compile(
-    r"狗|猫|宠物|兽医|鹦鹉|兔子|\bdog\b|\bcat\b|\bpet\b|puppy|kitten|\bvet\b|parrot|rabbit|hamster"
+    r"(?<!跟)(?<!像)狗(?!叫一样|叫似的)|猫|宠物|兽医|鹦鹉|兔子|\bdog\b|\bcat\b|\bpet\b|puppy|kitten|\bvet\b|parrot|rabbit|hamster"
 )
-_THING_FINDINGS = frozenset({"unresponsive", "not_breathing", "fainted", "seizure"})
+_THING_FINDINGS = frozenset(
+    {"unresponsive", "not_breathing", "fainted", "seizure", "motionless", "bleed_heavy",
+     "bleed_any", "stroke_sign", "stroke_name", "help_cry"}
+)  # fmt: skip
+# Not lowered by "feels fine" or "until": the pills are inside her, the attacker is still near.
+_STAYS = frozenset({"overdose", "poison", "violence", "drowning", "electrocution"})
+_JOKE = re.compile(r"开玩笑|说着玩|逗你|\bjoking\b|\bjust kidding\b|\bkidding\b|\bjk\b")
+# Someone already in hospital, or already safe: the caller asks for something else.
+_HANDLED = re.compile(
+    r"已经(?:在|住进了?|送到?了?|送进了?)医院|已经住院|在医院(?:里)?住着|已经报(?:了)?警|安全了|"
+    r"\balready in (?:the )?hospital\b|\bin hospital there\b|\bis safe now\b|\bpolice (?:came|have been)"
+)
 _NEAR_ZH = re.compile(r"(?:差点|差一点|险些|几乎)(?:就)?[^,，。]{0,2}$")
 _NEAR_EN = re.compile(r"\b(?:nearly|almost|about to)\W+(?:[\w']+\W+)?$")
 # Feeling faint is not fainting: "快晕倒了", "feel like fainting".
@@ -148,14 +169,14 @@ _TOPIC = re.compile(
 )
 _CLEARED = re.compile(
     r"(?:医院|医生|大夫|120|社区医生|急诊)[^,，。]{0,6}(?:查|看|检查)(?:过|了)[^,，。]{0,4}(?:没事|没问题|正常|没大碍)|(?:查|检查|看)(?:过|了)[^,，。]{0,3}(?:没事|没问题|都正常|正常)|已经(?:处理|治疗|看)(?:好|过)了|"
-    r"\bdoctor (?:said|says|checked)\b[^.,;]{0,20}(?:fine|ok|okay|nothing|normal)|\bchecked\b[^.,;]{0,12}(?:fine|ok|okay|normal)|医生说[^,，。]{0,8}(?:就好|没事|没问题|正常)|(?:因为|是)[^,，。]{0,6}(?:拔牙|麻药|麻醉|补牙)|\b(?:a&e|er|hospital|gp|clinic|doctors?|nurse) (?:said|says|told|checked)\b[^.;]{0,30}(?:fine|ok|okay|nothing|normal|muscle)|\ball clear\b|\bgiven the all clear\b"
+    r"\bdoctor (?:said|says|checked)\b[^.,;]{0,20}(?:fine|ok|okay|nothing|normal)|\bchecked\b[^.,;]{0,12}(?:fine|ok|okay|normal)|医生说[^,，。]{0,8}(?:就好|没事|没问题|正常)|(?:因为|是)[^,，。]{0,6}(?:拔牙|麻药|麻醉|补牙)|\b(?:a&e|er|hospital|gp|clinic|doctors?|nurse) (?:said|says|told|checked)\b[^.;]{0,30}(?:fine|ok|okay|nothing|normal|muscle)|\ball clear\b|\bgiven the all clear\b|false alarm|虚惊一场|误会一场|误报|\b(?:gas company|engineer|plumber|property office)\b[^.;]{0,20}\b(?:checked|fixed|came)\b|(?:燃气公司|物业|师傅)[^,，。]{0,6}(?:查过|看过|修好|检查过)|\b(?:ecg|ekg|x-?ray|scan|tests?) (?:said|says|showed|shows|was|were)\b[^.;]{0,30}(?:fine|ok|okay|normal|muscular|nothing|clear)|心电图[^,，。]{0,6}(?:正常|没事|没问题)"
 )
 _RESOLVED_ZH = re.compile(
     r"^[^,，。]{0,6}?(?:好了|好多了|好些了|缓解了|缓过来了|消失了|没事了|过去了|停了|止住了|不疼了|不痛了|醒了|醒过来了|恢复了)"
 )
 _AGAIN = re.compile(r"又|还是|还在|仍|再次|但|可是|\bagain\b|\bstill\b|\bbut\b")
 _RESOLVED_NEXT_ZH = re.compile(
-    r"^\s*(?:现在|已经|后来|然后|这会儿|过了一会儿?|一会儿)?[^,，。]{0,8}?(?:好了|好多了|好些了|缓解了|缓过来了|消失了|没事了|过去了|停了|止住了|不疼了|不痛了|醒了|醒过来了|恢复了)"
+    r"^\s*(?:现在|已经|后来|然后|这会儿|过了一会儿?|一会儿)?[^,，。]{0,8}?(?:吃了糖|喝了糖水|喝了果汁|好了|好多了|好些了|缓解了|缓过来了|消失了|没事了|过去了|停了|止住了|不疼了|不痛了|醒了|醒过来了|恢复了)"
 )
 _RESOLVED_EN = re.compile(
     r"^\W*(?:[\w']+\W+){0,4}?(?:passed|went away|gone|resolved|settled|stopped|better now|is fine|fine now|okay now|ok now|came round|came to|woke up|recovered)\b"
@@ -169,19 +190,27 @@ REACH = 60
 
 
 def _negation_zh(text: str, clause_start: int, start: int) -> str:
-    """The negation cue that ends at most four characters before `start`, if any."""
+    """The negation cue whose scope reaches `start`: it ends at most ten characters before,
+    with no word between that opens something new ("没吃饭就晕倒了": 就)."""
+    if m := _NOBODY_ZH.search(text, max(clause_start, start - 6), start):
+        return m.group(0)  # 也没人晕倒
     found = ""
-    for m in _NEG_ZH.finditer(text, max(clause_start, start - 8), start + 2):
+    for m in _NEG_ZH.finditer(text, max(clause_start, start - 14), start + 2):
         if (
             m.start() < start
-            and 0 <= start - m.end() <= 4
+            and 0 <= start - m.end() <= 10
             and not _STOP.search(text, m.end(), start)
         ):
             found = text[m.start() : start]
     return found
 
 
-_STOP = re.compile(r"[,，。;；!！?？]|但|可是|现在")
+_NOBODY_ZH = re.compile(r"(?:没|没有|无)人(?:有|会|在)?$")
+# What ends a negation's scope: a clause break, or a word that says something new follows.
+_STOP = re.compile(
+    r"[,，。;；!！?？、]|但|可是|现在|就|也|还|又|却|才|然后|结果|突然|只是|就是|而是|后来|开始|一下子|"
+    r"不一会|没多久|过了"
+)
 
 
 def status(
@@ -204,10 +233,16 @@ def status(
 
     if m := _TOPIC.search(whole):
         return Status("topic", m.group(0))
+    if m := _JOKE.search(text):
+        return Status("figure", m.group(0))
+    if m := _HANDLED.search(text, end):
+        return Status("cleared", m.group(0))
     if _UNSURE_EN.search(before) is None:
         if cue := _negation_zh(text, clause[0], start):
             return Status("negated", cue)
         if m := _NEG_EN.search(before):
+            return Status("negated", m.group(0).strip())
+        if (m := _NEG_AFTER_EN.search(after)) and _NOT_EN.search(text, max(0, start - 40), start):
             return Status("negated", m.group(0).strip())
     if not worry_counts:
         figure = (
@@ -218,7 +253,8 @@ def status(
             or _IDIOM_ZH.search(whole)
             or _BUSY_ZH.search(before)
             or (code in _COMMERCE_FINDINGS and _COMMERCE.search(text))
-            or (code == "breath_severe" and _LIFE_ZH.search(whole))
+            or (code == "chest_pain" and (_MONEY.search(whole) or _MONEY.search(previous_clause)))
+            or (code in ("breath_severe", "chest_pain") and _LIFE_ZH.search(whole))
             or _SIMILE_EN.search(before)
             or (_SIMILE_ZH.search(before) and _SIMILE_AFTER_ZH.search(after))
         )
@@ -234,6 +270,8 @@ def status(
         thing = _THING.search(before) or (
             None if _PERSON.search(before) else _THING.search(previous_clause)
         )
+        if code == "help_cry" and not thing:  # 救命啊，打印机没墨了
+            thing = _THING.search(text)
         if thing:
             return Status("thing", thing.group(0))
     cleared = _CLEARED.search(text, end, end + 3 * REACH)
@@ -269,11 +307,15 @@ def status(
         return Status("past", m.group(0))
     if worry_counts:  # said yesterday, or calmer now: suicidal talk stands as said
         return Status(STANDS)
+    if code in _STAYS:
+        return Status(STANDS)
     if m := _RESOLVED_ZH.search(after) or _RESOLVED_EN.search(after):
         return Status("resolved", m.group(0).strip())
     later = _RESOLVED_NEXT_ZH.search(next_clause) or _RESOLVED_NEXT_EN.search(next_clause)
     if later and not _AGAIN.search(next_clause, later.end()):
         return Status("resolved", later.group(0).strip())
+    if not recent and not now_after and (m := _RECENT_AFTER_EN.search(after)):
+        recent = m
     if recent and not (now and now.start() > recent.start()) and not now_after:
         return Status("recent", recent.group(0))
     if code == "fainted" and (m := _NEAR_FAINT.search(before)):

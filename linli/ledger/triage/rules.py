@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from linli.ledger.triage import medicines
 from linli.ledger.triage.context import SET_ASIDE, STANDS, WEAKER
 from linli.ledger.triage.text import Measure
 
@@ -57,11 +58,13 @@ class Facts:
         measures: list[Measure],
         people: list[Person],
         category: str,
+        text: str = "",
     ) -> None:
         self.found = found
         self.measures = measures
         self.people = people
         self.category = category
+        self.text = text  # normalised: the few rules that read the whole of it
 
     def stands(self, *codes: str) -> list[Found]:
         return [
@@ -87,7 +90,7 @@ class Facts:
 def _words(found: Iterable[Found]) -> list[str]:
     seen: list[str] = []
     for f in found:
-        if f.words not in seen:
+        if f.words and f.words not in seen:  # a key question's answer has no words
             seen.append(f.words)
     return seen
 
@@ -149,6 +152,9 @@ def signs(x: Facts) -> list[Hit]:
     breath = x.stands("breath_severe", "breath_mild")
 
     # Chest pain and the heart.
+    heart_before = [f for f in x.found if f.code == "heart_event"]
+    if heart_before and (again := x.stands("pain_again")):
+        hit("chest", again, heart_before)
     if chest := x.stands("chest_pain", "heart_event"):
         hit("chest", chest, x.stands("sweating", "radiating", "breath_severe", "breath_mild"))
     if (palp := x.stands("palpitations")) and x.stands("fainted", "dizzy"):
@@ -190,9 +196,13 @@ def signs(x: Facts) -> list[Hit]:
     ]
     if stroke:
         hit("stroke", stroke)
-    # Unconscious, not breathing, collapse.
-    if out := x.stands("unresponsive", "not_breathing", "fainted"):
+    # Unconscious, not breathing, collapse; found down and not moving.
+    if out := x.stands("unresponsive", "not_breathing", "fainted", "found_down"):
         hit("unconscious", out)
+    if (still := x.stands("motionless")) and (
+        down := x.stands("fall", "cant_get_up", "cold_exposure", "unwell", "help_cry")
+    ):
+        hit("unconscious", still, down)
     if cry := x.stands("help_cry"):
         hit("help", cry)
     # Bleeding.
@@ -250,7 +260,7 @@ def signs(x: Facts) -> list[Hit]:
     # Poisoning and overdose.
     if poison := x.stands("overdose", "poison"):
         hit("poisoning", poison)
-    if (source := x.known("toxic_source")) and (
+    if (source := x.known("toxic_source", "cold_gas_source")) and (
         unwell := x.stands("headache", "vomiting", "dizzy", "confusion", "unresponsive",
                            "cant_get_up", "weak", "fainted", "toxic_signs", "breath_severe")
     ):  # fmt: skip
@@ -278,6 +288,68 @@ def signs(x: Facts) -> list[Hit]:
     # Suicidal talk.
     if talk := x.stands("suicidal"):
         hit("suicide", talk)
+    # Violence against a person.
+    if violence := x.stands("violence"):
+        hit("violence", violence)
+    # The environment: cold, heat, water, electricity.
+    cold = x.stands("cold_exposure")
+    failing = x.stands(
+        "confusion", "unresponsive", "motionless", "weak", "fall", "cant_get_up", "fainted",
+        "seizure", "vomiting", "dizzy", "breath_severe", "breath_mild", "rigors", "unwell",
+    ) + x.known("dementia")  # fmt: skip
+    if cold and failing:
+        hit("hypothermia", cold, failing)
+    elif cold:
+        hit("hypothermia", cold, level=URGENT)
+    heat = x.stands("heat_illness")
+    if heat and (failing or feverish):
+        hit("heatstroke", heat, failing + feverish)
+    elif heat:
+        hit("heatstroke", heat, level=URGENT)
+    if (dry := x.stands("dehydrated")) and (
+        worse := x.stands("confusion", "unresponsive", "fainted", "weak", "dizzy", "motionless")
+    ):
+        hit("dehydration", worse, dry)  # "almost no pee" is the finding, the confusion the sign
+    elif dry and (elderly or infant_days):
+        hit("dehydration", dry, level=URGENT)
+    if drowned := x.stands("drowning"):
+        hit("drowning", drowned)
+    if shock := x.stands("electrocution"):
+        hit("electrocution", shock)
+    # The acute abdomen.
+    belly = x.stands("abdominal_pain")
+    if alarm := x.stands("abdomen_red"):
+        hit("abdomen", alarm, belly)
+    elif (
+        belly
+        and x.stands("severe_pain")
+        and (unwell_belly := x.stands("vomiting", "sweating", "dizzy", "fever", "fainted"))
+    ):
+        hit("abdomen", belly, x.stands("severe_pain") + unwell_belly)
+    elif (
+        belly
+        and (worse_belly := x.stands("abdomen_worse"))
+        and (sick := x.stands("vomiting", "fever", "sweating", "fainted"))
+    ):
+        hit("abdomen", worse_belly, belly + sick)
+    if (testicle := x.stands("testicle")) and x.stands(
+        "severe_pain", "swelling", "vomiting", "abdominal_pain", "headache_severe"
+    ) + [f for f in testicle if re.search(r"pain|疼|痛", f.clause)]:
+        hit("testicle", testicle)
+    # A stiff neck with a headache or a fever: meningitis or a bleed.
+    if (neck := x.stands("stiff_neck")) and (
+        feverish or x.stands("headache", "headache_severe", "headache_sudden")
+    ):
+        hit(
+            "stroke" if not feverish else "sepsis",
+            neck,
+            feverish + x.stands("headache", "headache_severe"),
+        )
+    # A sudden, worst-ever headache; a headache that hates the light and vomits.
+    if sudden_head := x.stands("headache_sudden"):
+        hit("stroke", sudden_head)
+    elif (ache := x.stands("headache", "headache_severe")) and (light := x.stands("photophobia")):
+        hit("stroke", ache, light + x.stands("vomiting", "sepsis_skin"))
     # Allergy.
     allergy = x.known("allergy") + x.stands("exposure")
     if anaphylaxis := [f for f in x.stands("airway_swelling") if _is_anaphylaxis(f.words)]:
@@ -294,6 +366,12 @@ def signs(x: Facts) -> list[Hit]:
             hit("allergy", rash + exposed, allergy + dizzy)
         elif rash:
             hit("allergy", rash, allergy, level=URGENT)
+    elif closing := [
+        f
+        for f in x.stands("airway_swelling")
+        if re.search(r"shut|clos|掐|勒|卡住|锁住|关上|堵", f.words)
+    ]:
+        hit("allergy", closing)  # a throat closing is an emergency, allergy said or not
     elif swelling := x.stands("airway_swelling"):
         hit("allergy", swelling, level=URGENT)
     # Burns.
@@ -362,12 +440,39 @@ def signs(x: Facts) -> list[Hit]:
         if m.value >= 120:
             hit("blood_pressure", [], extra=[m.words])
     # Amber flags: urgent.
+    vital = [f for f in x.found if f.code == "vital_medicine"]
+    # A medicine that must not stop, said with today, tonight or tomorrow, or as the last dose.
+    if vital and VITAL_SOON.search(x.text) and not VITAL_LATER.search(x.text):
+        classes = dict.fromkeys(c for v in vital if (c := medicines.vital_class(v.words)))
+        hit("medicine_out", vital, level=URGENT, extra=[medicines.label(c) for c in classes])
     for f in x.stands("medicine_out"):
+        if not MEDICINE.search(f.clause) and not vital:
+            continue  # "明天就没了" of a discount, not of a medicine
         before = f.clause[: f.clause.find(f.words)] if f.words in f.clause else f.clause
         soon = SOON.search(before + f.words)
         today = TODAY.search(f.clause)
         if not soon or today:
-            hit("medicine_out", [f], level=URGENT)
+            classes = dict.fromkeys(c for v in vital if (c := medicines.vital_class(v.words)))
+            hit("medicine_out", [f], vital, level=URGENT,
+                extra=[medicines.label(c) for c in classes])  # fmt: skip
+    # Needs: someone who cannot fend for themselves, without food, water, power or care.
+    vulnerable = x.known("alone", "elderly", "child", "infant", "dementia") + [
+        f for f in x.found if f.code == "alone"
+    ]
+    frail = any(
+        p.alone or p.high_care or (p.age is not None and (p.age >= 80 or p.age < 14))
+        for p in x.people
+    ) or any(m.value >= 80 for m in x.values("age_years"))
+    if (without := x.stands("no_food", "no_water", "no_power")) and (vulnerable or frail):
+        hit("needs", without, vulnerable, level=URGENT)
+    if (machine := x.known("medical_power")) and (off := x.stands("no_power")):
+        hit("oxygen", off, machine, level=URGENT)
+    if alone_child := x.stands("child_alone"):
+        hit("needs", alone_child, level=URGENT)
+    if (formula := x.stands("formula")) and FORMULA_OUT.search(x.text):
+        hit("needs", formula, level=URGENT)
+    if (dementia := x.known("dementia")) and (out := x.stands("wandering")):
+        hit("needs", out, dementia, level=URGENT)
     for f in x.stands("unreachable"):
         if not SERVICES.search(f.clause):
             hit("unreachable", [f], x.known("alone", "elderly"), level=URGENT)
@@ -388,6 +493,28 @@ def signs(x: Facts) -> list[Hit]:
     if groups or babies:
         hit("group", groups, level=URGENT, extra=babies)
     return hits
+
+
+MEDICINE = re.compile(
+    medicines.NAMES
+    + r"|药|针|胰岛素|喷雾|喷剂|吸入剂|氧气|激素"
+    + r"|medicine|medication|\bmeds\b|pills?|tablets?|insulin|inhaler|doses?"
+)
+VITAL_SOON = re.compile(
+    r"今天|今晚|今早|今日|明天|明早|明晚|听日|最后一|只够|只剩|就剩|得返|断(?:了|药|顿)|吃完|用完|没了|没有了|冇得|莫得"
+    r"|\btoday\b|\btonight\b|\btomorrow\b|this morning|only enough|last (?:dose|pill|tablet|one)"
+    r"|(?:ran|run|runs|running) out|finish(?:es|ed)?\b|none left|\bleft\b"
+)
+VITAL_LATER = re.compile(
+    r"下周|下个?月|下礼拜|(?:十|十来|一两|两|三|四|五|六|七|八|九)(?:个)?(?:天|星期|周)(?:以后|后|的量)?"
+    r"|一周|半个月|还(?:能|够|有)(?:吃|用)"
+    r"|next (?:week|month)|in (?:a|one|two|\d+|ten|a few) (?:weeks?|days?)|\d+ days|ten days"
+    r"|a week|few days|enough for (?:a|two|\d+) (?:weeks?|days)"
+)
+FORMULA_OUT = re.compile(
+    r"喝完|没了|断了|只剩|不够|今晚|明天|买不到"
+    r"|ran out|run out|finished|left|tonight|tomorrow|cannot find|cant find"
+)
 
 
 def _is_anaphylaxis(words: str) -> bool:

@@ -41,10 +41,22 @@ _COUNTED = re.compile(
 )
 
 
+# Traditional characters a caller from Hong Kong, Macau or Taiwan types, as the patterns write
+# them: the commonest of bodies, symptoms and help (a table, not a converter: OpenCC is a large
+# dependency for the hundred characters the lexicon names).
+_TRADITIONAL = str.maketrans(
+    "氣腫頭暈嘔應動說話燒發熱個塊麵醫院藥癲癇風齒邊臉腳腦聽見們對時們後來還過給嗎嚇"
+    "爺奶媽爸兒孫體溫熱燙傷傷歲樓門電開關鬆緊壓喉嚨嘴脣唇現剛鐘點數無沒裡裏這們將會淚濕凍",
+    "气肿头晕呕应动说话烧发热个块面医院药癫痫风齿边脸脚脑听见们对时们后来还过给吗吓"
+    "爷奶妈爸儿孙体温热烫伤伤岁楼门电开关松紧压喉咙嘴唇唇现刚钟点数无没里里这们将会泪湿冻",
+)
+
+
 def normalise(text: str) -> str:
     """NFKC (full-width digits and letters become ASCII), lower case, straight apostrophes,
-    contractions spelt out, runs of spaces made one."""
-    text = unicodedata.normalize("NFKC", text).lower()
+    the commonest traditional characters simplified, contractions spelt out, runs of spaces
+    made one."""
+    text = unicodedata.normalize("NFKC", text).lower().translate(_TRADITIONAL)
     text = text.replace("’", "'").replace("‘", "'").replace("`", "'")
     for pattern, plain in _CONTRACTIONS:
         text = pattern.sub(plain, text)
@@ -149,7 +161,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"(?:心率|心跳|脉搏|\bpulse\b|heart ?rate|\bhr\b)" + _GAP + rf"({NUM})")),
     ("infant_days", re.compile(
         rf"(?:出生|生下来|才|刚)?({NUM})[\s-]*(个多月|个月|个半月|month|months|周|星期|weeks?|天|days?)"
-        r"(?:大|的|old|宝宝|婴儿|孩子|-old|\s*old)")),
+        r"(?:大|的|old|宝宝|婴儿|孩子|-old|\s*old|\s*baby|\s*infant|\s*bb)")),
     ("infant_days", re.compile(
         rf"(?:宝宝|婴儿|孩子|娃|小孩|baby|infant)[^,，。\d{CN}]{{0,3}}?({NUM})\s*(个多月|个月|个半月|周|星期|天|months?|weeks?|days?)")),
     ("temperature", re.compile(rf"({NUM})\s*(?:°\s*c?|degrees?(?: c)?)?\s*(?:fever|temp)")),

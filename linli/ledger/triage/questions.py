@@ -1,0 +1,84 @@
+"""The dispatcher's key questions (MPDS case entry), asked whatever the caller's words say: is
+the person awake and answering? breathing normally? what is the main problem?
+
+*Not awake* or *not breathing normally* is an emergency by itself; "don't know" is an answer and
+counts as the worse one, since a caller who cannot tell is not beside someone who is fine. The
+main problem feeds the same rules as the words: it is a finding said by the operator instead
+of the caller.
+"""
+
+from collections.abc import Mapping
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+YES, NO, UNKNOWN = "yes", "no", "unknown"
+ANSWERS: dict[str, Promise] = {YES: _("yes"), NO: _("no"), UNKNOWN: _("don't know")}
+QUESTIONS: dict[str, Promise] = {
+    "awake": _("Is the person awake and answering you?"),
+    "breathing": _("Are they breathing normally?"),
+    "problem": _("What is the main problem?"),
+}
+# The two questions whose *no* (or "don't know") is an emergency, each with its sign.
+LIFE_QUESTIONS = {"awake": "asked_awake", "breathing": "asked_breathing"}
+# The main problem, in the order MPDS asks it, each with the findings it stands for; any
+# problem but "something else" makes the request urgent at least.
+PROBLEMS: dict[str, tuple[Promise, tuple[str, ...]]] = {
+    "chest": (_("chest pain"), ("chest_pain",)),
+    "breathing": (_("breathing problem"), ("breath_mild",)),
+    "bleeding": (_("bleeding"), ("bleed_any",)),
+    "fall": (_("fall or injury"), ("fall",)),
+    "fit": (_("fit or convulsions"), ("seizure",)),
+    "pregnancy": (_("pregnancy or labour"), ("pregnant",)),
+    "poisoning": (_("poisoning or overdose"), ("poison",)),
+    "suicide": (_("suicidal talk or self-harm"), ("suicidal",)),
+    "other": (_("something else"), ()),
+}
+# Spelt as the API and Open311 may send them.
+_SPELLINGS = {
+    "yes": YES, "y": YES, "true": YES, "1": YES, "是": YES,
+    "no": NO, "n": NO, "false": NO, "0": NO, "否": NO, "不是": NO,
+    "unknown": UNKNOWN, "dont_know": UNKNOWN, "don't know": UNKNOWN, "?": UNKNOWN,
+    "不知道": UNKNOWN,
+}  # fmt: skip
+
+
+def read_answer(value: object) -> str | None:
+    """yes, no or unknown from what a form or a client sent; None when nothing was answered.
+    Raises ValueError for a value that is none of these."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return YES if value else NO
+    answer = _SPELLINGS.get(str(value).strip().lower())
+    if answer is None:
+        raise ValueError(value)
+    return answer
+
+
+def cleaned(answers: Mapping[str, object] | None) -> dict[str, str]:
+    """The answers given, checked: {"awake": "no", "problem": "chest"}. Raises ValueError
+    naming the question whose answer is not one Linli knows."""
+    kept: dict[str, str] = {}
+    for question in LIFE_QUESTIONS:
+        try:
+            answer = read_answer((answers or {}).get(question))
+        except ValueError:
+            raise ValueError(question) from None
+        if answer is not None:
+            kept[question] = answer
+    problem = str((answers or {}).get("problem") or "").strip().lower()
+    if problem:
+        if problem not in PROBLEMS:
+            raise ValueError("problem")
+        kept["problem"] = problem
+    return kept
+
+
+def reassured(answers: Mapping[str, str]) -> bool:
+    """Both life questions answered yes: the half-named danger was asked about."""
+    return all(answers.get(q) == YES for q in LIFE_QUESTIONS)
+
+
+def problem_label(problem: str) -> str:
+    return str(PROBLEMS[problem][0]) if problem in PROBLEMS else problem
