@@ -605,6 +605,46 @@ def do_change_urgency(request: Request, *, actor: User, urgency: str, reason: st
 
 
 @transaction.atomic
+def do_ask_key_questions(
+    request: Request, *, actor: User, answers: Mapping[str, object]
+) -> Request:
+    """The key questions as the caller answered them when rung back (or asked later): kept with
+    the request, which is triaged again with them and the register. A worse answer raises it (a
+    *no* is an emergency); a call-back both of whose answers are yes takes the urgency its
+    words and the register give, since the danger it half-named was asked about."""
+    request = _lock(request)
+    _require(request, Request.OPEN_STATUSES, _("ask the key questions of"))
+    try:
+        asked = questions.cleaned(answers)
+    except ValueError as exc:
+        raise ValidationError({str(exc): _("answer yes, no or don't know")}) from None
+    if not asked:
+        raise ValidationError({"awake": _("answer at least one question")})
+    result = triage(
+        request.description, request.category, resident=request.resident,
+        household=request.household, today=timezone.localdate(), answers=asked,
+    )  # fmt: skip
+    worse = URGENCY_RANK[Urgency(result.urgency)] < URGENCY_RANK[Urgency(request.urgency)]
+    settled = request.urgency == Urgency.CALL_BACK and questions.reassured(asked)
+    request.key_answers = asked
+    fields = ["key_answers"]
+    if worse or settled:
+        old = request.urgency
+        request.urgency = result.urgency
+        request.deadline = deadline_for(request.category, result.urgency, request.created_at)
+        request.triage_reasons = result.reasons
+        fields += ["urgency", "deadline", "triage_reasons"]
+        _event(
+            request, E.URGENCY, actor, note=str(_("key questions")),
+            data={"from": old, "to": result.urgency, "answers": asked},
+        )  # fmt: skip
+    else:
+        _event(request, E.NOTE, actor, note=str(_("key questions")), data={"answers": asked})
+    request.save(update_fields=fields)
+    return request
+
+
+@transaction.atomic
 def do_record_emergency_call(request: Request, *, actor: User) -> Request:
     """The operator confirms they told the caller to ring 120, or rang it themselves."""
     request = _lock(request)

@@ -44,6 +44,10 @@ class KeyQuestionsMixin(forms.Form):
 LOCAL_LANDLINE = re.compile(r"[2-9]\d{6,7}")
 
 
+class KeyQuestionsForm(KeyQuestionsMixin, forms.Form):
+    """The key questions alone, as the request's page asks them when the caller is rung back."""
+
+
 class RequestRowForm(KeyQuestionsMixin, forms.Form):
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.filter(active=True), required=False

@@ -17,7 +17,7 @@ from linli.ledger.models import Request, Urgency
 # Every action on a request, as the request's page and the API name them.
 ACTIONS = (
     "claim", "assign", "start", "complete", "confirm", "reopen", "cancel", "urgency",
-    "call120", "merge", "note", "pass", "reveal", "link",
+    "call120", "merge", "note", "pass", "reveal", "link", "ask",
 )  # fmt: skip
 # What changes who handles the request or closes it: the handle_requests capability, or the
 # request handed to the user.

@@ -18,7 +18,7 @@ from linli.core.models import Team, User
 from linli.core.roles import Cap
 from linli.core.scoping import get_for_user, scoped
 from linli.ledger import actions
-from linli.ledger.forms import CallForm, RequestRowForm, RequestRows
+from linli.ledger.forms import CallForm, KeyQuestionsForm, RequestRowForm, RequestRows
 from linli.ledger.models import Call, Category, Request, RequestEvent, Urgency
 from linli.ledger.policy import REQUESTS, works_ledger
 from linli.ledger.selectors import get_request_for_user, link_candidates
@@ -327,6 +327,10 @@ def request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "find": find,
             "candidates": candidates,
             "event_labels": dict(RequestEvent.Kind.choices),
+            "answers": [questions.said(q, a) for q, a in (item.key_answers or {}).items()],
+            "questions_form": (
+                KeyQuestionsForm(initial=item.key_answers) if may["ask"] and item.is_open else None
+            ),
         },
     )
 
@@ -420,6 +424,9 @@ HANDLERS: dict[str, Callable[[AuthedRequest, Request], object]] = {
         item, actor=r.user, urgency=r.POST.get("urgency", ""), reason=r.POST.get("reason", "")
     ),
     "call120": lambda r, item: actions.do_record_emergency_call(item, actor=r.user),
+    "ask": lambda r, item: actions.do_ask_key_questions(
+        item, actor=r.user, answers={q: r.POST.get(q) for q in ("awake", "breathing", "problem")}
+    ),
     "merge": lambda r, item: actions.do_merge(
         item, into=_merge_target(r.POST.get("into", ""), r.user), actor=r.user
     ),
@@ -465,6 +472,9 @@ def _field_label(field: str) -> str:
         "team": _("Team"),
         "household": _("Household"),
         "resident": _("Resident"),
+        "awake": questions.QUESTIONS["awake"],
+        "breathing": questions.QUESTIONS["breathing"],
+        "problem": questions.QUESTIONS["problem"],
         "__all__": _("Request"),
     }
     return str(labels.get(field, field))

@@ -82,3 +82,10 @@ def reassured(answers: Mapping[str, str]) -> bool:
 
 def problem_label(problem: str) -> str:
     return str(PROBLEMS[problem][0]) if problem in PROBLEMS else problem
+
+
+def said(question: str, answer: str) -> str:
+    """One answer in the reader's language: "Are they breathing normally? no"."""
+    if question == "problem":
+        return f"{QUESTIONS['problem']} {problem_label(answer)}"
+    return f"{QUESTIONS[question]} {ANSWERS.get(answer, answer)}"
