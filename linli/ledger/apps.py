@@ -51,7 +51,7 @@ class LedgerConfig(LinliAppConfig):
             rows = open_counts(request.user)
             total = {
                 k: sum(getattr(r, k) for r in rows)
-                for k in ("open", "emergency", "late", "unassigned")
+                for k in ("open", "emergency", "call_back", "late", "unassigned")
             }
             return {"rows": rows, "total": total, "several": request.user.community_id is None}
 

@@ -240,11 +240,13 @@ class OpenCounts:
     emergency: int = 0
     late: int = 0
     unassigned: int = 0
+    call_back: int = 0
 
 
 def open_counts(user: User, now: datetime | None = None) -> list[OpenCounts]:
-    """Per community of the user's area: its open requests, how many are emergencies, late,
-    handed to nobody; in one query over the open requests (a sliver of the ledger)."""
+    """Per community of the user's area: its open requests, how many are emergencies or to be
+    rung back now, late, handed to nobody; in one query over the open requests (a sliver of
+    the ledger)."""
     from django.db.models import Count
 
     now = now or timezone.now()
@@ -255,13 +257,16 @@ def open_counts(user: User, now: datetime | None = None) -> list[OpenCounts]:
         .annotate(
             open=Count("pk"),
             emergency=Count("pk", filter=Q(urgency="emergency")),
+            call_back=Count("pk", filter=Q(urgency="call_back")),
             late=Count("pk", filter=Q(deadline__lt=now)),
             unassigned=Count("pk", filter=Q(assignee__isnull=True, team__isnull=True)),
         )
         .order_by()
     )
     found: dict[int, dict[str, int]] = {
-        r["community_id"]: {k: r[k] for k in ("open", "emergency", "late", "unassigned")}
+        r["community_id"]: {
+            k: r[k] for k in ("open", "emergency", "call_back", "late", "unassigned")
+        }
         for r in rows
     }
     communities = scoped(user, Community.objects.order_by("name", "pk")).values_list("pk", "name")

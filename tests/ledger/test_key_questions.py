@@ -287,3 +287,14 @@ def test_open311_takes_the_key_questions_as_attributes(
     )
     assert refused.status_code == 400
     assert Request.objects.count() == 2  # the refusal wrote nothing
+
+
+def test_the_home_panel_counts_the_requests_to_ring_back_now(
+    client: Client, community_a: Community, operator: User
+) -> None:
+    do_open_request(
+        community_a, actor=operator, channel=Channel.HOTLINE,
+        category=Category.objects.get(code="other"), description=HARMLESS,
+    )  # fmt: skip
+    page = client.get("/").content.decode()
+    assert 'data-testid="count-call-back"><strong>1</strong>' in page
