@@ -43,7 +43,9 @@ URGENCY_RANK = {
 # The order of every worklist: a call-back takes a minute and may reveal an emergency, so it
 # comes first, then emergencies, urgent, normal and low requests.
 LIST_RANK = {**{u: n + 1 for u, n in URGENCY_RANK.items()}, Urgency.CALL_BACK: 0}
-URGENCY_ORDER: tuple[str, ...] = tuple(u.value for u in sorted(LIST_RANK, key=LIST_RANK.get))
+URGENCY_ORDER: tuple[str, ...] = tuple(
+    u.value for u in sorted(LIST_RANK, key=lambda u: LIST_RANK[u])
+)
 
 
 class Category(models.Model):

@@ -297,7 +297,9 @@ def assess(
     result.reasons.append({"code": "category", "category": category})
     for question, sign in questions.LIFE_QUESTIONS.items():
         if answers.get(question) in (questions.NO, questions.UNKNOWN):
-            reason = {"code": "sign", "sign": sign, "level": EMERGENCY, "answer": answers[question]}
+            reason: dict[str, object] = {
+                "code": "sign", "sign": sign, "level": EMERGENCY, "answer": answers[question]
+            }  # fmt: skip
             result.raise_to(EMERGENCY, reason)
     text = normalise(description[:MAX_TEXT])
     chars = pieces(text)
@@ -429,11 +431,11 @@ def explain(reason: dict[str, object]) -> str:
             "problem": questions.problem_label(str(reason.get("answer")))
         }
     if code == "call_back":
-        words = " + ".join(str(w) for w in reason.get("words", []) or [])  # type: ignore[attr-defined]
+        cues = " + ".join(str(w) for w in reason.get("words", []) or [])  # type: ignore[attr-defined]
         return _(
             "“%(words)s” may be a danger no rule decided: call the caller back now and ask "
             "the key questions"
-        ) % {"words": words}
+        ) % {"words": cues}
     if code == "set_aside":
         state = str(reason.get("state", ""))
         return _("“%(words)s” not counted: %(why)s") % {

@@ -13,8 +13,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 YES, NO, UNKNOWN = "yes", "no", "unknown"
-ANSWERS: dict[str, Promise] = {YES: _("yes"), NO: _("no"), UNKNOWN: _("don't know")}
-QUESTIONS: dict[str, Promise] = {
+ANSWERS = {YES: _("yes"), NO: _("no"), UNKNOWN: _("don't know")}
+QUESTIONS = {
     "awake": _("Is the person awake and answering you?"),
     "breathing": _("Are they breathing normally?"),
     "problem": _("What is the main problem?"),
