@@ -68,7 +68,9 @@ _NOW_EN = re.compile(
 # "not, thank God, having any of that chest pain anymore"
 _NOT_EN = re.compile(r"\b(?:not|never|no longer)\b")
 _NEG_AFTER_EN = re.compile(r"^\W*(?:[\w']+\W+){0,2}?(?:anymore|any more)\b")
-_RECENT_AFTER_EN = re.compile(r"^\W*(?:[\w']+\W+){0,2}?(?:yesterday|last night)\b")
+_RECENT_AFTER_EN = re.compile(
+    r"^\W*(?:[\w']+\W+){0,4}?(?:yesterday|last night|(?:two|2|three|3|a few|few|couple of) days ago)\b"
+)
 _PAST_AFTER_EN = re.compile(
     r"^\W*(?:[\w']+\W+){0,4}?(?:last (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|in (?:19|20)\d\d|(?:(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|few|several|many|some) )?(?:years?|months?|weeks?) ago|long ago|last (?:year|month|week)|years back)\b"
 )
@@ -87,7 +89,7 @@ _CONDITION_BEFORE_ZH = re.compile(
 _MEDICINE_AFTER = re.compile(
     r"^[^,，。]{0,3}(?:药|的药|药物|用药|针|胰岛素)|^\W*(?:\w+\W+)?(?:medication|medicine|meds|pills?|tablets?|prescription|drugs?|injections?)\b"
 )
-_MEDICINE_BEFORE = re.compile(r"(?:治|防治)[^,，。]{0,2}$")
+_MEDICINE_BEFORE = re.compile(r"(?:治|防治)[^,，。]{0,2}$|\bfor (?:his|her|my|their )?$")
 # Findings about medicines themselves: "吃了一整瓶安眠药" is an overdose, not a mention of one.
 _ABOUT_MEDICINE = frozenset(
     {"overdose", "poison", "medicine_out", "oxygen_down", "allergy", "exposure"}
@@ -111,7 +113,7 @@ _LAUGH = re.compile(r"哈哈|呵呵|嘿嘿|笑死|\bha(?:ha)+\b|\blol\b|\bhehe\b
 _IDIOM_ZH = re.compile(r"股市|股票|基金|大盘|开门红|生意")
 # Shops "bleed" prices: 超市今天大出血, 便宜得想吐血.
 _COMMERCE = re.compile(
-    r"双十一|双11|购物|剁手|团购|💸|便宜|打折|促销|特价|甩卖|降价|涨价|价格|价钱|费(?:又)?涨|优惠|\bsale\b|discount|price"
+    r"贵得|太贵|电费|水费|话费|双十一|双11|购物|剁手|团购|💸|便宜|打折|促销|特价|甩卖|降价|涨价|价格|价钱|费(?:又)?涨|优惠|\bsale\b|discount|price"
 )
 _COMMERCE_FINDINGS = frozenset({"bleed_heavy", "bleed_any"})
 # 心疼 of money: "这个月电费把我心疼坏了".
@@ -147,7 +149,8 @@ _STAYS = frozenset({"overdose", "poison", "violence", "drowning", "electrocution
 _JOKE = re.compile(r"开玩笑|说着玩|逗你|\bjoking\b|\bjust kidding\b|\bkidding\b|\bjk\b")
 # Someone already in hospital, or already safe: the caller asks for something else.
 _HANDLED = re.compile(
-    r"已经(?:在|住进了?|送到?了?|送进了?)医院|已经住院|在医院(?:里)?住着|已经报(?:了)?警|安全了|"
+    r"已经(?:在|住进了?|送到?了?|送进了?)医院|已经住院|已经出院|出院了|没(?:有)?人受伤|人没事|"
+    r"\b(?:nobody|no one) (?:was |got )?(?:hurt|injured)\b|\bdischarged\b|在医院(?:里)?住着|已经报(?:了)?警|安全了|"
     r"\balready in (?:the )?hospital\b|\bin hospital there\b|\bis safe now\b|\bpolice (?:came|have been)"
 )
 _NEAR_ZH = re.compile(r"(?:差点|差一点|险些|几乎)(?:就)?[^,，。]{0,2}$")
@@ -157,7 +160,7 @@ _NEAR_FAINT = re.compile(
     r"(?:快|快要|要|感觉要|觉得要|好像要)$|\bfeel(?:s|ing)? (?:like|as if)\W*(?:i\W+|i'm\W+|i am\W+|(?:he|she) (?:is|will)\W+|going to\W+)?$"
 )
 _HYPO_ZH = re.compile(
-    r"(?:万一|如果|要是|假如|假使|(?<!不)担心(?!是)|害怕(?!是)|(?<!恐)怕(?!是|冷|热)|预防|防止|以防|以免|免得|容易|可能会|小心|注意|提醒|将来|以后|下次|怎么防|避免|会不会(?!是)|想(?:装|买|安装|配|换)|(?:装|买)(?:个|一个))[^,，。]{0,10}$"
+    r"(?:万一|如果|要是|假如|假使|(?<!不)担心(?!是)|害怕(?!是)|(?<!恐)怕(?!是|冷|热)|预防|防止|以防|以免|免得|容易|可能会|小心|注意|提醒|将来|以后|下次|怎么防|避免|会不会(?!是)|想(?:装|买|安装|配|换)|(?:装|买)(?:个|一个)|吃了(?:就)?会|不吃(?:就)?会|停(?:了|药)(?:就)?会|一吃就会)[^,，。]{0,10}$"
 )
 _HYPO_EN = re.compile(
     r"(?:\bin case\b|(?<!sure )(?<!wonder )(?<!know )(?<!see )(?<!check )(?<!ask )\bif\b|\bwhat if\b|\bworried (?:that )?(?:he|she|they|i|we)?\s*(?:might|will|may|could|would)\b|\bafraid (?:that )?(?:he|she|they)?\s*(?:might|will|may|could|would)\b|"
@@ -205,6 +208,10 @@ def _negation_zh(text: str, clause_start: int, start: int) -> str:
     return found
 
 
+_LASTING_SIGN = re.compile(
+    r"\bever since\b|bell'?s palsy|面瘫|面神经炎|\bnothing new\b|一直(?:都)?(?:是)?这样|老样子|好多年了"
+)
+_HABIT = re.compile(r"每天|天天|每次|每晚|每个早上|\bevery (?:day|morning|night)\b|\balways\b")
 _NOBODY_ZH = re.compile(r"(?:没|没有|无)人(?:有|会|在)?$")
 # What ends a negation's scope: a clause break, or a word that says something new follows.
 _STOP = re.compile(
@@ -235,6 +242,10 @@ def status(
         return Status("topic", m.group(0))
     if m := _JOKE.search(text):
         return Status("figure", m.group(0))
+    if code == "stroke_sign" and (m := _LASTING_SIGN.search(text)):
+        return Status("condition", m.group(0))  # a face drooping since a Bell's palsy
+    if code == "unresponsive" and (m := _HABIT.search(text, max(0, start - 30), start)):
+        return Status("condition", m.group(0))  # 每天早上叫都叫不醒: a habit, not an event
     if m := _HANDLED.search(text, end):
         return Status("cleared", m.group(0))
     if _UNSURE_EN.search(before) is None:

@@ -79,6 +79,20 @@ VITAL: dict[str, tuple[Promise, tuple[str, ...]]] = {
         ("优甲乐", "左甲状腺素", "雷替斯", "加衡", "levothyroxine", "euthyrox", "synthroid",
          "eltroxin", "thyroxine"),
     ),
+    "cancer_pain": (
+        _("opioid pain relief in cancer"),
+        ("美施康定", "奥施康定", "硫酸吗啡", "吗啡", "芬太尼贴", "多瑞吉", "morphine", "oxycontin",
+         "ms contin", "fentanyl patch", "durogesic"),
+    ),
+    "mood_stabiliser": (
+        _("a mood stabiliser"),
+        ("碳酸锂", "锂盐", "lithium", "priadel"),
+    ),
+    "blood_pressure": (
+        _("a blood-pressure drug"),
+        ("拜新同", "硝苯地平控释片", "络活喜", "代文", "缬沙坦", "adalat", "nifedipine", "norvasc",
+         "amlodipine", "valsartan", "diovan"),
+    ),
     "asthma": (
         _("an asthma or COPD inhaler"),
         ("信必可", "舒利迭", "万托林", "沙丁胺醇", "思力华", "布地奈德", "symbicort", "seretide",

@@ -103,7 +103,7 @@ def _level(triggers: list[Found], full: str = EMERGENCY) -> tuple[str, str]:
 
 
 # "游戏中毒太深", "刷短视频中毒了": hooked, not poisoned.
-POISON_FIGURE = re.compile(r"游戏|视频|手机|网络|上网|追剧|刷|抖音|小说|中毒\S{0,2}深")
+POISON_FIGURE = re.compile(r"游戏|视频|手机|网络|上网|追剧|刷|抖音|小说|歌|听|洗脑|中毒\S{0,2}深")
 # A deficit the stroke left ("左边一直没劲"), not a new one.
 LASTING = re.compile(r"一直|总是|从那以后|留下|后遗症|always|ever since|since then")
 SUDDEN = re.compile(r"突然|今天|刚才|刚刚|现在|又|suddenly|today|just now|again|this morning")
@@ -113,7 +113,7 @@ SOON = re.compile(
     r"|soon|running low|almost|nearly|next week|few days"
 )
 TODAY = re.compile(
-    r"今天|今晚|今早|明天|已经|早就|昨天|today|tonight|tomorrow|already|yesterday|since"
+    r"今儿个|今儿|今天|今晚|今早|明天|已经|早就|昨天|today|tonight|tomorrow|already|yesterday|since"
 )
 SERVICES = re.compile(
     r"快递|外卖|物业|客服|司机|居委|社区|热线|商店|超市|医院|courier|delivery|driver|office|hotline|shop|store|pharmacy|landlord"
@@ -209,7 +209,7 @@ def signs(x: Facts) -> list[Hit]:
     if heavy := x.stands("bleed_heavy"):
         hit("bleeding", heavy)
     if gi := x.stands("bleed_gi"):
-        if faint := x.stands("dizzy", "fainted", "weak"):
+        if faint := x.stands("dizzy", "fainted", "weak", "cant_get_up", "confusion"):
             hit("bleeding", gi, faint)
         else:
             hit("bleeding", gi, level=URGENT)
@@ -312,6 +312,12 @@ def signs(x: Facts) -> list[Hit]:
         hit("dehydration", worse, dry)  # "almost no pee" is the finding, the confusion the sign
     elif dry and (elderly or infant_days):
         hit("dehydration", dry, level=URGENT)
+    if trapped := x.stands("trapped_water"):
+        hit("drowning", trapped)
+    if peeling := x.stands("skin_peeling"):
+        hit("allergy", peeling)
+    if (alone_home := x.stands("home_alone")) and x.known("child", "infant"):
+        hit("needs", alone_home, x.known("child"), level=URGENT)
     if drowned := x.stands("drowning"):
         hit("drowning", drowned)
     if shock := x.stands("electrocution"):
@@ -386,8 +392,10 @@ def signs(x: Facts) -> list[Hit]:
             p.age is not None and p.age < 12 for p in x.people
         )
         minor = x.stands("minor")
-        if severe_burn:
+        if severe_burn and (electric or not minor):
             hit("burn", severe_burn, burn)
+        elif severe_burn:
+            hit("burn", severe_burn, burn, level=URGENT)
         elif child and not minor:
             hit("burn", burn, x.known("child", "infant"))
         elif not minor or child:
@@ -501,7 +509,7 @@ MEDICINE = re.compile(
     + r"|medicine|medication|\bmeds\b|pills?|tablets?|insulin|inhaler|doses?"
 )
 VITAL_SOON = re.compile(
-    r"今天|今晚|今早|今日|明天|明早|明晚|听日|最后一|只够|只剩|就剩|得返|断(?:了|药|顿)|吃完|用完|没了|没有了|冇得|莫得"
+    r"今天|今儿|今晚|今早|今日|明天|明儿|明早|明晚|听日|最后一|只够|只剩|就剩|得返|断(?:了|药|顿)|吃完|用完|没了|没有了|冇得|莫得"
     r"|\btoday\b|\btonight\b|\btomorrow\b|this morning|only enough|last (?:dose|pill|tablet|one)"
     r"|(?:ran|run|runs|running) out|finish(?:es|ed)?\b|none left|\bleft\b"
 )

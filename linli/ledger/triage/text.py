@@ -13,6 +13,8 @@ _CONTRACTIONS = [
     (re.compile(r"\b(can ?not|can't)\b"), "cant"),
     (re.compile(r"\bwon't\b"), "wont"),
     (re.compile(r"n't\b"), " not"),
+    # Typed without the apostrophe, as on a phone: "doesnt answer".
+    (re.compile(r"\b(does|did|do|is|was|are|were|has|have|had|could|would|should)nt\b"), r"\1 not"),
 ]
 
 
