@@ -186,7 +186,7 @@ def service_record(category: Category) -> Record:
         "service_code": category.code,
         "service_name": name,
         "description": other,
-        "metadata": True,  # the key questions (`KEY_QUESTIONS`), asked of every service
+        "metadata": True,  # the key questions (`key_questions`), asked of every service
         "type": "realtime",
         "keywords": ", ".join([category.code, category.name_zh, category.name_en]),
         "group": _("Medical") if category.medical else _("Daily needs"),

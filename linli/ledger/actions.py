@@ -41,9 +41,11 @@ from linli.people.models import Household, Resident
 
 S = Request.Status
 E = RequestEvent.Kind
+# A call-back is a call to make, not a task: due in ten minutes whatever the category's rules.
+CALL_BACK_WITHIN = timedelta(minutes=10)
 DEFAULT_HOURS = {
     Urgency.EMERGENCY: Decimal("0.5"),
-    Urgency.CALL_BACK: Decimal(10) / 60,
+    Urgency.CALL_BACK: Decimal(CALL_BACK_WITHIN.seconds) / 3600,
     Urgency.URGENT: Decimal(4),
     Urgency.NORMAL: Decimal(24),
     Urgency.LOW: Decimal(72),
@@ -55,8 +57,8 @@ class TransitionError(ValidationError):
 
 
 def deadline_for(category: Category, urgency: str, start: datetime) -> datetime:
-    if urgency == Urgency.CALL_BACK:  # ten minutes whatever the category: a call, not a task
-        return start + timedelta(minutes=10)
+    if urgency == Urgency.CALL_BACK:
+        return start + CALL_BACK_WITHIN
     hours = rule_hours(category.pk, urgency) or DEFAULT_HOURS[Urgency(urgency)]
     return start + timedelta(hours=float(hours))
 
@@ -288,10 +290,7 @@ def do_open_request(
     `keep`, given the request about to be written (its primary key known) and its possible
     duplicates, may return one more new row to be written with it, all or nothing."""
     description = description.strip()
-    try:
-        asked = questions.cleaned(answers)
-    except ValueError as exc:
-        raise ValidationError({str(exc): _("answer yes, no or don't know")}) from None
+    asked = _asked(answers)
     if resident is not None and household is None:
         household = resident.household
     _check_entry(
@@ -327,6 +326,14 @@ def do_open_request(
     _write(request, triaged, (lambda r: keep(r, duplicates)) if keep is not None else None)
     send_on_commit(request_opened, request)
     return Opened(request, duplicates)
+
+
+def _asked(answers: Mapping[str, object] | None) -> dict[str, str]:
+    """The key questions' answers, checked: an unknown answer is refused on its question."""
+    try:
+        return questions.cleaned(answers)
+    except ValueError as exc:
+        raise ValidationError({str(exc): _("answer yes, no or don't know")}) from None
 
 
 def _require(request: Request, allowed: tuple[str, ...], action: str) -> None:
@@ -614,10 +621,7 @@ def do_ask_key_questions(
     words and the register give, since the danger it half-named was asked about."""
     request = _lock(request)
     _require(request, Request.OPEN_STATUSES, _("ask the key questions of"))
-    try:
-        asked = questions.cleaned(answers)
-    except ValueError as exc:
-        raise ValidationError({str(exc): _("answer yes, no or don't know")}) from None
+    asked = _asked(answers)
     if not asked:
         raise ValidationError({"awake": _("answer at least one question")})
     result = triage(

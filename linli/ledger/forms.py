@@ -38,7 +38,7 @@ class KeyQuestionsMixin(forms.Form):
 
     def answers(self) -> dict[str, str]:
         data = self.cleaned_data
-        return {q: data[q] for q in ("awake", "breathing", "problem") if data.get(q)}
+        return {q: data[q] for q in questions.ALL if data.get(q)}
 
 
 LOCAL_LANDLINE = re.compile(r"[2-9]\d{6,7}")

@@ -80,7 +80,8 @@ class PublicRequestForm(forms.Form):
                 )
 
     def answers(self) -> dict[str, str]:
-        return {q: self.cleaned_data[q] for q in ("awake", "breathing") if self.cleaned_data.get(q)}
+        data = self.cleaned_data
+        return {q: data[q] for q in questions.LIFE_QUESTIONS if data.get(q)}
 
     def clean_phone(self) -> str:
         try:

@@ -143,12 +143,7 @@ def _chosen(row: RequestRowForm) -> Category | None:
 
 def _posted_answers(data: Mapping[str, object], row: int) -> dict[str, str]:
     """A row's key questions as posted so far; an answer Linli does not know counts as none."""
-    try:
-        return questions.cleaned(
-            {q: data.get(f"r-{row}-{q}") for q in ("awake", "breathing", "problem")}
-        )
-    except ValueError:
-        return {}
+    return questions.cleaned({q: data.get(f"r-{row}-{q}") for q in questions.ALL}, lenient=True)
 
 
 def _live_triage(
@@ -182,7 +177,7 @@ def _live_triage(
     asks = result.asks or category.medical
     questions_form = None
     if asking is not None and asks != asking:
-        questions_form = RequestRowForm(prefix=f"r-{row}", initial=answers)
+        questions_form = KeyQuestionsForm(prefix=f"r-{row}", initial=answers)
     emergency = result.urgency == Urgency.EMERGENCY
     preselect = None
     implied = implied_category(result) if preselecting and chosen is None else None
@@ -425,7 +420,7 @@ HANDLERS: dict[str, Callable[[AuthedRequest, Request], object]] = {
     ),
     "call120": lambda r, item: actions.do_record_emergency_call(item, actor=r.user),
     "ask": lambda r, item: actions.do_ask_key_questions(
-        item, actor=r.user, answers={q: r.POST.get(q) for q in ("awake", "breathing", "problem")}
+        item, actor=r.user, answers={q: r.POST.get(q) for q in questions.ALL}
     ),
     "merge": lambda r, item: actions.do_merge(
         item, into=_merge_target(r.POST.get("into", ""), r.user), actor=r.user

@@ -221,10 +221,9 @@ def request_triage(request: HttpRequest, community_code: str) -> HttpResponse:
         return HttpResponse(status=429)
     category = category_by_code(request.POST.get("category", "")) or category_by_code("other")
     assert category is not None  # noqa: S101 - the seeded taxonomy always has "other"
-    try:
-        answers = questions.cleaned({q: request.POST.get(q) for q in questions.LIFE_QUESTIONS})
-    except ValueError:
-        answers = {}
+    answers = questions.cleaned(
+        {q: request.POST.get(q) for q in questions.LIFE_QUESTIONS}, lenient=True
+    )
     result = assess(
         request.POST.get("description", "")[:1000],
         category.code,

@@ -1,7 +1,9 @@
 """API clients and requests for the API tests, made through the same actions the app uses."""
 
 from datetime import timedelta
+from typing import Any
 
+from django.test import Client
 from django.utils import timezone
 
 from linli.api.actions import do_create_api_client
@@ -29,6 +31,16 @@ def make_client(
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def api_post(client: Client, token: str, body: dict[str, Any]) -> Any:
+    """POST /api/v1/requests as the client of `token`, answered in English."""
+    return client.post(
+        "/api/v1/requests",
+        body,
+        content_type="application/json",
+        headers={**bearer(token), "Accept-Language": "en"},
+    )
 
 
 def open_days_ago(

@@ -3,7 +3,6 @@ for a danger the words only half name: in triage, on the desk, on the request's 
 residents' form, in the JSON API and in Open311."""
 
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from django.test import Client
@@ -16,7 +15,7 @@ from linli.ledger import selectors
 from linli.ledger.actions import do_ask_key_questions, do_open_request
 from linli.ledger.models import Category, Channel, Request
 from linli.ledger.triage import advice, assess
-from tests.api.api_factories import bearer, make_client
+from tests.api.api_factories import api_post, make_client
 from tests.factories import make_user
 from tests.ledger.test_desk import post_call
 
@@ -96,6 +95,16 @@ def test_not_breathing_normally_on_the_desk_shows_the_120_banner_before_saving(
     # Shown already: not swapped again, so the operator keeps their place in the questions.
     assert 'id="kq-r-0"' not in page
     assert Request.objects.count() == 0
+
+
+def test_an_unknown_answer_while_typing_leaves_out_only_that_answer(
+    client: Client, operator: User
+) -> None:
+    page = live(
+        client,
+        {"r-0-description": "买菜", "r-0-asking": "1", "r-0-awake": "maybe", "r-0-breathing": "no"},
+    )
+    assert 'data-testid="live-emergency-banner"' in page
 
 
 def test_the_questions_are_swapped_out_when_the_row_is_no_longer_about_health(
@@ -219,15 +228,6 @@ def test_the_residents_answers_are_kept_with_their_request(
 
 
 # The JSON API and Open311 -----------------------------------------------------------------------
-
-
-def api_post(client: Client, token: str, body: dict[str, Any]) -> Any:
-    return client.post(
-        "/api/v1/requests",
-        body,
-        content_type="application/json",
-        headers={**bearer(token), "Accept-Language": "en"},
-    )
 
 
 def test_the_api_takes_the_key_questions_and_answers_with_them(

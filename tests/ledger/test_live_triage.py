@@ -13,7 +13,7 @@ from linli.core.models import Community, User
 from linli.core.roles import Role
 from linli.ledger.models import Call, Category, Request
 from linli.people.models import Vulnerability
-from tests.api.api_factories import bearer, make_client
+from tests.api.api_factories import api_post, bearer, make_client
 from tests.factories import make_resident, make_user
 
 pytestmark = [pytest.mark.django_db]
@@ -146,12 +146,7 @@ def test_the_residents_form_asks_for_live_triage(client: Client, community_a: Co
 
 
 def api_open(client: Client, token: str, category: str, description: str) -> Any:
-    return client.post(
-        "/api/v1/requests",
-        {"category": category, "description": description},
-        content_type="application/json",
-        headers={**bearer(token), "Accept-Language": "en"},
-    )
+    return api_post(client, token, {"category": category, "description": description})
 
 
 def test_the_apis_answer_carries_the_reasons_and_what_to_tell_the_caller(

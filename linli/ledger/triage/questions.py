@@ -21,6 +21,7 @@ QUESTIONS = {
 }
 # The two questions whose *no* (or "don't know") is an emergency, each with its sign.
 LIFE_QUESTIONS = {"awake": "asked_awake", "breathing": "asked_breathing"}
+ALL = (*LIFE_QUESTIONS, "problem")
 # The main problem, in the order MPDS asks it, each with the findings it stands for; any
 # problem but "something else" makes the request urgent at least.
 PROBLEMS: dict[str, tuple[Promise, tuple[str, ...]]] = {
@@ -56,23 +57,29 @@ def read_answer(value: object) -> str | None:
     return answer
 
 
-def cleaned(answers: Mapping[str, object] | None) -> dict[str, str]:
+def cleaned(answers: Mapping[str, object] | None, *, lenient: bool = False) -> dict[str, str]:
     """The answers given, checked: {"awake": "no", "problem": "chest"}. Raises ValueError
-    naming the question whose answer is not one Linli knows."""
+    naming the question whose answer is not one Linli knows; `lenient` (a form still being
+    filled in) leaves such an answer out instead."""
     kept: dict[str, str] = {}
-    for question in LIFE_QUESTIONS:
+    for question in ALL:
+        raw = (answers or {}).get(question)
         try:
-            answer = read_answer((answers or {}).get(question))
+            answer = _problem(raw) if question == "problem" else read_answer(raw)
         except ValueError:
+            if lenient:
+                continue
             raise ValueError(question) from None
         if answer is not None:
             kept[question] = answer
-    problem = str((answers or {}).get("problem") or "").strip().lower()
-    if problem:
-        if problem not in PROBLEMS:
-            raise ValueError("problem")
-        kept["problem"] = problem
     return kept
+
+
+def _problem(value: object) -> str | None:
+    problem = str(value or "").strip().lower()
+    if problem and problem not in PROBLEMS:
+        raise ValueError(value)
+    return problem or None
 
 
 def reassured(answers: Mapping[str, str]) -> bool:

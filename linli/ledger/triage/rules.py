@@ -464,9 +464,7 @@ def signs(x: Facts) -> list[Hit]:
             hit("medicine_out", [f], vital, level=URGENT,
                 extra=[medicines.label(c) for c in classes])  # fmt: skip
     # Needs: someone who cannot fend for themselves, without food, water, power or care.
-    vulnerable = x.known("alone", "elderly", "child", "infant", "dementia") + [
-        f for f in x.found if f.code == "alone"
-    ]
+    vulnerable = x.known("alone", "elderly", "child", "infant", "dementia")
     frail = any(
         p.alone or p.high_care or (p.age is not None and (p.age >= 80 or p.age < 14))
         for p in x.people
