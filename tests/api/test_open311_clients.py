@@ -12,7 +12,7 @@ import pytest
 import requests
 import xmltodict  # type: ignore[import-untyped]
 from civicbot.http import HttpTransport, RateLimiter  # type: ignore[import-untyped]
-from civicbot.open311 import Open311Client  # type: ignore[import-untyped]
+from civicbot.open311 import Open311Client, Open311Error  # type: ignore[import-untyped]
 from civicbot.registry import Endpoint  # type: ignore[import-untyped]
 from georeport import GeoReport  # type: ignore[import-untyped]
 
@@ -152,3 +152,32 @@ def test_civicbot_refuses_to_send_without_a_location_and_linli_agrees(
     assert refused.status_code == 400
     assert refused.json()[0]["description"].startswith("address_string")
     assert not Request.objects.exists()
+
+
+def test_civicbot_answers_the_key_questions_it_reads_from_the_service_definition(
+    live_server: Any, community_a: Community
+) -> None:
+    _api_client, key = make_client(community_a)
+    poster = civicbot(live_server, community_a)
+
+    sent = poster.create_request(
+        "meals",
+        dry_run=False,
+        confirm="SEND",
+        api_key=key,
+        validate_remote=True,  # reads the definition and checks the attributes against it
+        description="我妈不太舒服",
+        address_string="岐山村3号502",
+        attributes={"awake": "yes", "breathing": "no"},
+    )
+    (created,) = sent.response
+    item = Request.objects.get(pk=created["service_request_id"])
+    assert item.key_answers == {"awake": "yes", "breathing": "no"}
+    assert item.urgency == "emergency"
+    # A value the definition does not list is refused by the client before it sends anything.
+    with pytest.raises(Open311Error, match="breathing"):
+        poster.create_request(
+            "meals", dry_run=False, confirm="SEND", api_key=key, validate_remote=True,
+            description="x", address_string="岐山村3号502", attributes={"breathing": "maybe"},
+        )  # fmt: skip
+    assert Request.objects.count() == 1
