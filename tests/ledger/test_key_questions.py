@@ -298,3 +298,38 @@ def test_the_home_panel_counts_the_requests_to_ring_back_now(
     )  # fmt: skip
     page = client.get("/").content.decode()
     assert 'data-testid="count-call-back"><strong>1</strong>' in page
+
+
+def test_a_call_back_reads_in_chinese_on_the_request_page(
+    community_a: Community, operator: User
+) -> None:
+    item = do_open_request(
+        community_a, actor=operator, channel=Channel.HOTLINE,
+        category=Category.objects.get(code="other"), description=HARMLESS,
+    ).request  # fmt: skip
+    worker = Client()
+    worker.cookies["django_language"] = "zh-hans"
+    worker.force_login(make_user(Role.WORKER, community_a))
+    page = worker.get(reverse("ledger:request-detail", args=[item.pk])).content.decode()
+    assert "立即回拨" in page and "请立即回拨来电人，问关键问题" in page
+    assert "病人清醒吗？叫他能答应吗？" in page and "不知道" in page
+    assert "可能有危险，但规则无法判断" in page  # the reason, in Chinese
+
+
+def test_a_volunteer_handed_a_call_back_is_not_asked_to_record_the_answers(
+    community_a: Community, operator: User
+) -> None:
+    volunteer = make_user(Role.VOLUNTEER, community_a)
+    item = do_open_request(
+        community_a, actor=operator, channel=Channel.HOTLINE,
+        category=Category.objects.get(code="other"), description=HARMLESS,
+    ).request  # fmt: skip
+    Request.objects.filter(pk=item.pk).update(assignee=volunteer)
+    client = Client()
+    client.force_login(volunteer)
+    page = client.get(reverse("ledger:request-detail", args=[item.pk])).content.decode()
+    assert 'data-testid="ask-key-questions"' not in page
+    refused = client.post(reverse("ledger:request-action", args=[item.pk, "ask"]), {"awake": "no"})
+    assert refused.status_code == 403
+    item.refresh_from_db()
+    assert item.key_answers == {}
