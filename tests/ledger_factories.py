@@ -1,6 +1,7 @@
 """Ledger test data, built through the ledger's own actions."""
 
-from linli.core.models import Community, User
+from linli.core.models import Community
+from linli.core.policy import Actor
 from linli.ledger.actions import Opened, do_open_request
 from linli.ledger.models import Category, Channel
 from linli.people.models import Resident
@@ -12,7 +13,7 @@ def category(code: str = "groceries") -> Category:
 
 def open_request(
     community: Community,
-    actor: User | None,
+    actor: Actor,
     *,
     code: str = "groceries",
     description: str = "需要买菜 / needs groceries",

@@ -27,6 +27,7 @@ from linli.care.models import (
 from linli.care.policy import PLANS
 from linli.care.schedule import ScheduleError, parse_schedule
 from linli.core.models import Community, User
+from linli.core.policy import SYSTEM
 from linli.core.roles import Cap
 from linli.ledger import actions as ledger
 from linli.ledger.models import Category, Channel, Request, Urgency
@@ -298,7 +299,7 @@ def _open_run(item: ServiceItem, day: date, now: datetime) -> bool:
                 return False
             opened = ledger.do_open_request(
                 plan.community,
-                actor=None,
+                actor=SYSTEM,
                 channel=Channel.PLANNED,
                 category=item.category,
                 description=f"{item.description}（{day:%m-%d}）",
@@ -309,7 +310,7 @@ def _open_run(item: ServiceItem, day: date, now: datetime) -> bool:
             )
             ServiceRun.objects.create(item=item, day=day, request=opened.request)
             if owner is not None:
-                ledger.do_assign(opened.request, actor=None, assignee=owner)
+                ledger.do_assign(opened.request, actor=SYSTEM, assignee=owner)
     except IntegrityError:  # another worker generated the same day at the same moment
         return False
     return True
@@ -361,7 +362,7 @@ def _generate_chunk(items: list[ServiceItem], today: date, earliest: date, now: 
                 )
                 for item, day in wanted
             ]
-            requests = ledger.do_open_planned(entries, at=now)
+            requests = ledger.do_open_planned(entries, actor=SYSTEM, at=now)
             ServiceRun.objects.bulk_create(
                 ServiceRun(item=item, day=day, request=request)
                 for (item, day), request in zip(wanted, requests, strict=True)

@@ -1,18 +1,19 @@
 """What a user may do with a request: the one policy of the ledger's object type.
 
-The views (which actions they run), the API (which transitions it allows), the templates (which
-buttons they show), the selectors and the access-matrix test all ask `REQUESTS`; no other
-place decides. Which requests a user reaches at all is the business of `Request.scope` (the
-ledger's roles: their area's; a volunteer: those handed to them), applied by `scoped`.
+The ledger's actions (each checks it first, whoever calls), the views (which actions they
+run), the API (which transitions it allows), the templates (which buttons they show), the
+selectors and the access-matrix test all ask `REQUESTS`; no other place decides.
+Which requests a user reaches at all is the business of `Request.scope` (the ledger's roles:
+their area's; a volunteer: those handed to them), applied by `scoped`.
 """
 
-from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
-from linli.core.models import Community, User
+from linli.core.models import Community, Street, User
+from linli.core.policy import Actor, ObjectPolicy, in_area
 from linli.core.roles import Cap
-from linli.core.scoping import area_community_ids, scoped
-from linli.ledger.models import Request, Urgency
+from linli.core.scoping import scoped
+from linli.ledger.models import Request, Urgency, VisitPass
 
 # Every action on a request, as the request's page and the API name them.
 ACTIONS = (
@@ -59,26 +60,28 @@ def reached_by_relation(user: User, request: Request) -> bool:
     return bool(memo[user.pk])
 
 
-class RequestPolicy:
-    def may_open(self, user: User, community: Community) -> bool:
+class RequestPolicy(ObjectPolicy[Request]):
+    actions = ACTIONS
+    # A resident's own request through the public form or a self-check link.
+    public_creates = True
+    refusal = _("you may not do this to this request")
+    create_refusal = _("you cannot open requests for this community")
+
+    def user_may_create(self, user: User, place: Community | Street) -> bool:
         """Opens requests (takes calls, handles requests, does tasks and reports needs met on
         the way, or runs a hotel and passes on its guests' needs) for a community of their
         area: their own, or for street and district staff any community of their street or
-        district."""
-        if not user.is_active:
+        district. Logging a call is opening the ledger's work too."""
+        if not isinstance(place, Community):
             return False
         if not (works_ledger(user) or user.can(Cap.DO_TASKS) or user.can(Cap.RUN_HOTEL)):
             return False
-        if user.is_superuser or user.community_id == community.pk:
-            return True
-        if user.community_id is not None:
-            return False
-        return community.pk in area_community_ids(user)
+        return in_area(user, place)
 
     def may_view(self, user: User, request: Request) -> bool:
         if not user.is_active:
             return False
-        if works_ledger(user):
+        if works_ledger(user) and in_area(user, request.community_id):
             return True
         if user.can(Cap.DO_TASKS) and (request.assignee_id == user.pk or on_team(user, request)):
             return True
@@ -92,9 +95,7 @@ class RequestPolicy:
             return True
         return request.community.head_id == user.pk
 
-    def may(self, user: User, request: Request, action: str) -> bool:
-        if action not in ACTIONS:
-            raise ValueError(action)
+    def user_may(self, user: User, request: Request, action: str) -> bool:
         if not self.may_view(user, request):
             return False
         own = request.assignee_id == user.pk
@@ -130,16 +131,29 @@ class RequestPolicy:
             and user.community_id == request.community_id
         )
 
-    def allowed(self, user: User, request: Request) -> dict[str, bool]:
-        """Each action and whether `user` may take it, and `close` whether they may also mark
+    def allowed(self, actor: Actor, request: Request) -> dict[str, bool]:
+        """Each action and whether `actor` may take it, and `close` whether they may also mark
         it done (`do_complete` refuses the others, naming the rule): the buttons a page shows."""
-        allowed = {action: self.may(user, request, action) for action in ACTIONS}
-        allowed["close"] = allowed["complete"] and self.may_close(user, request)
+        allowed = super().allowed(actor, request)
+        allowed["close"] = (
+            allowed["complete"] and isinstance(actor, User) and self.may_close(actor, request)
+        )
         return allowed
-
-    def check(self, user: User, request: Request, action: str) -> None:
-        if not self.may(user, request, action):
-            raise PermissionDenied(_("you may not do this to this request"))
 
 
 REQUESTS = RequestPolicy()
+
+
+class VisitPassPolicy(ObjectPolicy[VisitPass]):
+    """A medical visit pass: issued from its request (`REQUESTS`' "pass"), printed by whoever
+    may see the request, verified by anyone holding its code (a checkpoint)."""
+
+    actions = ("print", "verify")
+    public_actions = frozenset({"verify"})
+    refusal = _("you may not print this pass")
+
+    def user_may(self, user: User, visit_pass: VisitPass, action: str) -> bool:
+        return action == "verify" or REQUESTS.may_view(user, visit_pass.request)
+
+
+PASSES = VisitPassPolicy()

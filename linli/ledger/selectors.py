@@ -2,10 +2,12 @@
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Case, Q, QuerySet, When
 from django.utils import timezone
 
@@ -15,6 +17,7 @@ from linli.core.scoping import get_for_user, scoped
 from linli.ledger.models import LIST_RANK, URGENCY_ORDER, Category, Request
 from linli.ledger.policy import REQUESTS
 from linli.lib.keyset import Bands
+from linli.lib.sql import hot_cursor, placeholders
 from linli.people import phones
 from linli.people.models import Household, Resident
 from linli.people.search import room_in_text, search
@@ -25,6 +28,27 @@ OPEN = Request.OPEN_STATUSES
 TASK_LISTS = ("mine", "team")
 TRACKING_CODE = re.compile(r"[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}")
 PHONE = re.compile(r"\d{7,15}")
+
+
+def possible_duplicates(request: Request) -> list[int]:
+    """The numbers of open requests of the same household and category from the last 24 hours
+    (the latest five: enough to warn, and bounded however often a household calls)."""
+    if request.household_id is None:
+        return []
+    # Written out, like the caller lookup: every intake of a known household asks this.
+    statuses = Request.OPEN_STATUSES
+    since = connection.ops.adapt_datetimefield_value(request.created_at - timedelta(hours=24))
+    sql = (
+        "SELECT id FROM ledger_request WHERE household_id = %s AND category_id = %s"  # noqa: S608
+        f" AND status IN ({placeholders(len(statuses))}) AND created_at >= %s"
+    )
+    params: list[Any] = [request.household_id, request.category_id, *statuses, since]
+    if request.pk is not None:
+        sql += " AND id <> %s"
+        params.append(request.pk)
+    with hot_cursor() as cursor:
+        cursor.execute(sql + " ORDER BY created_at DESC LIMIT 5", params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def requests_for(user: User | AnonymousUser) -> QuerySet[Request]:

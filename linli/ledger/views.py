@@ -21,7 +21,7 @@ from linli.ledger import actions
 from linli.ledger.forms import CallForm, KeyQuestionsForm, RequestRowForm, RequestRows
 from linli.ledger.models import Call, Category, Request, RequestEvent, Urgency
 from linli.ledger.policy import REQUESTS, works_ledger
-from linli.ledger.selectors import get_request_for_user, link_candidates
+from linli.ledger.selectors import get_request_for_user, link_candidates, possible_duplicates
 from linli.ledger.taxonomy import category_by_code, category_by_pk
 from linli.ledger.triage import advice, explain, implied_category, questions, triage
 from linli.ledger.views_lists import request_phone
@@ -249,7 +249,7 @@ def call_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         (
             r,
             [explain(x) for x in r.triage_reasons],
-            actions.possible_duplicates(r),
+            possible_duplicates(r),
             REQUESTS.may(request.user, r, "call120"),
             REQUESTS.may(request.user, r, "assign"),
         )
@@ -311,7 +311,7 @@ def request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "escalation": item.escalation_due(now),
             "reasons": [explain(x) for x in item.triage_reasons],
             "events": item.events.select_related("actor"),
-            "duplicates": actions.possible_duplicates(item) if item.is_open else [],
+            "duplicates": possible_duplicates(item) if item.is_open else [],
             "people": people,
             "teams": teams,
             "urgencies": Urgency.choices,

@@ -33,7 +33,8 @@ def resident_requests(request: AuthedRequest, pk: int) -> HttpResponse:
             "resident": resident,
             "rows": rows,
             "now": timezone.now(),
-            "may_open": resident.is_active and REQUESTS.may_open(request.user, resident.community),
+            "may_open": resident.is_active
+            and REQUESTS.may_create(request.user, resident.community),
         },
     )
 

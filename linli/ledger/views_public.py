@@ -35,6 +35,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from linli.core.access import PUBLIC, access
 from linli.core.actions import client_ip
 from linli.core.models import Community
+from linli.core.policy import SYSTEM, VISITOR
 from linli.ledger.actions import DEFAULT_HOURS, do_add_note, do_open_request
 from linli.ledger.forms_public import PublicRequestForm, TrackForm
 from linli.ledger.models import Category, Channel, Request, Urgency, VisitPass
@@ -152,7 +153,7 @@ def request_form(request: HttpRequest, community_code: str) -> HttpResponse:
             with transaction.atomic():  # the request and its note: one write, not two
                 opened = do_open_request(
                     community,
-                    actor=None,
+                    actor=VISITOR,
                     channel=Channel.ONLINE,
                     category=form.cleaned_data["category"],
                     description=form.cleaned_data["description"],
@@ -162,7 +163,7 @@ def request_form(request: HttpRequest, community_code: str) -> HttpResponse:
                     answers=form.answers(),
                 )
                 if many_for_phone:
-                    do_add_note(opened.request, actor=None, note=str(MANY_FOR_PHONE))
+                    do_add_note(opened.request, actor=SYSTEM, note=str(MANY_FOR_PHONE))
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)

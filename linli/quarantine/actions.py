@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from linli.care import actions as care
 from linli.care.models import CarePlan, Contact
 from linli.core.models import Community, Street, User
+from linli.core.policy import SYSTEM
 from linli.core.roles import Cap
 from linli.ledger import actions as ledger
 from linli.ledger.models import Channel, Request, Urgency
@@ -323,7 +324,7 @@ def open_reception_requests(receptions: list[Reception], *, now: datetime) -> in
         )
         for r in due
     ]
-    requests = ledger.do_open_planned(entries, at=now)
+    requests = ledger.do_open_planned(entries, actor=SYSTEM, at=now)
     for reception, request in zip(due, requests, strict=True):
         reception.request = request
     Reception.objects.bulk_update(due, ["request"])
@@ -690,7 +691,7 @@ def do_record_check(
         named = ", ".join(str(HealthCheck.Symptom(s).label) for s in check.symptoms)
         opened = ledger.do_open_request(
             quarantine.community,
-            actor=None,
+            actor=SYSTEM,
             channel=Channel.PLANNED,
             category=category_by_code("medical_visit") or category_by_code("other"),  # type: ignore[arg-type]
             description=_("Home quarantine check: %(t)s °C %(s)s %(n)s — see the resident today")
@@ -703,7 +704,7 @@ def do_record_check(
         )
         doctor = quarantine.plan.doctor if quarantine.plan is not None else None
         if doctor is not None and doctor.is_active:
-            ledger.do_assign(opened.request, actor=None, assignee=doctor)
+            ledger.do_assign(opened.request, actor=SYSTEM, assignee=doctor)
         check.request = opened.request
         check.save(update_fields=["request"])
     return check

@@ -9,6 +9,7 @@ from django.utils import timezone
 from linli.api.actions import do_create_api_client
 from linli.api.models import ApiClient
 from linli.core.models import Community, User
+from linli.core.policy import SYSTEM, Actor
 from linli.core.roles import Role
 from linli.ledger.actions import Opened, do_open_request
 from linli.ledger.models import Channel
@@ -49,7 +50,7 @@ def open_days_ago(
     *,
     code: str = "groceries",
     description: str = "needs groceries",
-    actor: User | None = None,
+    actor: Actor = SYSTEM,
 ) -> Opened:
     return do_open_request(
         community,

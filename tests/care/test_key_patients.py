@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from linli.care.selectors import key_patients
 from linli.core.models import Community, PiiAccess
+from linli.core.policy import SYSTEM
 from linli.core.roles import Role
 from linli.ledger.actions import do_open_request
 from linli.ledger.models import Channel
@@ -41,7 +42,7 @@ def test_key_patients_show_schedule_next_visit_and_escorts_still_needed(
     tag(patient(community_a, "钱化疗", "701"), "chemo", hospital="肿瘤医院")
     tag(patient(make_area("别处居民区"), "孙透析", "801"), "dialysis", schedule="二四六")
     do_open_request(
-        community_a, actor=None, channel=Channel.PLANNED, category=category("dialysis"),
+        community_a, actor=SYSTEM, channel=Channel.PLANNED, category=category("dialysis"),
         description="血透接送", resident=dialysis,
         deadline=datetime(2026, 12, 8, 7, 0, tzinfo=ZoneInfo("Asia/Shanghai")),
     )  # fmt: skip

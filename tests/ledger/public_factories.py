@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from linli.core.models import Community, User
+from linli.core.policy import VISITOR
 from linli.ledger.actions import do_issue_visit_pass, do_open_request
 from linli.ledger.models import Channel, Request, VisitPass
 from linli.people.models import Resident
@@ -44,7 +45,7 @@ def online_request(
     """A request as the public form opens it (no actor, channel online, contact phone)."""
     return do_open_request(
         community,
-        actor=None,
+        actor=VISITOR,
         channel=Channel.ONLINE,
         category=category(code),
         description=description,

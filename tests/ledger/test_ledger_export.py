@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from linli.core.models import Community, PiiAccess, User
+from linli.core.policy import SYSTEM
 from linli.core.roles import Role
 from linli.ledger import views_lists
 from linli.ledger.actions import (
@@ -91,7 +92,7 @@ def ledger(community_a: Community, community_b: Community, worker_a: User) -> di
         confirmed = open_request(community_a, worker_a, description="买米", resident=resident)
         reopened = open_request(community_a, worker_a, description="买油")
         waiting = open_request(community_a, worker_a, description="买菜")
-        open_request(community_b, None, description="别人的诉求")
+        open_request(community_b, SYSTEM, description="别人的诉求")
     done(confirmed.request, worker_a)
     do_record_callback(confirmed.request, actor=worker_a, confirmed=True)
     first = done(reopened.request, worker_a, "送错了")
@@ -161,7 +162,7 @@ def test_a_request_naming_no_resident_has_no_name_only_its_address(
 ) -> None:
     resident = make_resident(community_a, "王奶奶", phone="13912345678")
     do_open_request(
-        community_a, actor=None, channel=Channel.ONLINE, category=category(),
+        community_a, actor=SYSTEM, channel=Channel.ONLINE, category=category(),
         description="网上来的", address_text="Building 3, room 502",
     )  # fmt: skip
     do_open_request(

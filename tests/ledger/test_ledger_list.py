@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from linli.core.models import Community, User
+from linli.core.policy import SYSTEM, VISITOR, Actor
 from linli.core.roles import Role
 from linli.ledger.actions import do_assign, do_claim, do_complete, do_open_request
 from linli.ledger.models import Channel, Request, Urgency
@@ -31,7 +32,7 @@ def shown(client: Client, **params: Any) -> list[int]:
     return [row.request.pk for row in response.context["rows"]]
 
 
-def opened_at(community: Community, actor: User | None, at: datetime, **kwargs: Any) -> Request:
+def opened_at(community: Community, actor: Actor, at: datetime, **kwargs: Any) -> Request:
     return do_open_request(
         community,
         actor=actor,
@@ -58,7 +59,7 @@ def test_ledger_shows_newest_first_and_nothing_of_another_community(
 ) -> None:
     first = opened_at(community_a, worker_a, NOON)
     second = opened_at(community_a, worker_a, NOON + timedelta(minutes=5))
-    opened_at(community_b, None, NOON + timedelta(minutes=1), description="别人的诉求")
+    opened_at(community_b, SYSTEM, NOON + timedelta(minutes=1), description="别人的诉求")
     client.force_login(worker_a)
     assert shown(client) == [second.pk, first.pk]
     assert "别人的诉求" not in client.get(URL).content.decode()
@@ -67,9 +68,9 @@ def test_ledger_shows_newest_first_and_nothing_of_another_community(
 def test_street_official_sees_every_community_of_the_street(
     client: Client, community_a: Community, community_b: Community, official: User
 ) -> None:
-    mine = opened_at(community_a, None, NOON)
-    theirs = opened_at(community_b, None, NOON + timedelta(minutes=1))
-    elsewhere = opened_at(make_area("别的街道的居委"), None, NOON + timedelta(minutes=2))
+    mine = opened_at(community_a, SYSTEM, NOON)
+    theirs = opened_at(community_b, SYSTEM, NOON + timedelta(minutes=1))
+    elsewhere = opened_at(make_area("别的街道的居委"), SYSTEM, NOON + timedelta(minutes=2))
     client.force_login(official)
     assert shown(client) == [theirs.pk, mine.pk]
     assert elsewhere.pk not in shown(client)
@@ -172,8 +173,10 @@ def test_a_person_named_as_the_register_is_searched_finds_their_households_reque
 def test_a_phone_left_on_the_public_form_finds_its_request(
     client: Client, community_a: Community, worker_a: User
 ) -> None:
-    theirs = opened_at(community_a, None, NOON, channel=Channel.ONLINE, contact_phone="13700001111")
-    opened_at(community_a, None, NOON, channel=Channel.ONLINE, contact_phone="13700002222")
+    theirs = opened_at(
+        community_a, VISITOR, NOON, channel=Channel.ONLINE, contact_phone="13700001111"
+    )
+    opened_at(community_a, VISITOR, NOON, channel=Channel.ONLINE, contact_phone="13700002222")
     client.force_login(worker_a)
     assert shown(client, q="137 0000 1111") == [theirs.pk]
 
@@ -182,7 +185,7 @@ def test_a_name_of_another_community_finds_nothing(
     client: Client, community_a: Community, community_b: Community, worker_a: User
 ) -> None:
     elsewhere = make_resident(community_b, "李四", phone="13600001234")
-    opened_at(community_b, None, NOON, resident=elsewhere)
+    opened_at(community_b, SYSTEM, NOON, resident=elsewhere)
     client.force_login(worker_a)
     assert shown(client, q="李四") == []
 
@@ -267,8 +270,8 @@ def test_keyset_pages_across_communities_hold_each_request_once(
     client: Client, community_a: Community, community_b: Community, official: User
 ) -> None:
     with time_machine.travel(NOON, tick=False):
-        made = [open_request(community_a, None).request.pk for _ in range(30)]
-        made += [open_request(community_b, None).request.pk for _ in range(40)]
+        made = [open_request(community_a, SYSTEM).request.pk for _ in range(30)]
+        made += [open_request(community_b, SYSTEM).request.pk for _ in range(40)]
     client.force_login(official)
     got = pages(client)
     flat = [pk for page in got for pk in page]
@@ -345,7 +348,11 @@ def test_the_name_is_the_residents_and_never_a_room(
     opened_at(community_a, worker_a, NOON + timedelta(minutes=1), household=resident.household)
     # The public form: a room typed by the resident, no one of the register named.
     opened_at(
-        community_a, None, NOON + timedelta(minutes=2), channel=Channel.ONLINE, address_text="3-502"
+        community_a,
+        SYSTEM,
+        NOON + timedelta(minutes=2),
+        channel=Channel.ONLINE,
+        address_text="3-502",
     )
     client.force_login(worker_a)
     response = client.get(URL)

@@ -8,6 +8,7 @@ from linli.core.roles import Role
 from linli.ledger import actions
 from linli.ledger.actions import TransitionError
 from linli.ledger.models import Category, Channel, Request, RequestEvent
+from linli.ledger.selectors import possible_duplicates
 from linli.people import phones
 from tests.factories import make_resident, make_user
 from tests.ledger_factories import category, open_request
@@ -268,4 +269,4 @@ def test_only_open_requests_of_the_last_day_are_flagged_newest_first(
     cancelled = opened_at(3)
     actions.do_cancel(cancelled, actor=worker_a, reason="家属已买")
     older, newer = opened_at(20), opened_at(2)
-    assert actions.possible_duplicates(opened_at(0)) == [newer.pk, older.pk]
+    assert possible_duplicates(opened_at(0)) == [newer.pk, older.pk]

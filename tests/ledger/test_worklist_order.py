@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from linli.core.models import Community, User
+from linli.core.policy import SYSTEM
 from linli.core.roles import Role
 from linli.ledger.actions import do_open_request
 from linli.ledger.models import Channel
@@ -28,7 +29,7 @@ def opened(community: Community, urgency: str, code: str = "groceries") -> int:
     reason = "" if urgency == "normal" else "值班员判断"
     return do_open_request(
         community,
-        actor=None,
+        actor=SYSTEM,
         channel=Channel.HOTLINE,
         category=category(code),
         description="来电说明情况",

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from linli.core.models import Community, Team, User
+from linli.core.policy import SYSTEM
 from linli.core.roles import Role
 from linli.ledger.actions import do_assign, do_claim, do_complete, do_record_callback
 from linli.ledger.models import Request
@@ -57,7 +58,7 @@ def work(
         theirs = open_request(community_a, worker_a, description="同事的").request
         free = open_request(community_a, worker_a, description="没人管").request
         finished = open_request(community_a, worker_a, description="办完了").request
-        open_request(community_b, None, description="别的居委")
+        open_request(community_b, SYSTEM, description="别的居委")
     claimed = do_claim(mine.pk, actor=worker_a)
     assert claimed is not None
     do_assign(teams, actor=worker_a, team=team)
@@ -148,8 +149,8 @@ def late_street(
         head_a = open_request(community_a, worker_a, code="repair").request  # due NOON + 12 h
     with time_machine.travel(NOON, tick=False):
         street_a = open_request(community_a, worker_a).request  # due NOON + 24 h, x2 at + 48 h
-        head_b = open_request(community_b, None, code="repair", description="门坏了").request
-        elsewhere = open_request(make_area("别处"), None, description="别处的").request
+        head_b = open_request(community_b, SYSTEM, code="repair", description="门坏了").request
+        elsewhere = open_request(make_area("别处"), SYSTEM, description="别处的").request
     Request.objects.filter(pk=head_b.pk).update(deadline=NOON + timedelta(hours=30))
     return {"head_a": head_a, "street_a": street_a, "head_b": head_b, "elsewhere": elsewhere}
 
@@ -304,10 +305,10 @@ def test_every_late_request_is_on_exactly_one_page_of_the_street_late_list(
     client: Client, community_a: Community, community_b: Community
 ) -> None:
     with time_machine.travel(NOON, tick=False):  # equal deadlines: ties are settled by id
-        made = [open_request(community_a, None).request.pk for _ in range(40)]
-        made += [open_request(community_b, None).request.pk for _ in range(41)]
+        made = [open_request(community_a, SYSTEM).request.pk for _ in range(40)]
+        made += [open_request(community_b, SYSTEM).request.pk for _ in range(41)]
     with time_machine.travel(NOON + timedelta(minutes=1), tick=False):
-        made += [open_request(community_a, None).request.pk for _ in range(20)]
+        made += [open_request(community_a, SYSTEM).request.pk for _ in range(20)]
     client.force_login(make_user(Role.OFFICIAL, street=community_a.street))
     with time_machine.travel(NOON + timedelta(days=2), tick=False):
         got = walk(client, "late")

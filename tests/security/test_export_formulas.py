@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from linli.core.actions import do_record_pii_access
 from linli.core.models import Community, Compound, User
+from linli.core.policy import SYSTEM
 from linli.ledger.actions import do_complete, do_open_request
 from linli.ledger.models import Category, Channel
 from linli.people.importer import error_report_xlsx
@@ -55,7 +56,7 @@ def planted(community_a: Community, worker_a: User) -> None:
         )
         opened = do_open_request(
             community_a,
-            actor=None,
+            actor=SYSTEM,
             channel=Channel.ONLINE,
             category=Category.objects.get(code="other"),
             description=text,
