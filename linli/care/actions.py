@@ -24,7 +24,7 @@ from linli.care.models import (
     Trip,
     Vehicle,
 )
-from linli.care.policy import PLANS
+from linli.care.policy import PLANS, may_hold_seat
 from linli.care.schedule import ScheduleError, parse_schedule
 from linli.core.models import Community, User
 from linli.core.policy import SYSTEM
@@ -67,18 +67,6 @@ def _as_date(value: Any, field: str, errors: dict[str, str]) -> date | None:
         return None
 
 
-def _seat_holder(community: Community, user: Any) -> bool:
-    """May hold a seat on a team of `community`: active, works care plans, and of its
-    community (or of its street or district)."""
-    if not isinstance(user, User) or not user.is_active or not user.can(Cap.CARE_FOR):
-        return False
-    if user.community_id is not None:
-        return user.community_id == community.pk
-    return user.street_id == community.street_id or (
-        user.district_id is not None and user.district_id == community.street.district_id
-    )
-
-
 def clean_plan(community: Community, values: dict[str, Any]) -> dict[str, Any]:
     """The plan's fields as stored, or a ValidationError naming each bad field."""
     errors: dict[str, str] = {}
@@ -104,7 +92,7 @@ def clean_plan(community: Community, values: dict[str, Any]) -> dict[str, Any]:
         clean[name] = when
     clean["starts_on"] = starts
     for seat, _label in SEATS:
-        if not _seat_holder(community, clean[seat]):
+        if not may_hold_seat(community, clean[seat]):
             errors[seat] = (
                 str(SEAT_MISSING[seat])
                 if clean[seat] is None

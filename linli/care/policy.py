@@ -21,6 +21,18 @@ def on_team(user: User, plan: CarePlan) -> bool:
     return any(getattr(plan, f"{seat}_id") == user.pk for seat, _label in SEATS)
 
 
+def may_hold_seat(community: Community, user: object) -> bool:
+    """May hold a seat on a team of `community`: active, works care plans, and of its
+    community (or of its street or district)."""
+    if not isinstance(user, User) or not user.is_active or not user.can(Cap.CARE_FOR):
+        return False
+    if user.community_id is not None:
+        return user.community_id == community.pk
+    return user.street_id == community.street_id or (
+        user.district_id is not None and user.district_id == community.street.district_id
+    )
+
+
 class PlanPolicy:
     def may_plan(self, user: User, community: Community) -> bool:
         """Makes plans for a community of their area."""

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from linli.care import actions as care
 from linli.care.models import CarePlan, Contact
+from linli.care.policy import may_hold_seat
 from linli.core.models import Community, Street, User
 from linli.core.policy import SYSTEM
 from linli.core.roles import Cap
@@ -114,7 +115,7 @@ def do_save_settings(community: Community, *, actor: User, **values: Any) -> Set
             errors[name] = _("not a team of this community")
     for name in SEAT_FIELDS:
         user = values.get(name)
-        if user is not None and not care._seat_holder(community, user):
+        if user is not None and not may_hold_seat(community, user):
             errors[name] = _("%(user)s cannot hold a seat on this community's care teams") % {
                 "user": user
             }
