@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from linli.core.models import User
 from linli.people.models import HealthNote, Resident
+from linli.people.policy import HEALTH_NOTES
 
 MAX_NOTE_LENGTH = 5000
 
@@ -13,6 +14,7 @@ MAX_NOTE_LENGTH = 5000
 @transaction.atomic
 def do_add_health_note(resident: Resident, *, actor: User, text: str) -> HealthNote:
     """Add a dated note by `actor` on `resident`'s health (kept with its history)."""
+    HEALTH_NOTES.check_create(actor, resident.community)
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("the note is empty")})

@@ -18,6 +18,7 @@ from linli.core.models import Community, User
 from linli.people.importer import Importer, apply_changes, clear_rows
 from linli.people.importer import count_rows as count_file_rows
 from linli.people.models import ResidentImport
+from linli.people.policy import IMPORTS
 
 SUFFIXES = (".xlsx", ".csv")
 
@@ -133,6 +134,7 @@ def do_start_resident_import(
     language: str = "zh-hans",
 ) -> ResidentImport:
     """Keep the uploaded roster and queue its import (or its check, when `dry_run`)."""
+    IMPORTS.check_create(actor, community)
     name = uploaded.name or "roster"
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
@@ -161,6 +163,7 @@ def do_start_resident_import(
 @transaction.atomic
 def do_confirm_resident_import(checked: ResidentImport, *, actor: User) -> ResidentImport:
     """Import for real a roster whose check passed."""
+    IMPORTS.check(actor, checked, "confirm")
     if checked.status != ResidentImport.Status.CHECKED:
         raise ValidationError(_("only a roster whose check passed can be imported"))
     if not checked.stored_path or not Path(checked.stored_path).exists():
@@ -198,6 +201,7 @@ def do_import_file(
 ) -> ResidentImport:
     """Import a roster file at once (the command line's way): it leaves an import record as
     an upload does, and runs through the same steps, all or nothing."""
+    IMPORTS.check_create(actor, community)
     if path.suffix.lower() not in SUFFIXES:
         raise ValidationError({"file": _("a roster is an .xlsx or .csv file")})
     if not path.is_file():

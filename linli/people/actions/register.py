@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from linli.core.models import Building, Community, Room, Unit, User, floor_of
 from linli.lib.validation import Invalid, normalize_phone, validate_prc_id
 from linli.people.models import Household, Resident, Vulnerability
+from linli.people.policy import HOUSEHOLDS, RESIDENTS
 
 # The fields a worker types for a resident; the rest (community, search keys) follow from them.
 RESIDENT_FIELDS = (
@@ -223,6 +224,7 @@ def do_add_household(room: Room, *, actor: User, phone: str = "") -> Saved:
     """A new household in `room` (a room of the register); a warning when another household
     lives there already."""
     community = room.unit.building.compound.community
+    HOUSEHOLDS.check_create(actor, community)
     try:
         phone = normalize_phone(phone) if phone.strip() else ""
     except Invalid as exc:
@@ -279,6 +281,7 @@ def room_at(building: Building, unit: str, room: str) -> Saved:
 @transaction.atomic
 def do_add_resident(household: Household, *, actor: User, **values: Any) -> Saved:
     """A new resident of `household`, checked as an imported row is."""
+    RESIDENTS.check_create(actor, household.community)
     clean = clean_resident(values, community_id=household.community_id)
     resident = Resident(community_id=household.community_id, household=household, **clean)
     _save_with_history(resident, actor=actor, reason="added")
@@ -290,6 +293,11 @@ def do_change_resident(
     resident: Resident, *, actor: User, reason: str = "", **values: Any
 ) -> Saved:
     """Correct `resident`'s fields (those given; the others stay)."""
+    RESIDENTS.check(actor, resident, "change")
+    return _change_resident(resident, actor=actor, reason=reason, **values)
+
+
+def _change_resident(resident: Resident, *, actor: User, reason: str, **values: Any) -> Saved:
     reason = _reason(reason) or "corrected"
     current = {k: getattr(resident, k) for k in RESIDENT_FIELDS}
     clean = clean_resident(
@@ -306,6 +314,7 @@ def do_change_resident(
 @transaction.atomic
 def do_move_household(household: Household, *, room: Room, actor: User, reason: str = "") -> Saved:
     """The household (all its people) now lives in `room`, of the same community."""
+    HOUSEHOLDS.check(actor, household, "move")
     reason = _reason(reason) or "moved"
     if room.unit.building.compound.community_id != household.community_id:
         raise ValidationError({"room": _("this room is not in the household's community")})
@@ -324,6 +333,7 @@ def do_remember_phone(
     finds them: on the resident when they have none, else on the household when it has none.
     Nothing when the number is no phone number or both have one already (a worker corrects
     a number on the resident's page). Returns the field it was kept in, or ""."""
+    HOUSEHOLDS.check(actor, household, "phone")
     try:
         phone = normalize_phone(phone)
     except Invalid:
@@ -331,7 +341,7 @@ def do_remember_phone(
     reason = "phone of a call"
     if resident is not None and not resident.phone:
         try:
-            do_change_resident(resident, actor=actor, reason=reason, phone=phone)
+            _change_resident(resident, actor=actor, reason=reason, phone=phone)
         except ValidationError:  # a resident the register holds as it was imported
             return ""
         return "resident"
@@ -348,6 +358,7 @@ def do_record_departure(
 ) -> Saved:
     """The resident moved out or died on `on`: no longer living here, their open tags ended that
     day. Nothing is deleted: their requests and history stay theirs."""
+    RESIDENTS.check(actor, resident, "depart")
     if why not in Departure.ALL:
         raise ValidationError({"why": _("moved out or deceased")})
     if on > timezone.localdate():
@@ -397,6 +408,7 @@ def do_add_tag(
     details: dict[str, Any] | None = None,
 ) -> Saved:
     """A vulnerability tag for `resident` from `since`, with its attributes (hospital, days …)."""
+    RESIDENTS.check(actor, resident, "tag")
     if not resident.is_active:
         raise ValidationError({"kind": _("this resident no longer lives here")})
     clean = _clean_tag(kind, since, None, details or {})
@@ -417,6 +429,7 @@ def do_change_tag(
     reason: str = "",
 ) -> Saved:
     """Correct the start or the attributes of a tag."""
+    RESIDENTS.check(actor, tag.resident, "tag")
     reason = _reason(reason) or "corrected"
     clean = _clean_tag(tag.kind, since, tag.until, details)
     tag.since, tag.details = clean["since"], clean["details"]
@@ -427,6 +440,7 @@ def do_change_tag(
 @transaction.atomic
 def do_end_tag(tag: Vulnerability, *, actor: User, until: date | None, reason: str = "") -> Saved:
     """The tag holds no longer from `until` (kept, with its dates: never deleted)."""
+    RESIDENTS.check(actor, tag.resident, "tag")
     reason = _reason(reason) or "ended"
     if tag.until is not None:
         raise ValidationError({"until": _("this tag has already ended")})

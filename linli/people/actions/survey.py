@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from linli.core.models import Building, User
 from linli.lib.validation import Invalid, normalize_phone
 from linli.people.models import Household, Resident, SurveyRound, SurveyVisit
+from linli.people.policy import SURVEYS
 from linli.people.survey_import import SurveyImporter, SurveyOutcome
 
 CHANGE_REASON = "door-knocking survey"
@@ -31,6 +32,7 @@ SURVEY_SUFFIXES = (".xlsx", ".xlsm")
 @transaction.atomic
 def do_open_survey_round(building: Building, *, actor: User, name: str) -> SurveyRound:
     """Start a door-knocking round through `building`; a building has one open round at a time."""
+    SURVEYS.check_create(actor, building.compound.community)
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("the name of the round is empty")})
@@ -48,6 +50,7 @@ def do_open_survey_round(building: Building, *, actor: User, name: str) -> Surve
 @transaction.atomic
 def do_close_survey_round(round: SurveyRound, *, actor: User) -> SurveyRound:
     """Close a round: after this it takes no more visits."""
+    SURVEYS.check(actor, round, "close")
     locked = _lock_open_round(round)
     locked.closed_at = timezone.now()
     locked.save(update_fields=["closed_at"])
@@ -79,6 +82,7 @@ def do_record_visit(
     "residents": {resident_pk: {"phone": …, "mobility": …, "is_active": False}}}``
     (``is_active=False``: the resident has moved out).
     """
+    SURVEYS.check(actor, round, "visit")
     round = _lock_open_round(round)
     if result not in SurveyVisit.Result.values:
         raise ValidationError({"result": _("%(value)s is not a visit result") % {"value": result}})
@@ -127,6 +131,7 @@ def do_import_survey(
 ) -> SurveyOutcome:
     """Record the visits of a paper survey sheet (xlsx): all of them, or none when a row is bad
     (the outcome then lists every bad row). The importer keeps its own transaction."""
+    SURVEYS.check(actor, round, "import")
     suffix = Path(uploaded.name or "").suffix.lower()
     if suffix not in SURVEY_SUFFIXES:
         raise ValidationError({"file": _("a survey sheet is an .xlsx file")})
