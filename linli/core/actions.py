@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core.models import Community, PiiAccess, PiiAlert, Team, User
+from linli.core.policy import ACCESS_LOG, TEAMS
 from linli.core.scoping import community_path
 
 logger = logging.getLogger("linli.security")
@@ -146,6 +147,7 @@ def _alert(kind: str, access: PiiAccess, *, count: int, detail: str) -> PiiAlert
 @transaction.atomic
 def do_review_pii_alert(alert: PiiAlert, *, actor: User, note: str) -> PiiAlert:
     """Mark an alert as looked into, with what was found."""
+    ACCESS_LOG.check(actor, alert, "review")
     note = note.strip()
     if not note:
         raise ValidationError({"note": _("Say what you found.")})
@@ -170,6 +172,10 @@ def do_save_team(
 ) -> Team:
     """Create a team of `community`, or change `team`: its name, lead and members (the lead is
     one of them). Every member works in the community; a team has at least one member."""
+    if team is None:
+        TEAMS.check_create(actor, community)
+    else:
+        TEAMS.check(actor, team, "edit")
     name = " ".join(name.split())
     errors: dict[str, str] = {}
     if not name:

@@ -11,14 +11,27 @@ public page. An agent is never `None` by accident: an action's `actor` is requir
 """
 
 from dataclasses import dataclass
-from typing import ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar, get_args
 
 from django.core.exceptions import PermissionDenied
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.models import Community, Street, User
+from linli.core.models import (
+    Building,
+    Community,
+    Compound,
+    PiiAccess,
+    PiiAlert,
+    Room,
+    Street,
+    Team,
+    Unit,
+    User,
+)
+from linli.core.roles import Cap
 from linli.core.scoping import area_community_ids
+from linli.core.selectors import can_review_access
 
 T = TypeVar("T")
 
@@ -88,8 +101,21 @@ class ObjectPolicy(Generic[T]):
     actions: ClassVar[tuple[str, ...]] = ()
     public_actions: ClassVar[frozenset[str]] = frozenset()
     public_creates: ClassVar[bool] = False
+    # Models whose rows are parts of this type's objects, written only by its actions (a
+    # request's timeline, a resident's tags): they need no policy of their own.
+    parts: ClassVar[tuple[type[Any], ...]] = ()
     refusal: ClassVar[str | Promise] = _("you may not do this")
     create_refusal: ClassVar[str | Promise] = _("you may not do this")
+
+    @classmethod
+    def model(cls) -> type[Any]:
+        """The model this policy is for: `ObjectPolicy[Request]` → Request."""
+        for klass in cls.__mro__:
+            for base in getattr(klass, "__orig_bases__", ()):
+                args = get_args(base)
+                if args and isinstance(args[0], type):
+                    return args[0]
+        raise TypeError(f"{cls.__name__} names no model: ObjectPolicy[Model]")
 
     def user_may(self, user: User, obj: T, action: str) -> bool:
         raise NotImplementedError
@@ -121,3 +147,63 @@ class ObjectPolicy(Generic[T]):
     def check_create(self, actor: Actor, place: Community | Street) -> None:
         if not self.may_create(actor, place):
             raise PermissionDenied(str(self.create_refusal))
+
+
+def sees_full_numbers(user: User) -> bool:
+    """Whether pages and exports show the user full phone and identity numbers (each look
+    logged) rather than masked ones."""
+    return user.can(Cap.VIEW_PII)
+
+
+def oversees(user: User) -> bool:
+    """Street and district staff who read their area's figures: their lists group by
+    community, their worklist starts from what is late."""
+    return user.can(Cap.VIEW_FIGURES)
+
+
+# --- Core's own object types ---------------------------------------------------------------------
+
+
+class TeamPolicy(ObjectPolicy[Team]):
+    """A community's teams: made and changed by those who hand its requests out (交办)."""
+
+    actions = ("edit",)
+    refusal = _("you may not change this team")
+    create_refusal = _("you may not make teams for this community")
+
+    def _manages(self, user: User, community_id: int) -> bool:
+        return user.can(Cap.HANDLE_REQUESTS) and in_area(user, community_id)
+
+    def user_may_create(self, user: User, place: Community | Street) -> bool:
+        return isinstance(place, Community) and self._manages(user, place.pk)
+
+    def user_may(self, user: User, team: Team, action: str) -> bool:
+        return self._manages(user, team.community_id)
+
+
+class AccessLogPolicy(ObjectPolicy[PiiAlert]):
+    """Who looked at whose data, and the alerts it raised: reviewed by the community's head and
+    those above it (`can_review_access`)."""
+
+    actions = ("review",)
+    parts = (PiiAccess,)
+    refusal = _("you may not review this")
+
+    def user_may(self, user: User, alert: PiiAlert, action: str) -> bool:
+        return can_review_access(user) and in_area(user, alert.community_id)
+
+
+class PlacePolicy(ObjectPolicy[Community]):
+    """The places of a community (its compounds, buildings, units and rooms): read by whoever
+    works there, written only by the register's import and `room_at` as people are added."""
+
+    actions = ("view",)
+    parts = (Compound, Building, Unit, Room)
+
+    def user_may(self, user: User, community: Community, action: str) -> bool:
+        return in_area(user, community)
+
+
+TEAMS = TeamPolicy()
+ACCESS_LOG = AccessLogPolicy()
+PLACES = PlacePolicy()

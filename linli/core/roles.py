@@ -90,6 +90,20 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Cap]] = {
 }
 
 
+# The home page's title for each role; its panels come from the apps (`home_panels`).
+ROLE_TITLES = {
+    Role.OFFICIAL: _("Street overview"),
+    Role.WORKER: _("Community desk"),
+    Role.OPERATOR: _("Hotline desk"),
+    Role.DOCTOR: _("Community doctor"),
+    Role.VOLUNTEER: _("My tasks"),
+    Role.SOCIAL_WORKER: _("Care teams"),
+    Role.PROPERTY: _("Care teams"),
+    Role.HOTEL: _("Quarantine hotel"),
+    Role.ADMIN: _("Administration"),
+}
+
+
 def takes_calls_only(user: Any) -> bool:
     """A community's hotline operator: takes its calls without handling the requests."""
     return bool(

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -73,3 +73,14 @@ def open_alerts(user: User) -> QuerySet[PiiAlert]:
     """The alerts of the user's area waiting for a review, newest first."""
     qs = scoped(user, PiiAlert.objects.select_related("user", "community"))
     return qs.filter(reviewed_at__isnull=True).order_by("-at", "-pk")
+
+
+def holders(*caps: Cap) -> QuerySet[User]:
+    """The active users whose role holds one of `caps` (and administrators): read from the
+    groups the one matrix built, so no caller names a role."""
+    codenames = [cap.value for cap in caps]
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(groups__permissions__codename__in=codenames) | Q(is_superuser=True))
+        .distinct()
+    )

@@ -13,7 +13,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from linli.core.access import PUBLIC, SIGNED_IN, access
@@ -23,25 +22,12 @@ from linli.core.forms import TeamForm, add_action_errors
 from linli.core.http import AuthedRequest
 from linli.core.models import PiiAlert, Team, User
 from linli.core.plugins import home_panels
-from linli.core.roles import Cap, Role
+from linli.core.roles import ROLE_TITLES, Cap
 from linli.core.scoping import get_for_user, scoped
 from linli.core.selectors import AccessFilters, access_log, can_review_access, open_alerts
 from linli.lib import ratelimit
 from linli.lib.params import QueryParams
 from linli.lib.xlsx import Sheet
-
-# The home page's title for each role; its panels come from the apps (`home_panels`).
-ROLE_TITLES = {
-    Role.OFFICIAL: gettext_lazy("Street overview"),
-    Role.WORKER: gettext_lazy("Community desk"),
-    Role.OPERATOR: gettext_lazy("Hotline desk"),
-    Role.DOCTOR: gettext_lazy("Community doctor"),
-    Role.VOLUNTEER: gettext_lazy("My tasks"),
-    Role.SOCIAL_WORKER: gettext_lazy("Care teams"),
-    Role.PROPERTY: gettext_lazy("Care teams"),
-    Role.HOTEL: gettext_lazy("Quarantine hotel"),
-    Role.ADMIN: gettext_lazy("Administration"),
-}
 
 
 @access(SIGNED_IN)

@@ -13,7 +13,7 @@ from linli.core.models import Community, Street, User
 from linli.core.policy import Actor, ObjectPolicy, in_area
 from linli.core.roles import Cap
 from linli.core.scoping import scoped
-from linli.ledger.models import Request, Urgency, VisitPass
+from linli.ledger.models import Call, Request, RequestEvent, Urgency, VisitPass
 
 # Every action on a request, as the request's page and the API name them.
 ACTIONS = (
@@ -62,6 +62,8 @@ def reached_by_relation(user: User, request: Request) -> bool:
 
 class RequestPolicy(ObjectPolicy[Request]):
     actions = ACTIONS
+    # A request's timeline and the call that brought it are written only by its actions.
+    parts = (RequestEvent, Call)
     # A resident's own request through the public form or a self-check link.
     public_creates = True
     refusal = _("you may not do this to this request")

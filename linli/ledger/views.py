@@ -17,6 +17,7 @@ from linli.core.http import AuthedRequest
 from linli.core.models import Team, User
 from linli.core.roles import Cap
 from linli.core.scoping import get_for_user, scoped
+from linli.core.selectors import holders
 from linli.ledger import actions
 from linli.ledger.forms import CallForm, KeyQuestionsForm, RequestRowForm, RequestRows
 from linli.ledger.models import Call, Category, Request, RequestEvent, Urgency
@@ -269,13 +270,11 @@ def call_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _assignable(user: User, request: Request) -> tuple[list[User], list[Team]]:
-    people = [
-        u
-        for u in User.objects.filter(community=request.community_id, is_active=True)
-        .prefetch_related("groups")
+    people = list(
+        holders(Cap.HANDLE_REQUESTS, Cap.DO_TASKS)
+        .filter(community=request.community_id)
         .order_by("username")
-        if u.can(Cap.HANDLE_REQUESTS) or u.can(Cap.DO_TASKS)
-    ]
+    )
     return people, list(scoped(user, Team.objects.filter(community=request.community_id)))
 
 

@@ -26,8 +26,10 @@ from linli.core.access import LEDGER_CAPS, access, needs
 from linli.core.actions import do_record_export
 from linli.core.http import AuthedRequest
 from linli.core.models import Community, Compound, User
-from linli.core.roles import ROLE_CAPABILITIES, Cap
+from linli.core.policy import oversees, sees_full_numbers
+from linli.core.roles import Cap
 from linli.core.scoping import get_for_user, scoped
+from linli.core.selectors import holders
 from linli.ledger import selectors
 from linli.ledger.models import LIST_RANK, Request, RequestEvent, Urgency
 from linli.ledger.policy import REQUESTS, works_ledger
@@ -248,18 +250,9 @@ def make_row(r: Request, now: datetime, *, full_phones: bool, can_claim: bool = 
 
 def _assignee_choices(user: User) -> QuerySet[User]:
     """People of the user's communities whose role takes requests."""
-    roles = [
-        role.value
-        for role, caps in ROLE_CAPABILITIES.items()
-        if Cap.HANDLE_REQUESTS in caps or Cap.DO_TASKS in caps
-    ]
     return (
-        User.objects.filter(
-            community__in=scoped(user, Community.objects.order_by()).values("pk"),
-            is_active=True,
-            groups__name__in=roles,
-        )
-        .distinct()
+        holders(Cap.HANDLE_REQUESTS, Cap.DO_TASKS)
+        .filter(community__in=scoped(user, Community.objects.order_by()).values("pk"))
         .order_by("username")
     )
 
@@ -448,7 +441,7 @@ def export(request: AuthedRequest) -> FileResponse | HttpResponseBadRequest:
     filters = Filters(request)
     qs = ledger_queryset(user, filters.values, now)
     sheet = Sheet(_("Ledger"), widths=EXPORT_WIDTHS)
-    write_ledger(sheet, qs, now=now, full_phones=user.can(Cap.VIEW_PII))
+    write_ledger(sheet, qs, now=now, full_phones=sees_full_numbers(user))
     community = user.community or (filters.compound.community if filters.compound else None)
     tag = f"{community.code}-" if community is not None else ""
     response = sheet.response(f"linli-ledger-{tag}{timezone.localdate()}.xlsx")
@@ -533,7 +526,7 @@ def work(request: AuthedRequest) -> HttpResponse:
     """The worklist a user starts from: late for the street, else the most pressing one that
     has something in it."""
     user = request.user
-    if user.can(Cap.VIEW_FIGURES) and not user.is_superuser:
+    if oversees(user) and not user.is_superuser:
         which = "late"
     else:
         which = selectors.most_pressing_worklist(user)
@@ -550,7 +543,7 @@ def worklist(request: AuthedRequest, which: str) -> HttpResponse:
     user = request.user
     now = timezone.now()
     several = user.community_id is None
-    grouped = which == "late" and user.can(Cap.VIEW_FIGURES)
+    grouped = which == "late" and oversees(user)
     counts = {w: selectors.worklist(user, w, now).count() for w in tabs}
     qs = selectors.worklist(user, which, now).select_related("resident")
     if several or grouped:

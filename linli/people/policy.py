@@ -8,9 +8,18 @@ traveller. Which rows a user reaches at all is each model's `scope`.
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.models import Community, Street, User
-from linli.core.policy import ObjectPolicy, in_area
+from linli.core.policy import ObjectPolicy, in_area, sees_full_numbers
 from linli.core.roles import Cap
-from linli.people.models import HealthNote, Household, Resident, ResidentImport, SurveyRound
+from linli.people.models import (
+    HealthNote,
+    Household,
+    ImportChange,
+    Resident,
+    ResidentImport,
+    SurveyRound,
+    SurveyVisit,
+    Vulnerability,
+)
 
 
 def keeps_register(user: User, community: Community | int) -> bool:
@@ -37,7 +46,11 @@ class HouseholdPolicy(ObjectPolicy[Household]):
 class ResidentPolicy(ObjectPolicy[Resident]):
     # change: correct the resident's facts; depart: moved out or died; tag: add, change or end
     # a vulnerability tag.
-    actions = ("change", "depart", "tag")
+    # reveal: see their full phone and identity numbers (a look that is logged); health: read
+    # their health notes; requests: see their requests in the ledger on their page (the ledger's
+    # roles: the ledger's own policy decides which of them and what else).
+    actions = ("change", "depart", "tag", "reveal", "health", "requests")
+    parts = (Vulnerability,)
     refusal = _("you may not change this resident")
     create_refusal = _("you may not change this community's register")
 
@@ -45,6 +58,13 @@ class ResidentPolicy(ObjectPolicy[Resident]):
         return isinstance(place, Community) and keeps_register(user, place)
 
     def user_may(self, user: User, resident: Resident, action: str) -> bool:
+        if action == "reveal":
+            return sees_full_numbers(user) and in_area(user, resident.community_id)
+        if action == "health":
+            return user.can(Cap.VIEW_HEALTH) and in_area(user, resident.community_id)
+        if action == "requests":
+            ledger = user.can(Cap.TAKE_CALLS) or user.can(Cap.HANDLE_REQUESTS)
+            return ledger and in_area(user, resident.community_id)
         return keeps_register(user, resident.community_id)
 
 
@@ -54,6 +74,11 @@ class HealthNotePolicy(ObjectPolicy[HealthNote]):
 
     actions = ("read",)
     refusal = _("you may not see health notes")
+
+    def sees_register(self, user: User) -> bool:
+        """Whether the health notes' page links back to the resident's page of the register."""
+        return user.can(Cap.VIEW_REGISTER)
+
     create_refusal = _("you may not write health notes")
 
     def _writes(self, user: User, community: Community | int) -> bool:
@@ -71,6 +96,7 @@ class ImportPolicy(ObjectPolicy[ResidentImport]):
     """A roster import: started, looked at and confirmed by those who keep the register."""
 
     actions = ("view", "confirm")
+    parts = (ImportChange,)
     refusal = _("you may not touch this import")
     create_refusal = _("you may not change this community's register")
 
@@ -86,6 +112,7 @@ class SurveyPolicy(ObjectPolicy[SurveyRound]):
     imported from its sheet, closed."""
 
     actions = ("visit", "import", "close")
+    parts = (SurveyVisit,)
     refusal = _("you may not work this survey round")
     create_refusal = _("you may not change this community's register")
 

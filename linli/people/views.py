@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from linli.core.actions import do_record_pii_access
 from linli.core.decorators import capability_required
 from linli.core.http import AuthedRequest
+from linli.core.policy import sees_full_numbers
 from linli.core.roles import Cap
 from linli.core.scoping import get_for_user, scoped
 from linli.people import list_selectors, selectors
@@ -21,6 +22,7 @@ from linli.people.actions.imports import (
 from linli.people.forms import ImportForm
 from linli.people.importer import error_report_xlsx
 from linli.people.models import ResidentImport
+from linli.people.policy import RESIDENTS
 from linli.people.search import whole_number
 
 
@@ -45,7 +47,7 @@ def resident_list(request: AuthedRequest) -> HttpResponse:
             "page": page,
             "q": q,
             # Whether the export button gives full numbers, by the export's own rule.
-            "can_view_pii": request.user.can(Cap.VIEW_PII)
+            "can_view_pii": sees_full_numbers(request.user)
             and list_selectors.export_community(request.user) is not None,
         },
     )
@@ -54,7 +56,8 @@ def resident_list(request: AuthedRequest) -> HttpResponse:
 @capability_required(Cap.VIEW_REGISTER)
 def resident_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     resident = selectors.get_resident_for_user(request.user, pk)
-    reveal = request.method == "POST" and request.user.can(Cap.VIEW_PII)
+    allowed = RESIDENTS.allowed(request.user, resident)
+    reveal = request.method == "POST" and allowed["reveal"]
     if reveal:
         do_record_pii_access(
             resident,
@@ -69,13 +72,12 @@ def resident_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         {
             "resident": resident,
             "reveal": reveal,
-            "can_reveal": request.user.can(Cap.VIEW_PII),
-            "can_see_health": request.user.can(Cap.VIEW_HEALTH),
+            "can_reveal": allowed["reveal"],
+            "can_see_health": allowed["health"],
             "age": resident.age(timezone.localdate()),
             "vulnerabilities": resident.vulnerabilities.order_by("until", "-since"),
-            "can_edit": request.user.can(Cap.EDIT_REGISTER),
-            "can_see_requests": request.user.can(Cap.TAKE_CALLS)
-            or request.user.can(Cap.HANDLE_REQUESTS),
+            "can_edit": allowed["change"],
+            "can_see_requests": allowed["requests"],
             "warnings": register.household_warnings(resident.household),
             "household_members": (
                 selectors.residents_for(request.user)

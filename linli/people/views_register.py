@@ -27,6 +27,7 @@ from linli.people.forms import (
     TagForm,
 )
 from linli.people.models import Household, Resident, Vulnerability
+from linli.people.policy import RESIDENTS
 
 edits_register = capability_required(Cap.EDIT_REGISTER)
 
@@ -102,7 +103,7 @@ def resident_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     does; "show" posts what was typed so far and shows it again with the full numbers, a look
     that is logged."""
     resident = _resident(request, pk)
-    can_reveal = request.user.can(Cap.VIEW_PII)
+    can_reveal = RESIDENTS.may(request.user, resident, "reveal")
     if request.method == "POST" and "reveal" in request.POST:
         shown = {name: request.POST.get(name, "") for name in ResidentForm.base_fields}
         if can_reveal:

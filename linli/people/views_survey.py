@@ -30,6 +30,7 @@ from linli.people.actions.survey import (
     do_record_visit,
 )
 from linli.people.models import Household, Resident, SurveyRound, SurveyVisit
+from linli.people.policy import HEALTH_NOTES
 from linli.people.survey_import import SurveyOutcome
 
 # Forms ----------------------------------------------------------------------------------------
@@ -355,6 +356,6 @@ def health_notes(request: AuthedRequest, pk: int) -> HttpResponse:
             "resident": resident,
             "notes": notes,
             "form": form,
-            "can_view_register": user.can(Cap.VIEW_REGISTER),
+            "can_view_register": HEALTH_NOTES.sees_register(user),
         },
     )

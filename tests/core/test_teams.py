@@ -100,9 +100,8 @@ def test_the_team_pages_make_and_change_a_team(
 def test_another_community_s_team_is_not_found(
     client: Client, community_a: Community, community_b: Community, worker_a: User
 ) -> None:
-    theirs = do_save_team(
-        community_b, actor=worker_a, name="他们的", members=[make_user(Role.WORKER, community_b)]
-    )
+    worker_b = make_user(Role.WORKER, community_b)
+    theirs = do_save_team(community_b, actor=worker_b, name="他们的", members=[worker_b])
     client.force_login(worker_a)
 
     assert client.get(reverse("core:team-edit", args=[theirs.pk])).status_code == 404

@@ -22,6 +22,12 @@ KEEPERS = {Role.WORKER, Role.ADMIN}
 PHONE_KEEPERS = {Role.WORKER, Role.ADMIN, Role.OPERATOR, Role.DOCTOR, Role.OFFICIAL}
 # Those who write health notes: who sees them and reaches the register.
 HEALTH_WRITERS = {Role.WORKER, Role.ADMIN, Role.DOCTOR}
+# Those who see a resident's full numbers (VIEW_PII), their health notes (VIEW_HEALTH: hotel
+# staff by their guests' stays, which the quarantine app decides), and their requests (the
+# ledger's roles).
+REVEALERS = {Role.WORKER, Role.ADMIN, Role.OPERATOR, Role.DOCTOR}
+HEALTH_READERS = {Role.WORKER, Role.ADMIN, Role.DOCTOR, Role.HOTEL}
+LEDGER_ROLES = {Role.WORKER, Role.ADMIN, Role.OPERATOR, Role.DOCTOR, Role.OFFICIAL}
 
 
 def user_of(role: Role, community: Community) -> User:
@@ -43,7 +49,10 @@ def test_only_the_registers_keepers_change_households_residents_imports_and_surv
     assert HOUSEHOLDS.may_create(user, community_a) is keeps
     assert HOUSEHOLDS.may(user, resident.household, "move") is keeps
     assert RESIDENTS.may_create(user, community_a) is keeps
-    assert all(RESIDENTS.may(user, resident, a) is keeps for a in RESIDENTS.actions)
+    assert all(RESIDENTS.may(user, resident, a) is keeps for a in ("change", "depart", "tag"))
+    assert RESIDENTS.may(user, resident, "reveal") is (role in REVEALERS)
+    assert RESIDENTS.may(user, resident, "health") is (role in HEALTH_READERS)
+    assert RESIDENTS.may(user, resident, "requests") is (role in LEDGER_ROLES)
     assert IMPORTS.may_create(user, community_a) is keeps
     assert SURVEYS.may_create(user, community_a) is keeps
     assert HOUSEHOLDS.may(user, resident.household, "phone") is (role in PHONE_KEEPERS)
