@@ -1,16 +1,16 @@
 """Reads of the core app: the personal-data access log and its alerts, for those who review them."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
-from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from linli.core.models import PiiAccess, PiiAlert, User
 from linli.core.roles import Cap
 from linli.core.scoping import scoped
+from linli.lib.dates import day_start
 
 
 def can_review_access(user: User) -> bool:
@@ -49,10 +49,6 @@ def _date(raw: str) -> date | None:
         return None
 
 
-def _start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def access_log(user: User, f: AccessFilters) -> QuerySet[PiiAccess]:
     """The looks at personal data in the user's area, newest first, as filtered."""
     qs = scoped(user, PiiAccess.objects.select_related("user", "community"))
@@ -61,9 +57,9 @@ def access_log(user: User, f: AccessFilters) -> QuerySet[PiiAccess]:
     if f.whose:
         qs = qs.filter(subject_label__icontains=f.whose)
     if f.since:
-        qs = qs.filter(at__gte=_start_of(f.since))
+        qs = qs.filter(at__gte=day_start(f.since))
     if f.until:
-        qs = qs.filter(at__lt=_start_of(f.until) + timedelta(days=1))
+        qs = qs.filter(at__lt=day_start(f.until) + timedelta(days=1))
     if f.exports:
         qs = qs.filter(fields__startswith="export:")
     return qs.order_by("-at", "-pk")

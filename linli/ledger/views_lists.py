@@ -9,7 +9,7 @@ of the (community, created_at, id) index by itself and would sort the whole stre
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
@@ -34,6 +34,7 @@ from linli.ledger import selectors
 from linli.ledger.models import LIST_RANK, Request, RequestEvent, Urgency
 from linli.ledger.policy import REQUESTS, works_ledger
 from linli.ledger.selectors import TASK_LISTS
+from linli.lib.dates import day_start
 from linli.lib.keyset import Cursor, KeysetPage, keyset_page
 from linli.lib.masking import mask_phone
 from linli.lib.numbers import whole_number
@@ -115,18 +116,14 @@ class Filters:
         return urlencode({**self.params(), **extra})
 
 
-def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def ledger_queryset(user: User, f: selectors.LedgerFilters, now: datetime) -> QuerySet[Request]:
     """`selectors.ledger`, plus the day filters as a plain range on created_at so that the index
     serves them (the selector's created_at__date is a function of the column)."""
     qs = selectors.ledger(user, f, now)
     if f.day_from:
-        qs = qs.filter(created_at__gte=_day_start(f.day_from))
+        qs = qs.filter(created_at__gte=day_start(f.day_from))
     if f.day_to:
-        qs = qs.filter(created_at__lt=_day_start(f.day_to + timedelta(days=1)))
+        qs = qs.filter(created_at__lt=day_start(f.day_to + timedelta(days=1)))
     return qs
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core.models import Building, Community, Room, Unit, User, floor_of
+from linli.core.writes import save_with_history
 from linli.lib.validation import Invalid, normalize_phone, validate_prc_id
 from linli.people.models import Household, Resident, Vulnerability
 from linli.people.policy import HOUSEHOLDS, RESIDENTS
@@ -146,12 +147,6 @@ def _reason(reason: str) -> str:
     return reason
 
 
-def _save_with_history(obj: Any, *, actor: User, reason: str, **kwargs: Any) -> None:
-    obj._history_user = actor
-    obj._change_reason = reason
-    obj.save(**kwargs)
-
-
 def alone_among_several(household_ids: Iterable[int]) -> list[tuple[str, str]]:
     """(name, warning) of each resident of these households tagged "lives alone" who lives with
     others (two queries per 2,000 households: the tags, then their households' sizes)."""
@@ -230,7 +225,7 @@ def do_add_household(room: Room, *, actor: User, phone: str = "") -> Saved:
     except Invalid as exc:
         raise ValidationError({"phone": str(exc)}) from None
     household = Household(community=community, room=room, phone=phone)
-    _save_with_history(household, actor=actor, reason="added")
+    save_with_history(household, actor=actor, reason="added")
     return Saved(household, shared_room_warnings(household))
 
 
@@ -284,7 +279,7 @@ def do_add_resident(household: Household, *, actor: User, **values: Any) -> Save
     RESIDENTS.check_create(actor, household.community)
     clean = clean_resident(values, community_id=household.community_id)
     resident = Resident(community_id=household.community_id, household=household, **clean)
-    _save_with_history(resident, actor=actor, reason="added")
+    save_with_history(resident, actor=actor, reason="added")
     return Saved(resident, household_warnings(household) + birth_warnings(resident))
 
 
@@ -307,7 +302,7 @@ def _change_resident(resident: Resident, *, actor: User, reason: str, **values: 
     if changed:
         for k in changed:
             setattr(resident, k, clean[k])
-        _save_with_history(resident, actor=actor, reason=reason, update_fields=changed)
+        save_with_history(resident, actor=actor, reason=reason, update_fields=changed)
     return Saved(resident, household_warnings(resident.household) + birth_warnings(resident))
 
 
@@ -321,7 +316,7 @@ def do_move_household(household: Household, *, room: Room, actor: User, reason: 
     if room.pk == household.room_id:
         raise ValidationError({"room": _("the household already lives in this room")})
     household.room = room
-    _save_with_history(household, actor=actor, reason=reason, update_fields=["room"])
+    save_with_history(household, actor=actor, reason=reason, update_fields=["room"])
     return Saved(household, shared_room_warnings(household))
 
 
@@ -347,7 +342,7 @@ def do_remember_phone(
         return "resident"
     if not household.phone:
         household.phone = phone
-        _save_with_history(household, actor=actor, reason=reason, update_fields=["phone"])
+        save_with_history(household, actor=actor, reason=reason, update_fields=["phone"])
         return "household"
     return ""
 
@@ -369,13 +364,13 @@ def do_record_departure(
     reason = f"{why}: {note}" if note else why
     for tag in Vulnerability.objects.filter(resident=resident, until__isnull=True):
         tag.until = max(on, tag.since)
-        _save_with_history(tag, actor=actor, reason=reason, update_fields=["until"])
+        save_with_history(tag, actor=actor, reason=reason, update_fields=["until"])
     resident.is_active = False
     if why == Departure.DECEASED:
         resident.notes = " ".join(
             x for x in (resident.notes, _("Deceased %(date)s") % {"date": on}) if x
         )
-    _save_with_history(resident, actor=actor, reason=reason, update_fields=["is_active", "notes"])
+    save_with_history(resident, actor=actor, reason=reason, update_fields=["is_active", "notes"])
     return Saved(resident)
 
 
@@ -415,7 +410,7 @@ def do_add_tag(
     if Vulnerability.objects.filter(resident=resident, kind=kind, until__isnull=True).exists():
         raise ValidationError({"kind": _("the resident already has this tag")})
     tag = Vulnerability(community_id=resident.community_id, resident=resident, **clean)
-    _save_with_history(tag, actor=actor, reason="added")
+    save_with_history(tag, actor=actor, reason="added")
     return Saved(tag, household_warnings(resident.household))
 
 
@@ -433,7 +428,7 @@ def do_change_tag(
     reason = _reason(reason) or "corrected"
     clean = _clean_tag(tag.kind, since, tag.until, details)
     tag.since, tag.details = clean["since"], clean["details"]
-    _save_with_history(tag, actor=actor, reason=reason, update_fields=["since", "details"])
+    save_with_history(tag, actor=actor, reason=reason, update_fields=["since", "details"])
     return Saved(tag, household_warnings(tag.resident.household))
 
 
@@ -450,5 +445,5 @@ def do_end_tag(tag: Vulnerability, *, actor: User, until: date | None, reason: s
         raise ValidationError({"until": _("the end date is in the future")})
     _clean_tag(tag.kind, tag.since, until, tag.details)
     tag.until = until
-    _save_with_history(tag, actor=actor, reason=reason, update_fields=["until"])
+    save_with_history(tag, actor=actor, reason=reason, update_fields=["until"])
     return Saved(tag)
