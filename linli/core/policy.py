@@ -29,7 +29,7 @@ from linli.core.models import (
     Unit,
     User,
 )
-from linli.core.roles import Cap
+from linli.core.roles import STREET_LEVEL, Cap
 from linli.core.scoping import area_community_ids
 from linli.core.selectors import can_review_access
 
@@ -153,6 +153,11 @@ def sees_full_numbers(user: User) -> bool:
     """Whether pages and exports show the user full phone and identity numbers (each look
     logged) rather than masked ones."""
     return user.can(Cap.VIEW_PII)
+
+
+def reaches_by_relation_only(user: User) -> bool:
+    """A street-level role (hotel staff): rows of a community only by relation, none by area."""
+    return user.role in STREET_LEVEL
 
 
 def oversees(user: User) -> bool:

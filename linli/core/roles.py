@@ -90,6 +90,12 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Cap]] = {
 }
 
 
+# Roles that work for a place of a street (a hotel; a supply point, a courier's round, a sampling
+# site to come) rather than for a community: they reach a community's rows by relation only
+# (a stay in their hotel), never by area, whatever capabilities they hold (`scoped`).
+STREET_LEVEL: frozenset[Role] = frozenset({Role.HOTEL})
+
+
 # The home page's title for each role; its panels come from the apps (`home_panels`).
 ROLE_TITLES = {
     Role.OFFICIAL: _("Street overview"),

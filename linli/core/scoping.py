@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from linli.core.models import Community, User
-from linli.core.roles import Cap
+from linli.core.roles import STREET_LEVEL, Cap
 from linli.core.scope import Scope
 
 M = TypeVar("M", bound=models.Model)
@@ -46,7 +46,8 @@ def scoped(user: User | AnonymousUser, qs: models.QuerySet[M]) -> models.QuerySe
     if user.is_superuser:
         return qs
     qs = _in_area(user, qs, scope)
-    if scope.whole_area is None or any(user.can(cap) for cap in scope.whole_area):
+    by_area = scope.whole_area is None or any(user.can(cap) for cap in scope.whole_area)
+    if by_area and user.role not in STREET_LEVEL:
         return qs
     related = [r for r in scope.relations if user.can(r.cap)]
     if not related:

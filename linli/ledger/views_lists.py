@@ -26,7 +26,7 @@ from linli.core.access import LEDGER_CAPS, access, needs
 from linli.core.actions import do_record_export
 from linli.core.http import AuthedRequest
 from linli.core.models import Community, Compound, User
-from linli.core.policy import oversees, sees_full_numbers
+from linli.core.policy import oversees, reaches_by_relation_only, sees_full_numbers
 from linli.core.roles import Cap
 from linli.core.scoping import get_for_user, scoped
 from linli.core.selectors import holders
@@ -132,7 +132,7 @@ def ledger_queryset(user: User, f: selectors.LedgerFilters, now: datetime) -> Qu
 
 def _partitions(user: User, compound: Compound | None) -> list[int] | None:
     """The communities to scan one by one, or None for a single query."""
-    if user.community_id is not None:
+    if user.community_id is not None or reaches_by_relation_only(user):
         return None
     if compound is not None:
         return [compound.community_id]
