@@ -17,9 +17,9 @@ from linli.core.models import Community
 from linli.core.roles import Role
 from linli.ledger.actions import do_claim, do_complete
 from linli.ledger.models import Channel, Request, RequestEvent
-from tests.api.api_factories import bearer, make_client, open_days_ago
+from tests.api.factories import bearer, make_client, make_request_days_ago
 from tests.factories import make_resident, make_user
-from tests.ledger_factories import open_request
+from tests.ledger.factories import make_request
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +131,7 @@ def test_without_a_valid_token_it_is_401(client: Client, community_a: Community)
 
 def test_get_one_request_and_unknown_id_is_404(client: Client, community_a: Community) -> None:
     api_client, token = make_client(community_a)
-    opened = open_request(community_a, api_client.acting_user)
+    opened = make_request(community_a, api_client.acting_user)
     response = client.get(f"{URL}/{opened.request.pk}", headers=bearer(token))
     assert response.status_code == 200
     body = response.json()
@@ -146,9 +146,9 @@ def test_get_one_request_and_unknown_id_is_404(client: Client, community_a: Comm
 def test_list_filters_and_pages(client: Client, community_a: Community) -> None:
     api_client, token = make_client(community_a)
     user = api_client.acting_user
-    old = open_days_ago(community_a, 10, code="repair", description="broken door").request
-    meds = open_request(community_a, user, code="medicine", description="out of insulin").request
-    food = open_request(community_a, user, code="groceries").request
+    old = make_request_days_ago(community_a, 10, code="repair", description="broken door").request
+    meds = make_request(community_a, user, code="medicine", description="out of insulin").request
+    food = make_request(community_a, user, code="groceries").request
     RequestEvent.objects.filter(request=old).update(at=timezone.now() - timedelta(days=10))
 
     def ids(**query: Any) -> list[int]:
@@ -195,7 +195,7 @@ def test_transitions_call_the_ledger_actions_as_the_clients_user(
 ) -> None:
     api_client, token = make_client(community_a)
     user = api_client.acting_user
-    item = open_request(community_a, user).request
+    item = make_request(community_a, user).request
     do_claim(item.pk, actor=user)
     url = f"{URL}/{item.pk}/transitions"
     started = post(client, token, {"action": "start"}, url)
@@ -219,7 +219,7 @@ def test_transitions_call_the_ledger_actions_as_the_clients_user(
 
 def test_cancel_needs_a_reason_and_shows_it(client: Client, community_a: Community) -> None:
     api_client, token = make_client(community_a)
-    item = open_request(community_a, api_client.acting_user).request
+    item = make_request(community_a, api_client.acting_user).request
     url = f"{URL}/{item.pk}/transitions"
     refused = post(client, token, {"action": "cancel"}, url)
     assert refused.status_code == 422
@@ -242,7 +242,7 @@ def test_a_transition_not_allowed_is_422_naming_the_field_and_writes_nothing(
     client: Client, community_a: Community, body: dict[str, Any], field: str
 ) -> None:
     api_client, token = make_client(community_a)
-    item = open_request(community_a, api_client.acting_user).request
+    item = make_request(community_a, api_client.acting_user).request
     events = RequestEvent.objects.count()
     response = post(client, token, body, f"{URL}/{item.pk}/transitions")
     assert response.status_code == 422, response.content
@@ -264,7 +264,7 @@ def test_completing_someone_elses_request_is_refused(
 ) -> None:
     _api_client, token = make_client(community_a)
     other = make_user(Role.WORKER, community_a)
-    item = open_request(community_a, other).request
+    item = make_request(community_a, other).request
     do_claim(item.pk, actor=other)
     response = post(
         client, token, {"action": "complete", "result": "done"}, f"{URL}/{item.pk}/transitions"
@@ -291,7 +291,7 @@ def test_an_operators_client_opens_requests_but_cannot_handle_them(
 def test_confirm_after_the_owner_completed(client: Client, community_a: Community) -> None:
     _api_client, token = make_client(community_a, role=Role.OPERATOR)
     worker = make_user(Role.WORKER, community_a)
-    item = open_request(community_a, worker).request
+    item = make_request(community_a, worker).request
     do_claim(item.pk, actor=worker)
     do_complete(item, actor=worker, result="delivered")
     response = post(client, token, {"action": "confirm"}, f"{URL}/{item.pk}/transitions")

@@ -9,16 +9,16 @@ from django.test import Client
 from linli.core.models import Community
 from linli.core.roles import Role
 from linli.ledger.models import Request, RequestEvent
-from tests.api.api_factories import bearer, make_client
+from tests.api.factories import bearer, make_client
 from tests.factories import make_user
-from tests.ledger_factories import open_request
+from tests.ledger.factories import make_request
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def request_b(community_b: Community) -> Request:
-    return open_request(community_b, make_user(Role.WORKER, community_b)).request
+    return make_request(community_b, make_user(Role.WORKER, community_b)).request
 
 
 def fields(response: Any) -> set[str]:
@@ -122,7 +122,7 @@ def test_a_client_of_two_communities_sees_both_and_names_where_it_opens(
     client: Client, community_a: Community, community_b: Community, request_b: Request
 ) -> None:
     _api_client, token = make_client(community_a, community_b)
-    request_a = open_request(community_a, make_user(Role.WORKER, community_a)).request
+    request_a = make_request(community_a, make_user(Role.WORKER, community_a)).request
     listed = client.get("/api/v1/requests", headers=bearer(token)).json()["items"]
     assert {item["id"] for item in listed} == {request_a.pk, request_b.pk}
     only_b = client.get("/api/v1/requests", {"community": community_b.code}, headers=bearer(token))
@@ -148,7 +148,7 @@ def test_a_third_community_of_the_same_street_stays_out_of_a_street_client(
 ) -> None:
     """The acting user works for the whole street, yet the client reaches its communities only."""
     third = Community.objects.create(street=community_a.street, name="third", code="C-THIRD")
-    elsewhere = open_request(third, make_user(Role.WORKER, third)).request
+    elsewhere = make_request(third, make_user(Role.WORKER, third)).request
     _api_client, token = make_client(community_a, community_b)
     assert client.get(f"/api/v1/requests/{elsewhere.pk}", headers=bearer(token)).status_code == 404
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from linli.api.auth import forget_clients
 from linli.api.models import ApiClient
 from linli.core.models import Community
-from tests.api.api_factories import bearer, make_client
+from tests.api.factories import bearer, make_client
 
 URL = "/api/v1/requests"
 

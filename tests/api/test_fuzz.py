@@ -35,10 +35,10 @@ from linli.core.models import Community
 from linli.core.roles import Role
 from linli.ledger.actions import do_cancel, do_claim, do_complete, do_start
 from linli.ledger.models import Category
-from tests.api.api_factories import bearer, make_client
 from tests.api.conftest import FuzzLog
+from tests.api.factories import bearer, make_client
 from tests.factories import make_area, make_resident, make_user
-from tests.ledger_factories import open_request
+from tests.ledger.factories import make_request
 
 pytestmark = pytest.mark.django_db
 
@@ -165,11 +165,11 @@ def seeded(db: None, app_keeps_test_connection: None) -> Iterator[str]:
     community: Community = make_area()
     make_resident(community, phone="13812345678")
     worker = make_user(Role.WORKER, community)
-    fresh = open_request(community, worker).request
-    claimed = open_request(community, worker, code="medicine").request
-    started = open_request(community, worker).request
-    finished = open_request(community, worker).request
-    dropped = open_request(community, worker).request
+    fresh = make_request(community, worker).request
+    claimed = make_request(community, worker, code="medicine").request
+    started = make_request(community, worker).request
+    finished = make_request(community, worker).request
+    dropped = make_request(community, worker).request
     for item in (claimed, started, finished):
         do_claim(item.pk, actor=worker)
     claimed.refresh_from_db()

@@ -12,7 +12,7 @@ from linli.api import actions
 from linli.api.models import ApiClient, IdempotentResponse
 from linli.core.models import Community
 from linli.ledger.models import Request
-from tests.api.api_factories import bearer, make_client
+from tests.api.factories import bearer, make_client
 
 URL = "/api/v1/requests"
 BODY = {"category": "groceries", "description": "rice and oil", "phone": "13900001111"}

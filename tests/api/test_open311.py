@@ -14,9 +14,9 @@ from linli.core.models import Community
 from linli.core.roles import Role
 from linli.ledger.actions import do_cancel, do_claim, do_complete
 from linli.ledger.models import Category, Channel, Request, RequestEvent
-from tests.api.api_factories import bearer, make_client, open_days_ago
+from tests.api.factories import bearer, make_client, make_request_days_ago
 from tests.factories import make_resident
-from tests.ledger_factories import open_request
+from tests.ledger.factories import make_request
 
 pytestmark = pytest.mark.django_db
 
@@ -236,8 +236,8 @@ def test_get_requests_has_the_specs_elements_and_json_agrees(
     client: Client, community_a: Community
 ) -> None:
     api_client, token = make_client(community_a)
-    open_request(community_a, api_client.acting_user, code="meals", description="lunch")
-    open_request(community_a, api_client.acting_user, code="repair", description="door")
+    make_request(community_a, api_client.acting_user, code="meals", description="lunch")
+    make_request(community_a, api_client.acting_user, code="repair", description="door")
     xml = client.get(f"{BASE}/requests.xml", {"api_key": token}, headers=EN)
     assert xml.status_code == 200
     root = parse(xml)
@@ -253,11 +253,11 @@ def test_get_requests_has_the_specs_elements_and_json_agrees(
 def test_statuses_dates_and_notes_map_onto_the_spec(client: Client, community_a: Community) -> None:
     api_client, token = make_client(community_a)
     user = api_client.acting_user
-    waiting = open_request(community_a, user).request
-    done = open_request(community_a, user, code="meals").request
+    waiting = make_request(community_a, user).request
+    done = make_request(community_a, user, code="meals").request
     do_claim(done.pk, actor=user)
     do_complete(done, actor=user, result="lunch delivered")
-    cancelled = open_request(community_a, user, code="repair").request
+    cancelled = make_request(community_a, user, code="repair").request
     do_cancel(cancelled, actor=user, reason="fixed by a neighbour")
     by_id = {
         int(r["service_request_id"]): r
@@ -289,8 +289,8 @@ def test_get_requests_keeps_to_a_window_of_at_most_90_days(
     client: Client, community_a: Community
 ) -> None:
     _api_client, token = make_client(community_a)
-    recent = open_days_ago(community_a, 5).request
-    old = open_days_ago(community_a, 100).request
+    recent = make_request_days_ago(community_a, 5).request
+    old = make_request_days_ago(community_a, 100).request
 
     def ids(**query: str) -> set[int]:
         response = client.get(f"{BASE}/requests.json", {"api_key": token, **query})
@@ -320,7 +320,7 @@ def test_dates_may_carry_an_offset_even_with_an_unescaped_plus(
     client: Client, community_a: Community
 ) -> None:
     _api_client, token = make_client(community_a)
-    item = open_days_ago(community_a, 2).request
+    item = make_request_days_ago(community_a, 2).request
     start = timezone.localtime(timezone.now() - timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%S")
     response = client.get(f"{BASE}/requests.json?api_key={token}&start_date={start}+08:00")
     assert response.status_code == 200, response.content
@@ -332,16 +332,16 @@ def test_dates_may_carry_an_offset_even_with_an_unescaped_plus(
 
 def test_get_filters_by_service_code(client: Client, community_a: Community) -> None:
     api_client, token = make_client(community_a)
-    meals = open_request(community_a, api_client.acting_user, code="meals").request
-    repair = open_request(community_a, api_client.acting_user, code="repair").request
-    open_request(community_a, api_client.acting_user, code="groceries")
+    meals = make_request(community_a, api_client.acting_user, code="meals").request
+    repair = make_request(community_a, api_client.acting_user, code="repair").request
+    make_request(community_a, api_client.acting_user, code="groceries")
     found = client.get(f"{BASE}/requests.json", {"api_key": token, "service_code": "meals,repair"})
     assert {int(r["service_request_id"]) for r in found.json()} == {meals.pk, repair.pk}
 
 
 def test_one_request_and_its_token(client: Client, community_a: Community) -> None:
     api_client, token = make_client(community_a)
-    item = open_request(community_a, api_client.acting_user).request
+    item = make_request(community_a, api_client.acting_user).request
     root = parse(client.get(f"{BASE}/requests/{item.pk}.xml", {"api_key": token}))
     assert [r["service_request_id"] for r in records(root)] == [str(item.pk)]
     by_token = client.get(f"{BASE}/tokens/{item.tracking_code}.xml", {"api_key": token})
@@ -375,7 +375,7 @@ PUBLIC_FIELDS = [
 def test_reads_without_a_key_answer_the_public_fields_only(
     client: Client, community_a: Community
 ) -> None:
-    item = open_days_ago(
+    item = make_request_days_ago(
         community_a, 1, code="medicine", description="张阿姨 13812345678 要胰岛素"
     ).request
     Request.objects.filter(pk=item.pk).update(address_text="岐山村3号502")
@@ -401,7 +401,7 @@ def test_a_key_reads_the_whole_record_and_a_wrong_key_is_still_refused(
     client: Client, community_a: Community
 ) -> None:
     api_client, token = make_client(community_a)
-    open_request(community_a, api_client.acting_user, description="rice")
+    make_request(community_a, api_client.acting_user, description="rice")
 
     (whole,) = client.get(f"{BASE}/requests.json", headers=bearer(token)).json()
     wrong = client.get(f"{BASE}/requests.json", {"api_key": "nope"})
@@ -415,8 +415,8 @@ def test_a_key_reads_the_whole_record_and_a_wrong_key_is_still_refused(
 def test_keyless_reads_of_several_communities_name_the_jurisdiction(
     client: Client, community_a: Community, community_b: Community
 ) -> None:
-    in_a = open_days_ago(community_a, 1).request
-    in_b = open_days_ago(community_b, 1).request
+    in_a = make_request_days_ago(community_a, 1).request
+    in_b = make_request_days_ago(community_b, 1).request
 
     unnamed = client.get(f"{BASE}/requests.json")
     named = client.get(f"{BASE}/requests.json", {"jurisdiction_id": community_b.code})
@@ -493,7 +493,7 @@ def test_posting_needs_no_csrf_token(community_a: Community) -> None:
 
 def test_control_characters_do_not_break_the_xml(client: Client, community_a: Community) -> None:
     api_client, token = make_client(community_a)
-    open_request(community_a, api_client.acting_user, description="rice\x0b and\x1f oil")
+    make_request(community_a, api_client.acting_user, description="rice\x0b and\x1f oil")
     root = parse(client.get(f"{BASE}/requests.xml", {"api_key": token}))
     assert records(root)[0]["description"] == "rice and oil"
 

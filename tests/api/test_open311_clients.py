@@ -18,7 +18,7 @@ from georeport import GeoReport  # type: ignore[import-untyped]
 
 from linli.core.models import Community
 from linli.ledger.models import Category, Channel, Request
-from tests.api.api_factories import make_client
+from tests.api.factories import make_client
 from tests.api.test_open311 import PUBLIC_FIELDS
 
 pytestmark = pytest.mark.django_db(transaction=True)

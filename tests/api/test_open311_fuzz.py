@@ -19,10 +19,10 @@ from linli.core.models import Community
 from linli.core.roles import Role
 from linli.ledger.actions import do_claim, do_complete
 from linli.ledger.models import Request, RequestEvent
-from tests.api.api_factories import bearer, make_client
 from tests.api.conftest import FuzzLog
+from tests.api.factories import bearer, make_client
 from tests.factories import make_area, make_resident, make_user
-from tests.ledger_factories import open_request
+from tests.ledger.factories import make_request
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +110,7 @@ class Seeded:
         community: Community = make_area()
         make_resident(community, phone="13812345678")
         worker = make_user(Role.WORKER, community)
-        opened = [open_request(community, worker).request for _ in range(3)]
+        opened = [make_request(community, worker).request for _ in range(3)]
         done = do_claim(opened[0].pk, actor=worker)
         assert done is not None
         do_complete(done, actor=worker, result="delivered")

@@ -18,7 +18,7 @@ from linli.ledger.models import Channel
 from linli.people.models import Vulnerability
 from tests.care.care_factories import patient
 from tests.factories import make_area, make_user
-from tests.ledger_factories import category
+from tests.ledger.factories import make_category
 from tests.people.list_factories import in_english
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -42,7 +42,7 @@ def test_key_patients_show_schedule_next_visit_and_escorts_still_needed(
     tag(patient(community_a, "钱化疗", "701"), "chemo", hospital="肿瘤医院")
     tag(patient(make_area("别处居民区"), "孙透析", "801"), "dialysis", schedule="二四六")
     do_open_request(
-        community_a, actor=SYSTEM, channel=Channel.PLANNED, category=category("dialysis"),
+        community_a, actor=SYSTEM, channel=Channel.PLANNED, category=make_category("dialysis"),
         description="血透接送", resident=dialysis,
         deadline=datetime(2026, 12, 8, 7, 0, tzinfo=ZoneInfo("Asia/Shanghai")),
     )  # fmt: skip

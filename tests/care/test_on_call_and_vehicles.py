@@ -16,7 +16,7 @@ from linli.ledger.actions import do_open_request
 from linli.ledger.models import Channel
 from tests.care.care_factories import make_team, patient
 from tests.factories import make_area
-from tests.ledger_factories import category
+from tests.ledger.factories import make_category
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -80,11 +80,13 @@ def test_an_escort_gets_a_vehicle_and_a_time_and_the_vehicle_s_day_shows_it(
         phone="13700001111", on_duty_from=time(6), on_duty_until=time(18),
     )  # fmt: skip
     escort = do_open_request(
-        community_a, actor=team.planner, channel=Channel.PLANNED, category=category("dialysis"),
+        community_a, actor=team.planner, channel=Channel.PLANNED,
+        category=make_category("dialysis"),
         description="血透接送", resident=patient(community_a),
     ).request  # fmt: skip
     groceries = do_open_request(
-        community_a, actor=team.planner, channel=Channel.HOTLINE, category=category("groceries"),
+        community_a, actor=team.planner, channel=Channel.HOTLINE,
+        category=make_category("groceries"),
         description="买菜",
     ).request  # fmt: skip
 
@@ -98,7 +100,8 @@ def test_an_escort_gets_a_vehicle_and_a_time_and_the_vehicle_s_day_shows_it(
             do_book_trip(request, actor=team.planner, vehicle=van, at=when)
         refusals[name] = refused.value.message_dict
     second = do_open_request(
-        community_a, actor=team.planner, channel=Channel.PLANNED, category=category("dialysis"),
+        community_a, actor=team.planner, channel=Channel.PLANNED,
+        category=make_category("dialysis"),
         description="血透接送", resident=patient(community_a, "王透析", "601"),
     ).request  # fmt: skip
     with pytest.raises(ValidationError) as clash:
@@ -122,7 +125,8 @@ def test_a_vehicle_of_another_community_cannot_be_booked(community_a: Community)
         on_duty_from=time(0), on_duty_until=time(23, 59),
     )  # fmt: skip
     escort = do_open_request(
-        community_a, actor=team.planner, channel=Channel.PLANNED, category=category("dialysis"),
+        community_a, actor=team.planner, channel=Channel.PLANNED,
+        category=make_category("dialysis"),
         description="血透接送",
     ).request  # fmt: skip
 

@@ -14,7 +14,7 @@ from linli.core.models import Community
 from linli.ledger.actions import do_open_request
 from linli.ledger.models import Channel
 from tests.care.care_factories import Team, make_plan, make_team, patient
-from tests.ledger_factories import category
+from tests.ledger.factories import make_category
 from tests.people.list_factories import in_english
 
 pytestmark = pytest.mark.django_db
@@ -132,7 +132,8 @@ def test_an_unreadable_pick_up_time_is_refused_naming_the_field(
         phone="13700001111", on_duty_from=time(6), on_duty_until=time(18),
     )  # fmt: skip
     escort = do_open_request(
-        community_a, actor=team.planner, channel=Channel.PLANNED, category=category("dialysis"),
+        community_a, actor=team.planner, channel=Channel.PLANNED,
+        category=make_category("dialysis"),
         description="血透接送", resident=patient(community_a),
     ).request  # fmt: skip
 

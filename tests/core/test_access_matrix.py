@@ -48,8 +48,7 @@ from linli.people.models import Household, Resident, ResidentImport, SurveyRound
 from linli.quarantine.actions import do_add_traveller, do_check_in, do_start_home_quarantine
 from linli.quarantine.models import HomeQuarantine, Hotel, HotelRoom, Stay, Traveller
 from tests.factories import make_area, make_resident, make_user
-from tests.ledger.public_factories import medical_request, visit_pass
-from tests.ledger_factories import open_request
+from tests.ledger.factories import make_medical_request, make_request, make_visit_pass
 
 ARTIFACT = Path(__file__).resolve().parents[2] / "test-artifacts" / "access-matrix.json"
 
@@ -173,15 +172,15 @@ def make_place(community: Community, n: int, staff: User) -> Place:
     )
     do_add_health_note(resident, actor=staff, text=f"健康记录秘{n}")
     text = f"绝密诉求{n} secret-need-{n}"
-    req = open_request(community, staff, description=text, resident=resident).request
-    medical = medical_request(community, staff, resident)
+    req = make_request(community, staff, description=text, resident=resident).request
+    medical = make_medical_request(community, staff, resident)
     call, _opened = do_take_call(community, actor=staff, caller_number=phone, drafts=[])
     building = resident.household.room.unit.building
     survey = do_open_survey_round(building, actor=staff, name=f"第{n}轮")
     imported = ResidentImport.objects.create(
         community=community, uploaded_by=staff, file_name=f"roster-secret-{n}.xlsx"
     )
-    issued = visit_pass(medical, staff)
+    issued = make_visit_pass(medical, staff)
     alert = PiiAlert.objects.create(
         kind=PiiAlert.Kind.MANY_VIEWS, user=staff, community=community, count=99, detail=name
     )
@@ -568,7 +567,7 @@ def test_every_action_on_a_request_is_allowed_exactly_where_the_request_policy_a
         )
         for to_them in handed:
             for action in sorted(HANDLERS):
-                item = open_request(world.a.community, head, description=f"policy {action}").request
+                item = make_request(world.a.community, head, description=f"policy {action}").request
                 if to_them:
                     item = do_assign(item, actor=head, assignee=user)
                 item = Request.objects.select_related("community", "team", "category").get(

@@ -32,7 +32,7 @@ from linli.core.roles import Role
 from linli.core.seeding import seed
 from linli.people.models import Resident, Vulnerability
 from tests.factories import make_area, make_resident, make_user
-from tests.ledger_factories import open_request
+from tests.ledger.factories import make_request
 
 restores = pytest.mark.django_db(transaction=True)
 EXTENSION = "sqlite3" if connection.vendor == "sqlite" else "dump"
@@ -43,7 +43,7 @@ def make_data() -> None:
     community = make_area("岐山居民区")
     worker = make_user(Role.WORKER, community)
     resident = make_resident(community, "李四", phone="13900001111")
-    open_request(community, worker, resident=resident)
+    make_request(community, worker, resident=resident)
 
 
 def change_data() -> None:

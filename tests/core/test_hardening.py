@@ -18,7 +18,7 @@ from linli.core.middleware import STRICT
 from linli.core.models import Community, User
 from linli.core.roles import Role
 from tests.factories import PASSWORD, make_resident, make_user
-from tests.ledger.public_factories import medical_request, visit_pass
+from tests.ledger.factories import make_medical_request, make_visit_pass
 
 LINLI = Path(__file__).resolve().parents[2] / "linli"
 
@@ -157,7 +157,9 @@ def test_guessing_pass_codes_is_stopped_but_checkpoints_are_not(
     settings: LazySettings, community_a: Community, worker_a: User
 ) -> None:
     settings.LINLI_PUBLIC_FORM_LIMITS = {"pass_miss_ip": (3, 3600)}
-    real = visit_pass(medical_request(community_a, worker_a, make_resident(community_a)), worker_a)
+    real = make_visit_pass(
+        make_medical_request(community_a, worker_a, make_resident(community_a)), worker_a
+    )
     checkpoint = Client(REMOTE_ADDR="203.0.113.80")
     for _ in range(10):  # many real passes checked from one place: never refused
         assert checkpoint.get(reverse("public:pass-verify", args=[real.code])).status_code == 200

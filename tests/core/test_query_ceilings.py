@@ -24,7 +24,7 @@ from linli.people.actions.health import do_add_health_note
 from linli.people.actions.survey import do_open_survey_round
 from linli.people.models import Vulnerability
 from tests.factories import make_resident, make_user
-from tests.ledger_factories import open_request
+from tests.ledger.factories import make_request
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +75,7 @@ def fill(
             community, f"张{i}", phone=f"1380000{i:04d}", id_number="", room=str(100 + i)
         )
         do_add_health_note(resident, actor=staff, text=f"记录{i}")
-        request = open_request(community, staff, description=f"诉求{i}", resident=resident)
+        request = make_request(community, staff, description=f"诉求{i}", resident=resident)
         if i % 2:
             do_assign(request.request, actor=staff, assignee=volunteer)
         if i % 5 == 0:  # teams, for the teams page

@@ -104,11 +104,11 @@ def test_a_role_outside_the_whole_area_sees_only_the_rows_related_to_it(
     """A volunteer sees the requests handed to them and no other of their community's."""
     from linli.ledger.actions import do_assign
     from linli.ledger.models import Request
-    from tests.ledger_factories import open_request
+    from tests.ledger.factories import make_request
 
     volunteer = make_user(Role.VOLUNTEER, community_a)
-    theirs = open_request(community_a, worker_a, description="送药").request
-    open_request(community_a, worker_a, description="买菜")
+    theirs = make_request(community_a, worker_a, description="送药").request
+    make_request(community_a, worker_a, description="买菜")
     do_assign(theirs, actor=worker_a, assignee=volunteer)
     assert list(scoped(volunteer, Request.objects.all())) == [theirs]
     assert scoped(worker_a, Request.objects.all()).count() == 2

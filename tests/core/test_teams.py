@@ -11,7 +11,7 @@ from linli.core.roles import Role
 from linli.ledger.actions import do_assign
 from linli.ledger.selectors import worklist
 from tests.factories import make_user
-from tests.ledger_factories import open_request
+from tests.ledger.factories import make_request
 from tests.people.list_factories import in_english
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -35,7 +35,7 @@ def test_a_team_handed_a_request_finds_it_under_my_teams(
 ) -> None:
     runner = make_user(Role.VOLUNTEER, community_a)
     team = do_save_team(community_a, actor=worker_a, name="3号楼", members=[runner, worker_a])
-    item = open_request(community_a, worker_a).request
+    item = make_request(community_a, worker_a).request
 
     do_assign(item, actor=worker_a, team=team)
 

@@ -14,7 +14,7 @@ from linli.lib.idcard import make_id_number
 from linli.people.models import Resident, Vulnerability
 from tests.e2e.test_login_e2e import log_in
 from tests.factories import PASSWORD, make_area, make_resident, make_user
-from tests.ledger_factories import category, open_request
+from tests.ledger.factories import make_category, make_request
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -63,7 +63,7 @@ def test_worker_creates_a_team_and_hands_a_request_to_it(page: Page) -> None:
     community = make_area()
     worker = make_user(Role.WORKER, community)
     runner = make_user(Role.VOLUNTEER, community)
-    item = open_request(community, worker).request
+    item = make_request(community, worker).request
     log_in(page, worker.username, PASSWORD)
 
     page.goto("/teams/")
@@ -93,7 +93,7 @@ def test_worker_links_an_unknown_caller_s_request_to_a_household(page: Page) -> 
     resident = make_resident(community, "王五", phone="13812345678")
     worker = make_user(Role.WORKER, community)
     item = do_open_request(
-        community, actor=worker, channel=Channel.HOTLINE, category=category("groceries"),
+        community, actor=worker, channel=Channel.HOTLINE, category=make_category("groceries"),
         description="家里没菜了", contact_phone="13700001111", address_text="岐山村3号楼1单元502",
     ).request  # fmt: skip
     assert item.household_id is None
@@ -114,7 +114,7 @@ def test_volunteer_reveals_and_calls_the_resident_of_their_task(page: Page) -> N
     resident = make_resident(community, "赵大爷", phone="13866667777")
     worker = make_user(Role.WORKER, community)
     volunteer = make_user(Role.VOLUNTEER, community)
-    item = open_request(community, worker, resident=resident).request
+    item = make_request(community, worker, resident=resident).request
     do_assign(item, actor=worker, assignee=volunteer)
     log_in(page, volunteer.username, PASSWORD)
 

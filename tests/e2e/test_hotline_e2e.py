@@ -10,7 +10,7 @@ from linli.ledger.models import Call, Request
 from linli.people.models import Vulnerability
 from tests.e2e.test_login_e2e import log_in
 from tests.factories import PASSWORD, make_area, make_resident, make_user
-from tests.ledger_factories import category
+from tests.ledger.factories import make_category
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -60,7 +60,7 @@ def test_call_to_callback_and_a_late_request_escalates(page: Page) -> None:
         community,
         actor=operator,
         channel="hotline",
-        category=category("repair"),
+        category=make_category("repair"),
         description="楼道灯坏了",
         at=timezone.now() - timedelta(hours=80),
     ).request

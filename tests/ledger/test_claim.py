@@ -8,13 +8,13 @@ from linli.core.roles import Role
 from linli.ledger import actions
 from linli.ledger.models import Request
 from tests.factories import make_area, make_user
-from tests.ledger_factories import open_request
+from tests.ledger.factories import make_request
 
 
 @pytest.mark.django_db
 def test_second_claim_loses(community_a: Community, worker_a: User) -> None:
     other = make_user(Role.WORKER, community_a)
-    item = open_request(community_a, worker_a).request
+    item = make_request(community_a, worker_a).request
     assert actions.do_claim(item.pk, actor=worker_a) is not None
     assert actions.do_claim(item.pk, actor=other) is None
     item.refresh_from_db()
@@ -24,8 +24,8 @@ def test_second_claim_loses(community_a: Community, worker_a: User) -> None:
 
 @pytest.mark.django_db
 def test_claim_next_takes_the_most_pressing(community_a: Community, worker_a: User) -> None:
-    later = open_request(community_a, worker_a, code="repair", description="修水管").request
-    sooner = open_request(community_a, worker_a, code="medicine", description="断药").request
+    later = make_request(community_a, worker_a, code="repair", description="修水管").request
+    sooner = make_request(community_a, worker_a, code="medicine", description="断药").request
     assert actions.do_claim_next(community_a, actor=worker_a) == sooner
     assert actions.do_claim_next(community_a, actor=worker_a) == later
     assert actions.do_claim_next(community_a, actor=worker_a) is None
@@ -38,7 +38,7 @@ def test_many_threads_claiming_the_same_requests_each_get_one_owner() -> None:
         pytest.skip("real concurrent transactions need PostgreSQL")
     community = make_area()
     workers = [make_user(Role.WORKER, community) for _ in range(8)]
-    items = [open_request(community, workers[0]).request.pk for _ in range(20)]
+    items = [make_request(community, workers[0]).request.pk for _ in range(20)]
     wins: list[tuple[int, int]] = []
     lock = threading.Lock()
     barrier = threading.Barrier(len(workers))

@@ -6,7 +6,7 @@ from linli.core.models import Community, User
 from linli.core.roles import Role
 from linli.ledger.models import Call, Category, Request
 from tests.factories import make_resident, make_user
-from tests.ledger_factories import open_request
+from tests.ledger.factories import make_request
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -97,7 +97,7 @@ def test_unknown_category_is_refused(
 
 def test_recording_the_120_call(client: Client, community_a: Community, operator: User) -> None:
     client.force_login(operator)
-    item = open_request(community_a, operator, code="medicine", description="呼吸困难").request
+    item = make_request(community_a, operator, code="medicine", description="呼吸困难").request
     client.post(reverse("ledger:request-action", args=[item.pk, "call120"]))
     item.refresh_from_db()
     assert item.emergency_call_at is not None
@@ -109,7 +109,7 @@ def test_transition_not_allowed_is_explained(
     client: Client, community_a: Community, worker_a: User
 ) -> None:
     client.force_login(worker_a)
-    item = open_request(community_a, worker_a).request
+    item = make_request(community_a, worker_a).request
     response = client.post(reverse("ledger:request-action", args=[item.pk, "confirm"]), follow=True)
     assert "Status: cannot call back on a request that is New" in response.content.decode()
     item.refresh_from_db()
@@ -119,7 +119,7 @@ def test_transition_not_allowed_is_explained(
 def test_other_communitys_request_is_not_found(
     client: Client, community_a: Community, community_b: Community, worker_a: User
 ) -> None:
-    theirs = open_request(community_b, make_user(Role.WORKER, community_b)).request
+    theirs = make_request(community_b, make_user(Role.WORKER, community_b)).request
     client.force_login(worker_a)
     assert client.get(reverse("ledger:request-detail", args=[theirs.pk])).status_code == 404
     assert (
@@ -134,9 +134,9 @@ def test_volunteer_sees_only_what_is_handed_to_them(
 
     volunteer = make_user(Role.VOLUNTEER, community_a)
     mine = actions.do_assign(
-        open_request(community_a, worker_a).request, actor=worker_a, assignee=volunteer
+        make_request(community_a, worker_a).request, actor=worker_a, assignee=volunteer
     )
-    other = open_request(community_a, worker_a, code="meals").request
+    other = make_request(community_a, worker_a, code="meals").request
     client.force_login(volunteer)
     # Not handed to them: out of their reach, as another community's (404, nothing shown).
     refused = client.get(reverse("ledger:request-detail", args=[other.pk]))
@@ -159,10 +159,10 @@ def test_contact_phone_is_masked_until_a_logged_reveal(
 ) -> None:
     from linli.core.models import PiiAccess
     from linli.ledger import actions
-    from tests.ledger_factories import category
+    from tests.ledger.factories import make_category
 
     item = actions.do_open_request(
-        community_a, actor=worker_a, channel="hotline", category=category(),
+        community_a, actor=worker_a, channel="hotline", category=make_category(),
         description="买菜", contact_phone="13812345678",
     ).request  # fmt: skip
     client.force_login(worker_a)

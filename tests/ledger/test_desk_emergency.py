@@ -12,8 +12,8 @@ from linli.core.roles import Role
 from linli.ledger.models import Call, Category, Request
 from linli.ledger.policy import REQUESTS
 from tests.factories import make_resident, make_user
+from tests.ledger.factories import make_request
 from tests.ledger.test_desk import post_call
-from tests.ledger_factories import open_request
 
 pytestmark = pytest.mark.django_db
 
@@ -112,8 +112,8 @@ def test_the_operator_hands_an_emergency_to_a_team_but_not_an_ordinary_request(
     team = do_save_team(
         community_a, actor=worker_a, name="夜间应急组", lead=volunteer, members=[volunteer]
     )
-    ordinary = open_request(community_a, operator).request
-    emergency = open_request(community_a, operator, code="emergency", description=STROKE).request
+    ordinary = make_request(community_a, operator).request
+    emergency = make_request(community_a, operator, code="emergency", description=STROKE).request
     client = signed_in(operator)
 
     refused = client.post(

@@ -14,9 +14,9 @@ from linli.lib.validation import Invalid, normalize_phone
 from linli.people import phones
 from linli.people.importer import Importer
 from linli.people.models import Resident
-from tests.api.api_factories import bearer, make_client
+from tests.api.factories import bearer, make_client
 from tests.factories import make_resident, make_user
-from tests.ledger.public_factories import form_data, form_url, visitor
+from tests.ledger.factories import form_data, form_url, visitor
 from tests.ledger.test_desk import post_call
 from tests.people.rosters import GOOD, make_compound, write_xlsx
 

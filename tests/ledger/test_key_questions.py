@@ -15,7 +15,7 @@ from linli.ledger import selectors
 from linli.ledger.actions import do_ask_key_questions, do_open_request
 from linli.ledger.models import Category, Channel, Request
 from linli.ledger.triage import advice, assess
-from tests.api.api_factories import api_post, make_client
+from tests.api.factories import api_post, make_client
 from tests.factories import make_user
 from tests.ledger.test_desk import post_call
 

@@ -24,7 +24,7 @@ from linli.ledger.actions import (
 )
 from linli.ledger.models import Channel, Request
 from tests.factories import make_resident, make_room, make_user
-from tests.ledger_factories import category, open_request
+from tests.ledger.factories import make_category, make_request
 from tests.people.list_factories import in_english
 from tests.xlsx import sheet_rows
 
@@ -89,10 +89,10 @@ def ledger(community_a: Community, community_b: Community, worker_a: User) -> di
     helper.first_name = "小李"
     helper.save()
     with time_machine.travel(NOON, tick=False):
-        confirmed = open_request(community_a, worker_a, description="买米", resident=resident)
-        reopened = open_request(community_a, worker_a, description="买油")
-        waiting = open_request(community_a, worker_a, description="买菜")
-        open_request(community_b, SYSTEM, description="别人的诉求")
+        confirmed = make_request(community_a, worker_a, description="买米", resident=resident)
+        reopened = make_request(community_a, worker_a, description="买油")
+        waiting = make_request(community_a, worker_a, description="买菜")
+        make_request(community_b, SYSTEM, description="别人的诉求")
     done(confirmed.request, worker_a)
     do_record_callback(confirmed.request, actor=worker_a, confirmed=True)
     first = done(reopened.request, worker_a, "送错了")
@@ -162,11 +162,11 @@ def test_a_request_naming_no_resident_has_no_name_only_its_address(
 ) -> None:
     resident = make_resident(community_a, "王奶奶", phone="13912345678")
     do_open_request(
-        community_a, actor=SYSTEM, channel=Channel.ONLINE, category=category(),
+        community_a, actor=SYSTEM, channel=Channel.ONLINE, category=make_category(),
         description="网上来的", address_text="Building 3, room 502",
     )  # fmt: skip
     do_open_request(
-        community_a, actor=worker_a, channel=Channel.HOTLINE, category=category(),
+        community_a, actor=worker_a, channel=Channel.HOTLINE, category=make_category(),
         description="户里来的", household=resident.household,
     )  # fmt: skip
     client.force_login(worker_a)
@@ -244,7 +244,7 @@ def test_a_long_export_reads_callbacks_once_per_chunk(
     monkeypatch.setattr(views_lists, "EXPORT_CHUNK", 4)
     with time_machine.travel(NOON, tick=False):
         made = [
-            open_request(community_a, worker_a, description=f"诉求{n:02}").request
+            make_request(community_a, worker_a, description=f"诉求{n:02}").request
             for n in range(10)
         ]
     for r in made:
@@ -267,7 +267,7 @@ def test_export_is_newest_first_across_days(
 ) -> None:
     for days, text in ((0, "今天"), (-1, "昨天"), (1, "明天")):
         with time_machine.travel(NOON + timedelta(days=days), tick=False):
-            open_request(community_a, worker_a, description=text)
+            make_request(community_a, worker_a, description=text)
     client.force_login(worker_a)
     assert [row[views_lists.REQUEST_COLUMN] for row in sheet_rows(client.get(URL))[1:]] == [
         "明天",
@@ -293,7 +293,7 @@ def timely_and_late(community_a: Community, worker_a: User) -> dict[str, Request
     on, one still open then."""
     with time_machine.travel(NOON, tick=False):
         made = {
-            text: open_request(community_a, worker_a, description=text).request
+            text: make_request(community_a, worker_a, description=text).request
             for text in ("按时办结", "超时办结", "仍未办结")
         }
     with time_machine.travel(NOON + timedelta(hours=1), tick=False):

@@ -17,7 +17,7 @@ from linli.ledger.actions import do_assign, do_claim, do_complete, do_open_reque
 from linli.ledger.models import Channel, Request, Urgency
 from linli.lib.keyset import Cursor
 from tests.factories import make_area, make_resident, make_room, make_user
-from tests.ledger_factories import category, open_request
+from tests.ledger.factories import make_category, make_request
 from tests.people.list_factories import in_english
 
 URL = reverse("ledger:ledger")
@@ -37,7 +37,7 @@ def opened_at(community: Community, actor: Actor, at: datetime, **kwargs: Any) -
         community,
         actor=actor,
         channel=kwargs.pop("channel", Channel.HOTLINE),
-        category=category(kwargs.pop("code", "groceries")),
+        category=make_category(kwargs.pop("code", "groceries")),
         description=kwargs.pop("description", "需要买菜 / needs groceries"),
         at=at,
         **kwargs,
@@ -202,13 +202,13 @@ def test_late_only_keeps_open_requests_past_their_deadline(
     client: Client, community_a: Community, worker_a: User
 ) -> None:
     with time_machine.travel(NOON, tick=False):
-        late = open_request(community_a, worker_a).request  # groceries: 24 h
-        finished = open_request(community_a, worker_a).request
+        late = make_request(community_a, worker_a).request  # groceries: 24 h
+        finished = make_request(community_a, worker_a).request
         claimed = do_claim(finished.pk, actor=worker_a)
         assert claimed is not None
         do_complete(claimed, actor=worker_a, result="送到了")
     with time_machine.travel(NOON + timedelta(hours=12), tick=False):
-        fresh = open_request(community_a, worker_a).request
+        fresh = make_request(community_a, worker_a).request
     client.force_login(worker_a)
     with time_machine.travel(NOON + timedelta(hours=27), tick=False):
         assert shown(client, late="1") == [late.pk]
@@ -234,9 +234,9 @@ def test_keyset_pages_hold_each_request_exactly_once_despite_equal_times(
     client: Client, community_a: Community, worker_a: User
 ) -> None:
     with time_machine.travel(NOON, tick=False):  # every request has the same created_at
-        made = [open_request(community_a, worker_a).request.pk for _ in range(55)]
+        made = [make_request(community_a, worker_a).request.pk for _ in range(55)]
     with time_machine.travel(NOON - timedelta(minutes=1), tick=False):
-        made += [open_request(community_a, worker_a).request.pk for _ in range(50)]
+        made += [make_request(community_a, worker_a).request.pk for _ in range(50)]
     client.force_login(worker_a)
     got = pages(client)
     assert [len(p) for p in got] == [50, 50, 5]
@@ -250,7 +250,7 @@ def test_newer_links_walk_back_to_the_first_page(
     client: Client, community_a: Community, worker_a: User
 ) -> None:
     with time_machine.travel(NOON, tick=False):
-        made = [open_request(community_a, worker_a).request.pk for _ in range(120)]
+        made = [make_request(community_a, worker_a).request.pk for _ in range(120)]
     newest_first = sorted(made, reverse=True)
     client.force_login(worker_a)
     first = client.get(URL)
@@ -270,8 +270,8 @@ def test_keyset_pages_across_communities_hold_each_request_once(
     client: Client, community_a: Community, community_b: Community, official: User
 ) -> None:
     with time_machine.travel(NOON, tick=False):
-        made = [open_request(community_a, SYSTEM).request.pk for _ in range(30)]
-        made += [open_request(community_b, SYSTEM).request.pk for _ in range(40)]
+        made = [make_request(community_a, SYSTEM).request.pk for _ in range(30)]
+        made += [make_request(community_b, SYSTEM).request.pk for _ in range(40)]
     client.force_login(official)
     got = pages(client)
     flat = [pk for page in got for pk in page]
@@ -281,9 +281,9 @@ def test_keyset_pages_across_communities_hold_each_request_once(
 
 def test_filters_survive_paging(client: Client, community_a: Community, worker_a: User) -> None:
     with time_machine.travel(NOON, tick=False):
-        meds = [open_request(community_a, worker_a, code="medicine").request.pk for _ in range(52)]
+        meds = [make_request(community_a, worker_a, code="medicine").request.pk for _ in range(52)]
         for _ in range(10):
-            open_request(community_a, worker_a)
+            make_request(community_a, worker_a)
     client.force_login(worker_a)
     got = pages(client, category="medicine")
     assert sorted(pk for page in got for pk in page) == sorted(meds)
@@ -303,7 +303,7 @@ def test_late_requests_are_red_with_their_lateness_and_escalation(
     client: Client, community_a: Community, worker_a: User
 ) -> None:
     with time_machine.travel(NOON, tick=False):
-        late = open_request(community_a, worker_a).request  # groceries, normal: 24 h
+        late = make_request(community_a, worker_a).request  # groceries, normal: 24 h
     client.force_login(worker_a)
     in_english(client)
     with time_machine.travel(NOON + timedelta(hours=12), tick=False):
@@ -330,7 +330,7 @@ def test_a_done_request_is_never_late(
     client: Client, community_a: Community, worker_a: User
 ) -> None:
     with time_machine.travel(NOON, tick=False):
-        opened = open_request(community_a, worker_a).request
+        opened = make_request(community_a, worker_a).request
         claimed = do_claim(opened.pk, actor=worker_a)
         assert claimed is not None
         do_complete(claimed, actor=worker_a, result="送到了")
@@ -404,7 +404,7 @@ def test_ledger_page_costs_a_fixed_number_of_queries(
     resident = make_resident(community_a, "王奶奶")
     team_lead = make_user(Role.WORKER, community_a)
     with time_machine.travel(NOON, tick=False):
-        made = [open_request(community_a, worker_a, resident=resident).request for _ in range(60)]
+        made = [make_request(community_a, worker_a, resident=resident).request for _ in range(60)]
     for r in made[::2]:
         do_assign(r, actor=worker_a, assignee=team_lead)
     client.force_login(worker_a)
@@ -438,14 +438,14 @@ def test_odd_query_strings_give_a_page_not_an_error(
 def test_the_ledger_sorts_open_requests_by_urgency_then_deadline(
     client: Client, community_a: Community, worker_a: User
 ) -> None:
-    groceries = open_request(community_a, worker_a, description="买菜").request
-    medicine = open_request(community_a, worker_a, code="medicine", description="配降压药").request
-    emergency = open_request(community_a, worker_a, code="medicine", description="呼吸困难").request
+    groceries = make_request(community_a, worker_a, description="买菜").request
+    medicine = make_request(community_a, worker_a, code="medicine", description="配降压药").request
+    emergency = make_request(community_a, worker_a, code="medicine", description="呼吸困难").request
     urgent = do_open_request(
-        community_a, actor=worker_a, channel=Channel.HOTLINE, category=category("medicine"),
+        community_a, actor=worker_a, channel=Channel.HOTLINE, category=make_category("medicine"),
         description="配药", urgency=Urgency.URGENT, urgency_reason="独居老人",
     ).request  # fmt: skip
-    finished = do_claim(open_request(community_a, worker_a).request.pk, actor=worker_a)
+    finished = do_claim(make_request(community_a, worker_a).request.pk, actor=worker_a)
     assert finished is not None
     do_complete(finished, actor=worker_a, result="好了")
     client.force_login(worker_a)
@@ -462,7 +462,7 @@ def test_the_pressing_order_pages_by_number(
     from linli.ledger import views_lists
 
     monkeypatch.setattr(views_lists, "PER_PAGE", 2)
-    made = [open_request(community_a, worker_a, description=f"第{n}件").request for n in range(5)]
+    made = [make_request(community_a, worker_a, description=f"第{n}件").request for n in range(5)]
     client.force_login(worker_a)
 
     first = client.get(URL, {"sort": "pressing"})

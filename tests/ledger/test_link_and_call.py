@@ -17,7 +17,7 @@ from linli.people.actions.register import do_add_tag
 from linli.people.models import Resident
 from linli.people.search import room_in_text
 from tests.factories import make_resident, make_user
-from tests.ledger_factories import category, open_request
+from tests.ledger.factories import make_category, make_request
 from tests.people.list_factories import in_english
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -30,7 +30,7 @@ def unknown_callers_request(
         community,
         actor=actor,
         channel=Channel.HOTLINE,
-        category=category("groceries"),
+        category=make_category("groceries"),
         description="家里没菜了",
         address_text=address_text,
         contact_phone=contact_phone,
@@ -78,7 +78,7 @@ def test_linking_says_whose_request_it_is_and_triages_again_with_the_register(
     resident = make_resident(community_a)
     do_add_tag(resident, actor=worker_a, kind="dialysis", since=date(2020, 1, 1))
     item = do_open_request(
-        community_a, actor=worker_a, channel=Channel.HOTLINE, category=category("medicine"),
+        community_a, actor=worker_a, channel=Channel.HOTLINE, category=make_category("medicine"),
         description="喘不上气，腿肿",
     ).request  # fmt: skip
     before = item.urgency
@@ -134,7 +134,7 @@ def test_the_volunteer_of_an_open_task_reveals_the_number_and_calls_it_logged(
     client: Client, community_a: Community, worker_a: User
 ) -> None:
     resident = make_resident(community_a, phone="13855556666")
-    item = open_request(community_a, worker_a, resident=resident).request
+    item = make_request(community_a, worker_a, resident=resident).request
     volunteer = make_user(Role.VOLUNTEER, community_a)
     do_assign(item, actor=worker_a, assignee=volunteer)
     client.force_login(volunteer)
@@ -152,7 +152,7 @@ def test_a_volunteer_cannot_reveal_the_number_of_a_closed_task(
     client: Client, community_a: Community, worker_a: User
 ) -> None:
     resident = make_resident(community_a, phone="13855556666")
-    item = open_request(community_a, worker_a, resident=resident).request
+    item = make_request(community_a, worker_a, resident=resident).request
     volunteer = make_user(Role.VOLUNTEER, community_a)
     do_assign(item, actor=worker_a, assignee=volunteer)
     do_complete(item, actor=volunteer, result="送到了")
@@ -168,7 +168,7 @@ def test_a_volunteer_cannot_reveal_the_number_of_a_task_not_theirs(
     client: Client, community_a: Community, worker_a: User
 ) -> None:
     resident = make_resident(community_a, phone="13855556666")
-    item = open_request(community_a, worker_a, resident=resident).request
+    item = make_request(community_a, worker_a, resident=resident).request
     do_assign(item, actor=worker_a, assignee=make_user(Role.VOLUNTEER, community_a))
     client.force_login(make_user(Role.VOLUNTEER, community_a))
 

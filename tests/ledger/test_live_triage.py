@@ -13,7 +13,7 @@ from linli.core.models import Community, User
 from linli.core.roles import Role
 from linli.ledger.models import Call, Category, Request
 from linli.people.models import Vulnerability
-from tests.api.api_factories import api_post, bearer, make_client
+from tests.api.factories import api_post, bearer, make_client
 from tests.factories import make_resident, make_user
 
 pytestmark = [pytest.mark.django_db]

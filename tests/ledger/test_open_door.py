@@ -14,7 +14,7 @@ from linli.ledger import actions
 from linli.ledger.models import Channel, Request, RequestEvent
 from linli.ledger.signals import request_closed, request_done, request_opened
 from tests.factories import make_area, make_resident, make_user
-from tests.ledger_factories import category, open_request
+from tests.ledger.factories import make_category, make_request
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def test_a_request_keeps_the_object_that_caused_it_without_a_channel_of_its_own(
         community_a,
         actor=worker_a,
         channel=Channel.DOOR,
-        category=category("medicine"),
+        category=make_category("medicine"),
         description="每周一送降压药",
         source=cause,
     )
@@ -67,7 +67,7 @@ def test_the_source_must_be_saved(community_a: Community, worker_a: User) -> Non
             community_a,
             actor=worker_a,
             channel=Channel.DOOR,
-            category=category("medicine"),
+            category=make_category("medicine"),
             description="x",
             source=Team(community=community_a, name="未保存"),
         )
@@ -84,7 +84,7 @@ def test_street_staff_open_requests_for_the_community_of_the_person_concerned(
         community_b,
         actor=official,
         channel=Channel.HOTEL,
-        category=category("medical_visit"),
+        category=make_category("medical_visit"),
         description="隔离酒店住客需要就医",
         resident=resident,
     )
@@ -96,7 +96,7 @@ def test_street_staff_open_requests_for_the_community_of_the_person_concerned(
             elsewhere,
             actor=official,
             channel=Channel.HOTEL,
-            category=category("medical_visit"),
+            category=make_category("medical_visit"),
             description="不是本街道的",
         )
     community_worker = make_user(Role.WORKER, community_a)
@@ -105,7 +105,7 @@ def test_street_staff_open_requests_for_the_community_of_the_person_concerned(
             community_b,
             actor=community_worker,
             channel=Channel.HOTLINE,
-            category=category(),
+            category=make_category(),
             description="别的居委的事",
         )
     assert Request.objects.count() == 1
@@ -118,12 +118,12 @@ def test_opened_done_and_closed_are_told_once_committed(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        item = open_request(community_a, worker_a).request
+        item = make_request(community_a, worker_a).request
         claimed = actions.do_claim(item.pk, actor=worker_a)
         assert claimed is not None
         actions.do_complete(claimed, actor=worker_a, result="已送到")
         actions.do_record_callback(claimed, actor=worker_a, confirmed=True)
-        other = open_request(community_a, worker_a, code="meals").request
+        other = make_request(community_a, worker_a, code="meals").request
         actions.do_cancel(other, actor=worker_a, reason="不需要了")
     assert [(what, r.pk, outcome) for what, r, outcome in heard] == [
         ("opened", item.pk, None),
@@ -145,7 +145,7 @@ def test_nothing_is_told_of_a_request_rolled_back(
         pytest.raises(RuntimeError),
         transaction.atomic(),
     ):
-        open_request(community_a, worker_a)
+        make_request(community_a, worker_a)
         raise RuntimeError("the caller's transaction fails after the request")
     assert heard == []
     assert not Request.objects.exists()

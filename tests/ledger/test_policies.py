@@ -11,7 +11,7 @@ from linli.ledger import actions
 from linli.ledger.models import Channel, Request
 from linli.ledger.policy import PASSES, REQUESTS
 from tests.factories import make_area, make_user
-from tests.ledger_factories import category, open_request
+from tests.ledger.factories import make_category, make_request
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def user_of(role: Role, community: Community) -> User:
 def test_each_role_may_what_its_place_in_the_ledger_gives_on_a_request_not_handed_to_it(
     role: Role, community_a: Community
 ) -> None:
-    request = open_request(community_a, SYSTEM, description="买菜").request
+    request = make_request(community_a, SYSTEM, description="买菜").request
     user = user_of(role, community_a)
     assert REQUESTS.may_create(user, community_a) is (role in OPENERS)
     assert REQUESTS.may_view(user, request) is (role in LEDGER)
@@ -50,7 +50,7 @@ def test_no_ledger_role_reaches_a_request_of_a_community_outside_its_area(
     role: Role, community_a: Community
 ) -> None:
     elsewhere = make_area("远方居民区")
-    request = open_request(elsewhere, SYSTEM, description="买菜").request
+    request = make_request(elsewhere, SYSTEM, description="买菜").request
     user = user_of(role, community_a)
     assert not REQUESTS.may_view(user, request)
     assert not any(REQUESTS.allowed(user, request).values())
@@ -61,7 +61,7 @@ def test_a_volunteer_handed_a_request_works_it_and_nothing_more(
     community_a: Community, worker_a: User
 ) -> None:
     volunteer = make_user(Role.VOLUNTEER, community_a)
-    request = open_request(community_a, worker_a, description="买菜").request
+    request = make_request(community_a, worker_a, description="买菜").request
     actions.do_assign(request, actor=worker_a, assignee=volunteer)
     request.refresh_from_db()
     allowed = REQUESTS.allowed(volunteer, request)
@@ -72,7 +72,7 @@ def test_a_volunteer_handed_a_request_works_it_and_nothing_more(
 def test_the_ledgers_actions_refuse_whoever_the_policy_refuses(
     community_a: Community, worker_a: User
 ) -> None:
-    request = open_request(community_a, worker_a, description="买菜").request
+    request = make_request(community_a, worker_a, description="买菜").request
     volunteer = make_user(Role.VOLUNTEER, community_a)
     hotel = make_user(Role.HOTEL, community_a)
     stranger = make_user(Role.WORKER, make_area("远方居民区"))
@@ -95,7 +95,7 @@ def test_the_ledgers_actions_refuse_whoever_the_policy_refuses(
 
 def test_linli_itself_acts_and_a_visitor_only_opens_requests(community_a: Community) -> None:
     opened = actions.do_open_request(
-        community_a, actor=VISITOR, channel=Channel.ONLINE, category=category(),
+        community_a, actor=VISITOR, channel=Channel.ONLINE, category=make_category(),
         description="楼下垃圾没人收",
     )  # fmt: skip
     assert opened.request.created_by is None
@@ -113,7 +113,7 @@ def test_a_pass_is_printed_by_who_sees_its_request_and_verified_by_anyone(
 
     from django.utils import timezone
 
-    request = open_request(community_a, worker_a, code="medical_visit", description="透析").request
+    request = make_request(community_a, worker_a, code="medical_visit", description="透析").request
     now = timezone.now()
     visit_pass = actions.do_issue_visit_pass(
         request, actor=worker_a, destination="瑞金医院", valid_from=now,

@@ -12,7 +12,7 @@ from linli.ledger.models import Channel, Request, RequestEvent, Urgency
 from linli.ledger.views_public import visitor_address
 from linli.lib import ratelimit
 from tests.factories import make_resident
-from tests.ledger.public_factories import form_data, form_url, visitor
+from tests.ledger.factories import form_data, form_url, visitor
 
 
 def test_a_submission_opens_one_online_request_matched_to_the_household(

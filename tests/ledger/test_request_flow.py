@@ -11,7 +11,7 @@ from linli.ledger.models import Category, Channel, Request, RequestEvent
 from linli.ledger.selectors import possible_duplicates
 from linli.people import phones
 from tests.factories import make_resident, make_user
-from tests.ledger_factories import category, open_request
+from tests.ledger.factories import make_category, make_request
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 S = Request.Status
@@ -22,7 +22,7 @@ def kinds(request: Request) -> list[str]:
 
 
 def test_request_goes_from_new_to_confirmed(community_a: Community, worker_a: User) -> None:
-    item = open_request(community_a, worker_a).request
+    item = make_request(community_a, worker_a).request
     assert (item.status, item.channel) == (S.NEW, Channel.HOTLINE)
     item = actions.do_assign(item, actor=worker_a, assignee=worker_a)
     item = actions.do_start(item, actor=worker_a)
@@ -33,7 +33,7 @@ def test_request_goes_from_new_to_confirmed(community_a: Community, worker_a: Us
 
 
 def test_callback_that_finds_it_undone_reopens(community_a: Community, worker_a: User) -> None:
-    item = open_request(community_a, worker_a).request
+    item = make_request(community_a, worker_a).request
     actions.do_assign(item, actor=worker_a, assignee=worker_a)
     actions.do_complete(item, actor=worker_a, result="送了")
     with pytest.raises(ValidationError) as info:
@@ -44,17 +44,17 @@ def test_callback_that_finds_it_undone_reopens(community_a: Community, worker_a:
 
 
 def test_deadline_follows_category_and_urgency(community_a: Community, worker_a: User) -> None:
-    item = open_request(community_a, worker_a, code="medicine", description="断药了").request
+    item = make_request(community_a, worker_a, code="medicine", description="断药了").request
     assert item.urgency == "urgent"
     assert item.deadline - item.created_at == timedelta(hours=4)
-    normal = open_request(community_a, worker_a, code="groceries").request
+    normal = make_request(community_a, worker_a, code="groceries").request
     assert normal.deadline - normal.created_at == timedelta(hours=24)
 
 
 def test_transition_not_allowed_from_the_current_state(
     community_a: Community, worker_a: User
 ) -> None:
-    item = open_request(community_a, worker_a).request
+    item = make_request(community_a, worker_a).request
     with pytest.raises(TransitionError) as info:
         actions.do_start(item, actor=worker_a)
     assert "status" in info.value.message_dict
@@ -62,7 +62,7 @@ def test_transition_not_allowed_from_the_current_state(
 
 
 def test_cancel_needs_a_reason(community_a: Community, worker_a: User) -> None:
-    item = open_request(community_a, worker_a).request
+    item = make_request(community_a, worker_a).request
     with pytest.raises(ValidationError) as info:
         actions.do_cancel(item, actor=worker_a, reason=" ")
     assert "reason" in info.value.message_dict
@@ -72,7 +72,7 @@ def test_cancel_needs_a_reason(community_a: Community, worker_a: User) -> None:
 def test_reassignment_needs_a_reason(community_a: Community, worker_a: User) -> None:
     other = make_user(Role.WORKER, community_a)
     item = actions.do_assign(
-        open_request(community_a, worker_a).request, actor=worker_a, assignee=worker_a
+        make_request(community_a, worker_a).request, actor=worker_a, assignee=worker_a
     )
     with pytest.raises(ValidationError) as info:
         actions.do_assign(item, actor=worker_a, assignee=other)
@@ -89,13 +89,13 @@ def test_only_owner_team_lead_or_head_can_mark_done(community_a: Community, work
     lead = make_user(Role.WORKER, community_a)
     team = Team.objects.create(community=community_a, name="一号楼组", lead=lead)
     item = actions.do_assign(
-        open_request(community_a, worker_a).request, actor=worker_a, assignee=owner, team=team
+        make_request(community_a, worker_a).request, actor=worker_a, assignee=owner, team=team
     )
     with pytest.raises(ValidationError):
         actions.do_complete(item, actor=bystander, result="x")
     assert actions.do_complete(item, actor=lead, result="组长办结").status == S.DONE
     head_case = actions.do_assign(
-        open_request(community_a, worker_a, code="meals").request, actor=worker_a, assignee=owner
+        make_request(community_a, worker_a, code="meals").request, actor=worker_a, assignee=owner
     )
     community_a.head = bystander
     community_a.save()
@@ -110,7 +110,7 @@ def test_empty_description_and_unknown_urgency_are_refused(
             community_a,
             actor=worker_a,
             channel=Channel.HOTLINE,
-            category=category(),
+            category=make_category(),
             description="  ",
         )
     assert "description" in info.value.message_dict
@@ -119,7 +119,7 @@ def test_empty_description_and_unknown_urgency_are_refused(
             community_a,
             actor=worker_a,
             channel=Channel.HOTLINE,
-            category=category(),
+            category=make_category(),
             description="x",
             urgency="asap",
         )
@@ -142,13 +142,14 @@ def test_override_needs_a_reason_and_is_recorded(community_a: Community, worker_
             community_a,
             actor=worker_a,
             channel="hotline",
-            category=category(),
+            category=make_category(),
             description="买菜",
             urgency="urgent",
         )
     assert "urgency_reason" in info.value.message_dict
     item = actions.do_open_request(
-        community_a, actor=worker_a, channel="hotline", category=category(), description="买菜",
+        community_a, actor=worker_a, channel="hotline", category=make_category(),
+        description="买菜",
         urgency="urgent", urgency_reason="家里没有任何食物",
     ).request  # fmt: skip
     assert item.urgency == "urgent"
@@ -162,16 +163,16 @@ def test_duplicate_within_a_day_is_flagged_and_can_be_merged(
     community_a: Community, worker_a: User
 ) -> None:
     resident = make_resident(community_a)
-    first = open_request(community_a, worker_a, resident=resident).request
-    second = open_request(community_a, worker_a, resident=resident)
+    first = make_request(community_a, worker_a, resident=resident).request
+    second = make_request(community_a, worker_a, resident=resident)
     assert second.duplicates == [first.pk]
     merged = actions.do_merge(second.request, into=first, actor=worker_a)
     assert (merged.status, merged.merged_into) == (S.MERGED, first)
-    assert open_request(community_a, worker_a, resident=resident, code="meals").duplicates == []
+    assert make_request(community_a, worker_a, resident=resident, code="meals").duplicates == []
 
 
 def test_emergency_call_is_recorded_once(community_a: Community, worker_a: User) -> None:
-    item = open_request(community_a, worker_a, code="medicine", description="心绞痛").request
+    item = make_request(community_a, worker_a, code="medicine", description="心绞痛").request
     assert item.urgency == "emergency"
     item = actions.do_record_emergency_call(item, actor=worker_a)
     first = item.emergency_call_at
@@ -187,8 +188,8 @@ def test_a_call_with_two_requests_is_kept_whole(community_a: Community, worker_a
         actor=worker_a,
         caller_number="138-1234-5678",
         drafts=[
-            actions.RequestDraft(category("medicine"), "心绞痛，需要送医"),
-            actions.RequestDraft(category("groceries"), "买菜"),
+            actions.RequestDraft(make_category("medicine"), "心绞痛，需要送医"),
+            actions.RequestDraft(make_category("groceries"), "买菜"),
         ],
     )
     assert call.resident is not None and call.resident.name == "张三"
@@ -205,8 +206,8 @@ def test_a_call_with_a_bad_request_keeps_nothing(community_a: Community, worker_
             actor=worker_a,
             caller_number="13812345678",
             drafts=[
-                actions.RequestDraft(category("medicine"), "代配药"),
-                actions.RequestDraft(category("groceries"), ""),
+                actions.RequestDraft(make_category("medicine"), "代配药"),
+                actions.RequestDraft(make_category("groceries"), ""),
             ],
         )
     assert not Call.objects.exists()
@@ -259,7 +260,7 @@ def test_only_open_requests_of_the_last_day_are_flagged_newest_first(
             community_a,
             actor=worker_a,
             channel=Channel.HOTLINE,
-            category=category("groceries"),
+            category=make_category("groceries"),
             description="买菜",
             resident=resident,
             at=now - timedelta(hours=hours_ago),

@@ -10,7 +10,7 @@ from linli.core.roles import Role
 from linli.ledger.actions import do_assign, do_record_emergency_call
 from linli.ledger.models import Request, RequestEvent
 from tests.factories import make_user
-from tests.ledger_factories import open_request
+from tests.ledger.factories import make_request
 from tests.people.list_factories import in_english
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def action(item: Request, name: str) -> str:
 
 @pytest.fixture
 def emergency(community_a: Community, worker_a: User) -> Request:
-    item = open_request(community_a, worker_a, code="medicine", description="呼吸困难").request
+    item = make_request(community_a, worker_a, code="medicine", description="呼吸困难").request
     assert item.urgency == "emergency"
     return item
 
@@ -81,7 +81,7 @@ def test_an_unknown_action_is_404(client: Client, worker_a: User, emergency: Req
 def test_a_handover_to_a_malformed_id_is_refused_by_its_field(
     client: Client, community_a: Community, worker_a: User, field: str, value: str
 ) -> None:
-    item = open_request(community_a, worker_a).request
+    item = make_request(community_a, worker_a).request
     events = RequestEvent.objects.count()
     client.force_login(worker_a)
     in_english(client)
@@ -97,7 +97,7 @@ def test_a_handover_to_a_malformed_id_is_refused_by_its_field(
 def test_an_action_url_opened_as_a_page_leads_to_the_request(
     client: Client, community_a: Community, worker_a: User
 ) -> None:
-    item = open_request(community_a, worker_a).request
+    item = make_request(community_a, worker_a).request
     client.force_login(worker_a)
     for name in ("claim", "assign", "call120", "note"):
         response = client.get(action(item, name))
@@ -110,7 +110,7 @@ def test_an_action_url_opened_as_a_page_leads_to_the_request(
 def test_an_action_url_of_another_community_opened_as_a_page_is_still_404(
     client: Client, community_b: Community, worker_a: User
 ) -> None:
-    theirs = open_request(community_b, make_user(Role.WORKER, community_b)).request
+    theirs = make_request(community_b, make_user(Role.WORKER, community_b)).request
     client.force_login(worker_a)
     assert client.get(action(theirs, "claim")).status_code == 404
 
@@ -119,7 +119,7 @@ def test_an_action_url_opened_as_a_page_by_nobody_is_refused(
     client: Client, community_a: Community, worker_a: User
 ) -> None:
     """Sent to sign in, like the request's own page; nothing changes."""
-    item = open_request(community_a, worker_a).request
+    item = make_request(community_a, worker_a).request
     for response in (client.get(action(item, "claim")), client.post(action(item, "claim"))):
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
@@ -130,7 +130,7 @@ def test_an_action_url_opened_as_a_page_by_nobody_is_refused(
 def test_the_hand_over_section_is_in_english_only_in_english(
     client: Client, community_a: Community, worker_a: User
 ) -> None:
-    item = open_request(community_a, worker_a, description="needs groceries").request
+    item = make_request(community_a, worker_a, description="needs groceries").request
     client.force_login(worker_a)
     in_english(client)
     html = page(client, item)

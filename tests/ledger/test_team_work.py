@@ -13,7 +13,7 @@ from linli.ledger.actions import do_assign
 from linli.ledger.models import Request
 from linli.ledger.policy import REQUESTS
 from tests.factories import make_resident, make_user
-from tests.ledger_factories import open_request
+from tests.ledger.factories import make_request
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def team(community_a: Community, worker_a: User, people: dict[str, User]) -> Tea
 @pytest.fixture
 def handed(community_a: Community, worker_a: User, team: Team) -> Request:
     resident = make_resident(community_a, "王阿姨", phone="13912340000")
-    request = open_request(
+    request = make_request(
         community_a, worker_a, description="帮忙买降压药两盒、鸡蛋一盒", resident=resident
     ).request
     return do_assign(request, actor=worker_a, team=team)

@@ -17,8 +17,7 @@ from linli.core.models import Community, User
 from linli.ledger.actions import do_claim, do_merge
 from linli.ledger.models import Request
 from tests.factories import make_resident
-from tests.ledger.public_factories import online_request, visitor
-from tests.ledger_factories import open_request
+from tests.ledger.factories import make_online_request, make_request, visitor
 
 NOT_FOUND = "No request matches this tracking code and phone number."
 
@@ -45,7 +44,7 @@ def not_found_notice(body: str) -> str:
 def test_the_right_code_and_phone_tail_show_the_progress_and_no_personal_data(
     community_a: Community,
 ) -> None:
-    request = online_request(
+    request = make_online_request(
         community_a, phone="13900001111", description="需要胰岛素 for my father"
     )
     make_resident(community_a, name="王秀英", phone="13900001111")
@@ -63,7 +62,7 @@ def test_the_right_code_and_phone_tail_show_the_progress_and_no_personal_data(
 
 
 def test_a_wrong_phone_tail_looks_exactly_like_an_unknown_code(community_a: Community) -> None:
-    request = online_request(community_a, phone="13900001111")
+    request = make_online_request(community_a, phone="13900001111")
     browser = visitor()
 
     wrong_tail = track(browser, request.tracking_code, "1112")
@@ -77,7 +76,7 @@ def test_a_wrong_phone_tail_looks_exactly_like_an_unknown_code(community_a: Comm
 
 
 def test_the_code_may_be_typed_in_lower_case_with_spaces(community_a: Community) -> None:
-    request = online_request(community_a)
+    request = make_online_request(community_a)
     code = request.tracking_code
     typed = f"{code[:4].lower()} {code[4:].lower()}"
 
@@ -88,7 +87,7 @@ def test_a_hotline_request_is_tracked_with_the_residents_phone(
     community_a: Community, worker_a: User
 ) -> None:
     resident = make_resident(community_a, phone="13812345678")
-    request = open_request(community_a, worker_a, resident=resident).request
+    request = make_request(community_a, worker_a, resident=resident).request
 
     assert 'data-testid="track-result"' in track(visitor(), request.tracking_code, "5678")
     assert NOT_FOUND in track(visitor(), request.tracking_code, "1111")
@@ -99,7 +98,7 @@ def test_the_last_update_and_status_follow_the_timeline(
 ) -> None:
     registered = timezone.now().replace(microsecond=0) - timedelta(hours=3)
     with time_machine.travel(registered, tick=False):
-        request = online_request(community_a)
+        request = make_online_request(community_a)
     claimed = registered + timedelta(hours=1, minutes=7)
     with time_machine.travel(claimed, tick=False):
         do_claim(request.pk, actor=worker_a)
@@ -113,8 +112,8 @@ def test_the_last_update_and_status_follow_the_timeline(
 def test_a_merged_duplicate_shows_the_progress_of_the_request_it_joined(
     community_a: Community, worker_a: User
 ) -> None:
-    first = online_request(community_a)
-    duplicate = online_request(community_a)
+    first = make_online_request(community_a)
+    duplicate = make_online_request(community_a)
     do_claim(first.pk, actor=worker_a)
     do_merge(duplicate, into=first, actor=worker_a)
 
@@ -126,7 +125,7 @@ def test_a_merged_duplicate_shows_the_progress_of_the_request_it_joined(
 
 def test_tracking_is_rate_limited_per_ip(settings: LazySettings, community_a: Community) -> None:
     settings.LINLI_PUBLIC_FORM_LIMITS = {"track_ip": (3, 3600)}
-    request = online_request(community_a)
+    request = make_online_request(community_a)
     browser = visitor(ip="198.51.100.77")
     for tail in ("0001", "0002", "0003"):
         track(browser, request.tracking_code, tail)
@@ -170,10 +169,10 @@ def test_the_tracking_page_tells_nothing_that_the_register_adds(community_a: Com
     Vulnerability.objects.create(
         community=community_a, resident=patient, kind="chemo", since=date(2026, 1, 1)
     )
-    known = online_request(community_a, phone="13911112222")
+    known = make_online_request(community_a, phone="13911112222")
     known.household = patient.household
     known.save(update_fields=["household"])
-    unknown = online_request(community_a, phone="13922223333")
+    unknown = make_online_request(community_a, phone="13922223333")
     assert known.deadline != unknown.deadline  # the register shortened the first one
 
     def shown(body: str) -> str:
@@ -195,7 +194,7 @@ def test_tracking_says_what_came_of_it_in_fixed_words_never_the_worker_s_result(
 ) -> None:
     from linli.ledger.actions import do_complete
 
-    request = online_request(community_a)
+    request = make_online_request(community_a)
     claimed = do_claim(request.pk, actor=worker_a)
     assert claimed is not None
     do_complete(claimed, actor=worker_a, result="放在3号楼502王秀英家门口")

@@ -8,7 +8,7 @@ from linli.ledger.models import Urgency
 from linli.ledger.triage import explain, triage
 from linli.people.models import Resident, Vulnerability
 from tests.factories import make_resident
-from tests.ledger_factories import category
+from tests.ledger.factories import make_category
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 TODAY = date(2026, 11, 23)
@@ -16,7 +16,11 @@ TODAY = date(2026, 11, 23)
 
 def test_angina_is_an_emergency_and_says_why(community_a: Community) -> None:
     result = triage(
-        "老人说心绞痛，胸口疼", category("medicine"), resident=None, household=None, today=TODAY
+        "老人说心绞痛，胸口疼",
+        make_category("medicine"),
+        resident=None,
+        household=None,
+        today=TODAY,
     )
     assert result.urgency == Urgency.EMERGENCY
     assert "matched 心绞痛 + 胸口疼: chest pain or a heart problem" in result.explained()
@@ -24,28 +28,28 @@ def test_angina_is_an_emergency_and_says_why(community_a: Community) -> None:
 
 def test_english_phrases_are_recognised() -> None:
     result = triage(
-        "She has chest pain", category("other"), resident=None, household=None, today=TODAY
+        "She has chest pain", make_category("other"), resident=None, household=None, today=TODAY
     )
     assert result.urgency == Urgency.EMERGENCY
 
 
 def test_a_grocery_run_is_normal(community_a: Community) -> None:
     result = triage(
-        "买菜：青菜两斤", category("groceries"), resident=None, household=None, today=TODAY
+        "买菜：青菜两斤", make_category("groceries"), resident=None, household=None, today=TODAY
     )
     assert result.urgency == Urgency.NORMAL
 
 
 def test_run_out_of_medicine_is_urgent() -> None:
     result = triage(
-        "降压药断药了", category("medicine"), resident=None, household=None, today=TODAY
+        "降压药断药了", make_category("medicine"), resident=None, household=None, today=TODAY
     )
     assert result.urgency == Urgency.URGENT
 
 
 def test_old_person_living_alone_raises_urgency(community_a: Community) -> None:
     elder = make_resident(community_a, "王老太", born=date(1934, 5, 1))
-    result = triage("买菜", category("groceries"), resident=elder, household=None, today=TODAY)
+    result = triage("买菜", make_category("groceries"), resident=elder, household=None, today=TODAY)
     assert result.urgency == Urgency.URGENT
     assert "王老太 lives alone, 92" in [explain(r) for r in result.reasons]
 
@@ -60,8 +64,8 @@ def test_a_tenant_of_unknown_age_is_triaged_from_the_words_and_their_groups(
         community=community_a, resident=tenant, kind=Vulnerability.Kind.DIALYSIS, since=TODAY
     )
 
-    plain = triage("需要帮助", category("other"), resident=tenant, household=None, today=TODAY)
-    words = triage("胸口疼", category("other"), resident=tenant, household=None, today=TODAY)
+    plain = triage("需要帮助", make_category("other"), resident=tenant, household=None, today=TODAY)
+    words = triage("胸口疼", make_category("other"), resident=tenant, household=None, today=TODAY)
 
     assert plain.urgency == Urgency.URGENT  # dialysis, whatever the age
     assert words.urgency == Urgency.EMERGENCY
@@ -72,12 +76,14 @@ def test_dialysis_patient_raises_urgency(community_a: Community) -> None:
     Vulnerability.objects.create(
         community=community_a, resident=patient, kind=Vulnerability.Kind.DIALYSIS, since=TODAY
     )
-    result = triage("需要帮助", category("other"), resident=patient, household=None, today=TODAY)
+    result = triage(
+        "需要帮助", make_category("other"), resident=patient, household=None, today=TODAY
+    )
     assert result.urgency == Urgency.URGENT
 
 
 def test_rules_never_lower_an_emergency(community_a: Community) -> None:
-    result = triage("急症", category("emergency"), resident=None, household=None, today=TODAY)
+    result = triage("急症", make_category("emergency"), resident=None, household=None, today=TODAY)
     assert result.urgency == Urgency.EMERGENCY
 
 
@@ -103,7 +109,7 @@ def test_a_household_caller_is_triaged_from_every_member_in_two_queries(
     Vulnerability.objects.create(
         community=community_a, resident=first, kind=Vulnerability.Kind.DIALYSIS, since=TODAY
     )
-    groceries = category("groceries")
+    groceries = make_category("groceries")
     with django_assert_num_queries(2):
         result = triage("买菜", groceries, resident=None, household=home, today=TODAY)
     assert result.urgency == Urgency.URGENT
@@ -113,7 +119,9 @@ def test_a_household_caller_is_triaged_from_every_member_in_two_queries(
 
 
 def _alone(result_text: str, code: str = "other") -> str:
-    return triage(result_text, category(code), resident=None, household=None, today=TODAY).urgency
+    return triage(
+        result_text, make_category(code), resident=None, household=None, today=TODAY
+    ).urgency
 
 
 @pytest.mark.parametrize(
@@ -156,7 +164,7 @@ def test_negated_past_and_figurative_mentions_are_not_emergencies(text: str) -> 
 def test_a_standing_condition_is_not_an_emergency(community_a: Community) -> None:
     result = triage(
         "他中风后卧床，申请上门核酸",
-        category("home_testing"),
+        make_category("home_testing"),
         resident=None,
         household=None,
         today=TODAY,
@@ -181,7 +189,7 @@ def test_the_reasons_name_the_sign_the_words_and_the_register(community_a: Commu
     elder.mobility = "bedridden"
     elder.save(update_fields=["mobility"])
     result = triage(
-        "老人胸口痛，出冷汗", category("other"), resident=elder, household=None, today=TODAY
+        "老人胸口痛，出冷汗", make_category("other"), resident=elder, household=None, today=TODAY
     )
     assert result.urgency == Urgency.EMERGENCY
     reasons = result.explained()
@@ -206,7 +214,7 @@ def test_the_register_alone_raises_a_dialysis_patients_breathlessness(
     Vulnerability.objects.create(
         community=community_a, resident=patient, kind=Vulnerability.Kind.DIALYSIS, since=TODAY
     )
-    other = category("other")
+    other = make_category("other")
     assert _alone("这两天没去，喘得慌") == Urgency.URGENT
     for words in ("这两天没去，喘得慌", "没去透析，喘"):
         result = triage(words, other, resident=patient, household=None, today=TODAY)
@@ -223,7 +231,7 @@ def test_a_chemotherapy_patients_fever_is_an_emergency(community_a: Community) -
     )
     words = "发烧38度2，想请医生来看看"
     assert _alone(words) == Urgency.URGENT
-    result = triage(words, category("other"), resident=patient, household=None, today=TODAY)
+    result = triage(words, make_category("other"), resident=patient, household=None, today=TODAY)
     assert result.urgency == Urgency.EMERGENCY
 
 
@@ -231,7 +239,7 @@ def test_an_infant_of_the_register_with_fever(community_a: Community) -> None:
     baby = make_resident(community_a, "小宝", born=TODAY - timedelta(days=50))
     words = "孩子发烧了，38度5"
     assert _alone(words) == Urgency.URGENT
-    result = triage(words, category("other"), resident=baby, household=None, today=TODAY)
+    result = triage(words, make_category("other"), resident=baby, household=None, today=TODAY)
     assert result.urgency == Urgency.EMERGENCY
 
 
@@ -244,7 +252,9 @@ def test_suicidal_worry_of_a_relative_counts_but_a_figure_of_speech_does_not() -
 def test_gas_advice_is_to_leave_and_ring_119() -> None:
     from linli.ledger.triage import advice
 
-    result = triage("厨房一股煤气味", category("other"), resident=None, household=None, today=TODAY)
+    result = triage(
+        "厨房一股煤气味", make_category("other"), resident=None, household=None, today=TODAY
+    )
     assert result.urgency == Urgency.EMERGENCY
     assert any("119" in line for line in advice(result))
 

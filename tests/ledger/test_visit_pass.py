@@ -17,8 +17,7 @@ from linli.core.roles import Role
 from linli.ledger.models import Request, RequestEvent, VisitPass
 from linli.people.models import Resident
 from tests.factories import make_resident, make_user
-from tests.ledger.public_factories import medical_request, visit_pass, visitor
-from tests.ledger_factories import open_request
+from tests.ledger.factories import make_medical_request, make_request, make_visit_pass, visitor
 
 ID_NUMBER = "310101199001011237"
 
@@ -58,7 +57,7 @@ def window(hours_from_now: float, hours: float = 8) -> dict[str, str]:
 def test_a_worker_issues_a_pass_for_a_medical_request(
     staff: Client, community_a: Community, worker_a: User, resident_a: Resident
 ) -> None:
-    request = medical_request(community_a, worker_a, resident_a)
+    request = make_medical_request(community_a, worker_a, resident_a)
 
     form = staff.get(issue_url(request))
     issued = staff.post(issue_url(request), {"destination": "瑞金医院 血透室", **window(0)})
@@ -77,7 +76,7 @@ def test_a_worker_issues_a_pass_for_a_medical_request(
 def test_a_pass_is_issued_only_for_medical_requests(
     staff: Client, community_a: Community, worker_a: User, resident_a: Resident
 ) -> None:
-    groceries = open_request(community_a, worker_a, resident=resident_a).request
+    groceries = make_request(community_a, worker_a, resident=resident_a).request
 
     form = staff.get(issue_url(groceries))
     refused = staff.post(issue_url(groceries), {"destination": "瑞金医院", **window(0)})
@@ -92,7 +91,7 @@ def test_a_pass_is_issued_only_for_medical_requests(
 def test_a_pass_longer_than_three_days_is_refused(
     staff: Client, community_a: Community, worker_a: User, resident_a: Resident
 ) -> None:
-    request = medical_request(community_a, worker_a, resident_a)
+    request = make_medical_request(community_a, worker_a, resident_a)
 
     response = staff.post(issue_url(request), {"destination": "瑞金医院", **window(0, hours=80)})
 
@@ -103,7 +102,7 @@ def test_a_pass_longer_than_three_days_is_refused(
 def test_the_print_page_shows_the_masked_identity_number_and_logs_the_look(
     staff: Client, community_a: Community, worker_a: User, resident_a: Resident
 ) -> None:
-    visit = visit_pass(medical_request(community_a, worker_a, resident_a), worker_a)
+    visit = make_visit_pass(make_medical_request(community_a, worker_a, resident_a), worker_a)
 
     response = staff.get(print_url(visit.code))
 
@@ -130,7 +129,7 @@ def test_the_print_page_shows_the_masked_identity_number_and_logs_the_look(
 def test_every_print_is_logged(
     staff: Client, community_a: Community, worker_a: User, resident_a: Resident
 ) -> None:
-    visit = visit_pass(medical_request(community_a, worker_a, resident_a), worker_a)
+    visit = make_visit_pass(make_medical_request(community_a, worker_a, resident_a), worker_a)
 
     staff.get(print_url(visit.code))
     staff.get(print_url(visit.code))
@@ -141,8 +140,8 @@ def test_every_print_is_logged(
 def test_another_communitys_worker_gets_404_on_the_pass_pages(
     community_a: Community, community_b: Community, worker_a: User, resident_a: Resident
 ) -> None:
-    request = medical_request(community_a, worker_a, resident_a)
-    visit = visit_pass(request, worker_a)
+    request = make_medical_request(community_a, worker_a, resident_a)
+    visit = make_visit_pass(request, worker_a)
     outsider = Client()
     outsider.force_login(make_user(Role.WORKER, community_b))
 
@@ -160,8 +159,8 @@ def test_another_communitys_worker_gets_404_on_the_pass_pages(
 def test_roles_that_do_not_work_the_ledger_cannot_issue_or_print(
     community_a: Community, worker_a: User, resident_a: Resident
 ) -> None:
-    request = medical_request(community_a, worker_a, resident_a)
-    visit = visit_pass(request, worker_a)
+    request = make_medical_request(community_a, worker_a, resident_a)
+    visit = make_visit_pass(request, worker_a)
     volunteer = Client()
     volunteer.force_login(make_user(Role.VOLUNTEER, community_a))
 
@@ -173,7 +172,7 @@ def test_roles_that_do_not_work_the_ledger_cannot_issue_or_print(
 def test_an_operator_and_a_doctor_may_issue(
     community_a: Community, worker_a: User, resident_a: Resident
 ) -> None:
-    request = medical_request(community_a, worker_a, resident_a)
+    request = make_medical_request(community_a, worker_a, resident_a)
     for role in (Role.OPERATOR, Role.DOCTOR):
         client = Client()
         client.force_login(make_user(role, community_a))
@@ -183,8 +182,8 @@ def test_an_operator_and_a_doctor_may_issue(
 def test_the_pass_pages_need_a_login(
     community_a: Community, worker_a: User, resident_a: Resident
 ) -> None:
-    request = medical_request(community_a, worker_a, resident_a)
-    visit = visit_pass(request, worker_a)
+    request = make_medical_request(community_a, worker_a, resident_a)
+    visit = make_visit_pass(request, worker_a)
 
     for url in (issue_url(request), print_url(visit.code)):
         response = Client().get(url)
@@ -195,7 +194,7 @@ def test_the_pass_pages_need_a_login(
 def test_verification_says_valid_without_name_or_destination(
     community_a: Community, worker_a: User, resident_a: Resident
 ) -> None:
-    visit = visit_pass(medical_request(community_a, worker_a, resident_a), worker_a)
+    visit = make_visit_pass(make_medical_request(community_a, worker_a, resident_a), worker_a)
 
     response = visitor().get(verify_url(visit.code.lower()))
 
@@ -210,7 +209,7 @@ def test_verification_says_valid_without_name_or_destination(
 def test_verification_says_expired_once_the_window_has_passed(
     community_a: Community, worker_a: User, resident_a: Resident
 ) -> None:
-    visit = visit_pass(medical_request(community_a, worker_a, resident_a), worker_a)
+    visit = make_visit_pass(make_medical_request(community_a, worker_a, resident_a), worker_a)
 
     with time_machine.travel(visit.valid_until + timedelta(minutes=1)):
         body = visitor().get(verify_url(visit.code)).content.decode()
@@ -234,8 +233,8 @@ def test_verification_of_passes_outside_their_window(
     lasts: timedelta,
     reason: str,
 ) -> None:
-    visit = visit_pass(
-        medical_request(community_a, worker_a, resident_a),
+    visit = make_visit_pass(
+        make_medical_request(community_a, worker_a, resident_a),
         worker_a,
         starts_in=starts_in,
         lasts=lasts,
@@ -251,7 +250,7 @@ def test_verification_of_passes_outside_their_window(
 def test_verification_of_a_revoked_pass(
     community_a: Community, worker_a: User, resident_a: Resident
 ) -> None:
-    visit = visit_pass(medical_request(community_a, worker_a, resident_a), worker_a)
+    visit = make_visit_pass(make_medical_request(community_a, worker_a, resident_a), worker_a)
     VisitPass.objects.filter(pk=visit.pk).update(revoked_at=timezone.now())
 
     body = visitor().get(verify_url(visit.code)).content.decode()
@@ -272,7 +271,7 @@ def test_the_print_page_carries_the_qr_code_of_the_verification_link(
 ) -> None:
     import segno
 
-    visit = visit_pass(medical_request(community_a, worker_a, resident_a), worker_a)
+    visit = make_visit_pass(make_medical_request(community_a, worker_a, resident_a), worker_a)
 
     body = staff.get(print_url(visit.code)).content.decode()
 

@@ -18,7 +18,7 @@ from linli.core.roles import Role
 from linli.ledger.actions import do_open_request
 from linli.ledger.models import Channel
 from tests.factories import make_user
-from tests.ledger_factories import category
+from tests.ledger.factories import make_category
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def opened(community: Community, urgency: str, code: str = "groceries") -> int:
         community,
         actor=SYSTEM,
         channel=Channel.HOTLINE,
-        category=category(code),
+        category=make_category(code),
         description="来电说明情况",
         urgency=urgency,
         urgency_reason=reason,

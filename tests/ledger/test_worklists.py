@@ -16,7 +16,7 @@ from linli.core.roles import Role
 from linli.ledger.actions import do_assign, do_claim, do_complete, do_record_callback
 from linli.ledger.models import Request
 from tests.factories import make_area, make_user
-from tests.ledger_factories import open_request
+from tests.ledger.factories import make_request
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOON = datetime(2026, 3, 2, 12, 0, tzinfo=SHANGHAI)
@@ -53,12 +53,12 @@ def work(
     team = Team.objects.create(community=community_a, name="3号楼志愿者", lead=colleague)
     team.members.add(worker_a)
     with time_machine.travel(NOON, tick=False):
-        mine = open_request(community_a, worker_a, description="我的").request
-        teams = open_request(community_a, worker_a, description="团队的").request
-        theirs = open_request(community_a, worker_a, description="同事的").request
-        free = open_request(community_a, worker_a, description="没人管").request
-        finished = open_request(community_a, worker_a, description="办完了").request
-        open_request(community_b, SYSTEM, description="别的居委")
+        mine = make_request(community_a, worker_a, description="我的").request
+        teams = make_request(community_a, worker_a, description="团队的").request
+        theirs = make_request(community_a, worker_a, description="同事的").request
+        free = make_request(community_a, worker_a, description="没人管").request
+        finished = make_request(community_a, worker_a, description="办完了").request
+        make_request(community_b, SYSTEM, description="别的居委")
     claimed = do_claim(mine.pk, actor=worker_a)
     assert claimed is not None
     do_assign(teams, actor=worker_a, team=team)
@@ -118,16 +118,16 @@ def test_operators_see_unassigned_requests_but_cannot_claim(
 
 def test_most_pressing_first(client: Client, community_a: Community, worker_a: User) -> None:
     with time_machine.travel(NOON, tick=False):
-        groceries = open_request(community_a, worker_a).request  # 24 h
-        meals = open_request(community_a, worker_a, code="meals").request  # 4 h
-        repair = open_request(community_a, worker_a, code="repair").request  # low: 72 h
+        groceries = make_request(community_a, worker_a).request  # 24 h
+        meals = make_request(community_a, worker_a, code="meals").request  # 4 h
+        repair = make_request(community_a, worker_a, code="repair").request  # low: 72 h
     client.force_login(worker_a)
     assert listed(client, "unassigned") == [meals.pk, groceries.pk, repair.pk]
 
 
 def test_late_rows_say_by_how_much(client: Client, community_a: Community, worker_a: User) -> None:
     with time_machine.travel(NOON, tick=False):
-        meals = open_request(community_a, worker_a, code="meals").request  # 4 h
+        meals = make_request(community_a, worker_a, code="meals").request  # 4 h
     client.force_login(worker_a)
     client.cookies["django_language"] = "en"
     with time_machine.travel(NOON + timedelta(hours=4, minutes=40), tick=False):
@@ -146,11 +146,11 @@ def late_street(
     """At NOON + 50 h: in A one request escalated to the street and an older-deadline one only
     to the head; in B one escalated to the head; in another street one escalated to the street."""
     with time_machine.travel(NOON - timedelta(hours=60), tick=False):
-        head_a = open_request(community_a, worker_a, code="repair").request  # due NOON + 12 h
+        head_a = make_request(community_a, worker_a, code="repair").request  # due NOON + 12 h
     with time_machine.travel(NOON, tick=False):
-        street_a = open_request(community_a, worker_a).request  # due NOON + 24 h, x2 at + 48 h
-        head_b = open_request(community_b, SYSTEM, code="repair", description="门坏了").request
-        elsewhere = open_request(make_area("别处"), SYSTEM, description="别处的").request
+        street_a = make_request(community_a, worker_a).request  # due NOON + 24 h, x2 at + 48 h
+        head_b = make_request(community_b, SYSTEM, code="repair", description="门坏了").request
+        elsewhere = make_request(make_area("别处"), SYSTEM, description="别处的").request
     Request.objects.filter(pk=head_b.pk).update(deadline=NOON + timedelta(hours=30))
     return {"head_a": head_a, "street_a": street_a, "head_b": head_b, "elsewhere": elsewhere}
 
@@ -216,7 +216,7 @@ def test_the_worklists_entry_opens_the_right_list_for_each_role(
     entry = reverse("ledger:work")
     client.force_login(worker_a)
     assert client.get(entry)["Location"] == url("unassigned")  # nothing anywhere yet
-    do_claim(open_request(community_a, worker_a).request.pk, actor=worker_a)
+    do_claim(make_request(community_a, worker_a).request.pk, actor=worker_a)
     assert client.get(entry)["Location"] == url("mine")
     client.force_login(make_user(Role.OPERATOR, community_a))
     assert client.get(entry)["Location"] == url("unassigned")
@@ -227,8 +227,8 @@ def test_the_worklists_entry_opens_the_right_list_for_each_role(
 def test_the_worklists_open_on_an_unassigned_emergency_before_one_s_own_work(
     client: Client, community_a: Community, worker_a: User
 ) -> None:
-    do_claim(open_request(community_a, worker_a).request.pk, actor=worker_a)
-    open_request(community_a, worker_a, code="medicine", description="呼吸困难")
+    do_claim(make_request(community_a, worker_a).request.pk, actor=worker_a)
+    make_request(community_a, worker_a, code="medicine", description="呼吸困难")
     client.force_login(worker_a)
 
     assert client.get(reverse("ledger:work"))["Location"] == url("unassigned")
@@ -239,14 +239,14 @@ def test_callbacks_due_lists_the_requests_done_and_not_yet_called_back(
 ) -> None:
     done, confirmed = (
         do_complete(
-            do_claim(open_request(community_a, worker_a).request.pk, actor=worker_a) or fail(),
+            do_claim(make_request(community_a, worker_a).request.pk, actor=worker_a) or fail(),
             actor=worker_a,
             result="送到了",
         )
         for _ in range(2)
     )
     do_record_callback(confirmed, actor=worker_a, confirmed=True)
-    open_request(community_a, worker_a)
+    make_request(community_a, worker_a)
     client.force_login(worker_a)
 
     assert listed(client, "callbacks") == [done.pk]
@@ -277,7 +277,7 @@ def test_a_worklist_costs_a_fixed_number_of_queries(
 ) -> None:
     with time_machine.travel(NOON, tick=False):
         for _ in range(30):
-            open_request(community_a, worker_a)
+            make_request(community_a, worker_a)
     client.force_login(worker_a)
     # Up to one query per urgency band for the page (call-backs, emergencies, urgent, normal, low):
     # as many with 30 rows as with 3.
@@ -305,10 +305,10 @@ def test_every_late_request_is_on_exactly_one_page_of_the_street_late_list(
     client: Client, community_a: Community, community_b: Community
 ) -> None:
     with time_machine.travel(NOON, tick=False):  # equal deadlines: ties are settled by id
-        made = [open_request(community_a, SYSTEM).request.pk for _ in range(40)]
-        made += [open_request(community_b, SYSTEM).request.pk for _ in range(41)]
+        made = [make_request(community_a, SYSTEM).request.pk for _ in range(40)]
+        made += [make_request(community_b, SYSTEM).request.pk for _ in range(41)]
     with time_machine.travel(NOON + timedelta(minutes=1), tick=False):
-        made += [open_request(community_a, SYSTEM).request.pk for _ in range(20)]
+        made += [make_request(community_a, SYSTEM).request.pk for _ in range(20)]
     client.force_login(make_user(Role.OFFICIAL, street=community_a.street))
     with time_machine.travel(NOON + timedelta(days=2), tick=False):
         got = walk(client, "late")
@@ -327,7 +327,7 @@ def test_previous_links_walk_back_to_the_first_page_of_a_worklist(
     client: Client, community_a: Community, worker_a: User
 ) -> None:
     with time_machine.travel(NOON, tick=False):
-        made = [open_request(community_a, worker_a).request.pk for _ in range(120)]
+        made = [make_request(community_a, worker_a).request.pk for _ in range(120)]
     client.force_login(worker_a)
     first = client.get(url("unassigned"))
     assert first.context["previous_query"] == ""
@@ -346,7 +346,7 @@ def test_a_later_page_refreshes_itself_not_the_first(
 ) -> None:
     with time_machine.travel(NOON, tick=False):
         for _ in range(51):
-            open_request(community_a, worker_a)
+            make_request(community_a, worker_a)
     client.force_login(worker_a)
     following = client.get(url("unassigned")).context["next_query"]
     html = client.get(url("unassigned") + "?" + following).content.decode()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from linli.core.models import Community
 from linli.ledger.models import Category, Channel, Request, RequestEvent, Urgency
 from linli.lib.sql import insert_rows, one_statement, reserve_pk
-from tests.ledger_factories import category
+from tests.ledger.factories import make_category
 
 only_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="one statement is PostgreSQL's way"
@@ -21,7 +21,7 @@ def new_request(community: Community) -> Request:
     now = timezone.now()
     return Request(
         community=community,
-        category=category(),
+        category=make_category(),
         channel=Channel.API,
         description="rice and oil",
         urgency=Urgency.NORMAL,

@@ -218,10 +218,10 @@ def test_roles_that_do_not_keep_the_register_cannot_edit_it(
 def test_the_resident_page_lists_their_requests_and_opens_one_for_them(
     client: Client, community_a: Community, worker_a: User
 ) -> None:
-    from tests.ledger_factories import category, open_request
+    from tests.ledger.factories import make_category, make_request
 
     resident = registered(community_a)
-    open_request(community_a, worker_a, resident=resident, description="买药")
+    make_request(community_a, worker_a, resident=resident, description="买药")
     client.force_login(worker_a)
     in_english(client)
 
@@ -232,7 +232,11 @@ def test_the_resident_page_lists_their_requests_and_opens_one_for_them(
 
     response = client.post(
         new,
-        {"channel": "walk_in", "category": category("medicine").pk, "description": "降压药吃完了"},
+        {
+            "channel": "walk_in",
+            "category": make_category("medicine").pk,
+            "description": "降压药吃完了",
+        },
     )
 
     assert response.status_code == 302

@@ -18,7 +18,7 @@ from linli.ledger.policy import ACTIONS
 from linli.quarantine import actions
 from linli.quarantine.models import HotelRoom, Stay
 from tests.factories import make_area, make_resident, make_user
-from tests.ledger_factories import open_request
+from tests.ledger.factories import make_request
 from tests.quarantine.test_hotels import open_hotel
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,7 @@ def street() -> dict[str, object]:
     )
     worker = make_user(Role.WORKER, community)
     resident = make_resident(community, "孕妇", room="701")
-    street_request = open_request(
+    street_request = make_request(
         community, worker, code="prenatal", description="怀孕32周 产检", resident=resident
     ).request
     return {

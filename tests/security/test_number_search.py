@@ -10,7 +10,7 @@ from django.urls import reverse
 from linli.core.models import Community, PiiAccess, User
 from linli.core.roles import Role
 from tests.factories import make_resident, make_user
-from tests.ledger.public_factories import online_request
+from tests.ledger.factories import make_online_request
 
 pytestmark = pytest.mark.django_db
 ID = "310101199001011237"
@@ -68,7 +68,7 @@ def test_searches_by_whole_numbers_are_limited_per_user(
 def test_the_ledger_finds_no_request_by_a_whole_phone_for_a_role_without_full_numbers(
     client: Client, community_a: Community
 ) -> None:
-    online_request(community_a, phone="13912345678", description="买菜标记甲")
+    make_online_request(community_a, phone="13912345678", description="买菜标记甲")
     client.force_login(make_user(Role.OFFICIAL, street=community_a.street))
     page = client.get(reverse("ledger:ledger"), {"q": "13912345678"}).content.decode()
     assert "买菜标记甲" not in page

@@ -9,10 +9,9 @@ from django.urls import reverse
 
 from linli.cli import ACCESS_LOG_FORMAT, gunicorn_argv, main
 from linli.core.models import Community, User
-from tests.api.api_factories import make_client
+from tests.api.factories import make_client
 from tests.factories import make_resident
-from tests.ledger.public_factories import medical_request, visit_pass
-from tests.ledger_factories import open_request
+from tests.ledger.factories import make_medical_request, make_request, make_visit_pass
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +19,9 @@ pytestmark = pytest.mark.django_db
 def test_a_checkpoints_mistyped_codes_do_not_lock_out_the_valid_passes(
     community_a: Community, worker_a: User
 ) -> None:
-    real = visit_pass(medical_request(community_a, worker_a, make_resident(community_a)), worker_a)
+    real = make_visit_pass(
+        make_medical_request(community_a, worker_a, make_resident(community_a)), worker_a
+    )
     checkpoint = Client(REMOTE_ADDR="203.0.113.50")  # one address for every guard of a gate
     for n in range(40):  # a busy day's typos, and more
         assert (
@@ -31,7 +32,7 @@ def test_a_checkpoints_mistyped_codes_do_not_lock_out_the_valid_passes(
 
 def test_open311_takes_its_api_key_in_a_header(client: Client, community_a: Community) -> None:
     api_client, token = make_client(community_a)
-    open_request(community_a, api_client.acting_user, description="rice for 3-502")
+    make_request(community_a, api_client.acting_user, description="rice for 3-502")
 
     (keyed,) = client.get("/open311/v2/requests.json", headers={"X-API-Key": token}).json()
     (keyless,) = client.get("/open311/v2/requests.json").json()
@@ -57,7 +58,7 @@ def test_guessing_tracking_codes_through_open311_is_braked_but_a_key_is_not(
 ) -> None:
     settings.LINLI_PUBLIC_FORM_LIMITS = {"token_miss_ip": (3, 3600)}
     api_client, key = make_client(community_a)
-    real = open_request(community_a, api_client.acting_user).request
+    real = make_request(community_a, api_client.acting_user).request
     guesses = [client.get(f"/open311/v2/tokens/GUESS{n:03d}.json") for n in range(3)]
 
     braked = client.get(f"/open311/v2/tokens/{real.tracking_code}.json")

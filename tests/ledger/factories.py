@@ -1,4 +1,6 @@
-"""Helpers for the tests of the residents' public pages and of medical visit passes."""
+"""Ledger test data, built through the ledger's own actions: categories, requests (by the
+hotline, by the public form, medical), visit passes; and the anonymous browser of the public
+pages with the form it posts."""
 
 from datetime import datetime, timedelta
 
@@ -7,11 +9,33 @@ from django.urls import reverse
 from django.utils import timezone
 
 from linli.core.models import Community, User
-from linli.core.policy import VISITOR
-from linli.ledger.actions import do_issue_visit_pass, do_open_request
-from linli.ledger.models import Channel, Request, VisitPass
+from linli.core.policy import VISITOR, Actor
+from linli.ledger.actions import Opened, do_issue_visit_pass, do_open_request
+from linli.ledger.models import Category, Channel, Request, VisitPass
 from linli.people.models import Resident
-from tests.ledger_factories import category, open_request
+
+
+def make_category(code: str = "groceries") -> Category:
+    return Category.objects.get(code=code)
+
+
+def make_request(
+    community: Community,
+    actor: Actor,
+    *,
+    code: str = "groceries",
+    description: str = "需要买菜 / needs groceries",
+    resident: Resident | None = None,
+    channel: str = Channel.HOTLINE,
+) -> Opened:
+    return do_open_request(
+        community,
+        actor=actor,
+        channel=channel,
+        category=make_category(code),
+        description=description,
+        resident=resident,
+    )
 
 
 def visitor(language: str = "en", ip: str = "203.0.113.7") -> Client:
@@ -34,7 +58,7 @@ def form_data(**changes: str) -> dict[str, str]:
     return data
 
 
-def online_request(
+def make_online_request(
     community: Community,
     *,
     phone: str = "13900001111",
@@ -47,20 +71,20 @@ def online_request(
         community,
         actor=VISITOR,
         channel=Channel.ONLINE,
-        category=category(code),
+        category=make_category(code),
         description=description,
         contact_phone=phone,
         address_text=address,
     ).request
 
 
-def medical_request(community: Community, worker: User, resident: Resident) -> Request:
-    return open_request(
+def make_medical_request(community: Community, worker: User, resident: Resident) -> Request:
+    return make_request(
         community, worker, code="medical_visit", description="血透 / dialysis", resident=resident
     ).request
 
 
-def visit_pass(
+def make_visit_pass(
     request: Request,
     worker: User,
     *,

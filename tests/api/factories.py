@@ -14,7 +14,7 @@ from linli.core.roles import Role
 from linli.ledger.actions import Opened, do_open_request
 from linli.ledger.models import Channel
 from tests.factories import make_user
-from tests.ledger_factories import category
+from tests.ledger.factories import make_category
 
 
 def make_client(
@@ -44,7 +44,7 @@ def api_post(client: Client, token: str, body: dict[str, Any]) -> Any:
     )
 
 
-def open_days_ago(
+def make_request_days_ago(
     community: Community,
     days: float,
     *,
@@ -56,7 +56,7 @@ def open_days_ago(
         community,
         actor=actor,
         channel=Channel.HOTLINE,
-        category=category(code),
+        category=make_category(code),
         description=description,
         at=timezone.now() - timedelta(days=days),
     )
