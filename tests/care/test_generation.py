@@ -12,6 +12,7 @@ from django.utils import timezone
 from linli.care.actions import do_generate_services, do_pause_plan, do_resume_plan
 from linli.care.models import CarePlan, ServiceItem, ServiceRun
 from linli.core.models import Community
+from linli.core.policy import SYSTEM
 from linli.ledger.models import Channel, Request
 from tests.care.care_factories import Team, add_item, make_plan, make_team, patient
 
@@ -26,7 +27,7 @@ def at(day: date, hour: int = 0, minute: int = 5) -> datetime:
 
 def run_on(day: date, hour: int = 0) -> int:
     with time_machine.travel(at(day, hour), tick=False):
-        return do_generate_services().opened
+        return do_generate_services(actor=SYSTEM).opened
 
 
 class Setup(NamedTuple):
@@ -129,12 +130,13 @@ def test_planned_requests_are_triaged_like_any_other(community_a: Community) -> 
 def test_another_worker_generating_the_same_day_leaves_one_request_a_day(
     setup: Setup, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from linli.care import actions
+    from linli.care import selectors
+    from linli.care.actions import generation
 
     # The other worker wrote Monday's medicine after this one read which days were done.
     with time_machine.travel(at(MONDAY), tick=False):
-        actions._open_run(setup.medicine, MONDAY, timezone.now())
-    monkeypatch.setattr(actions, "generated_days", lambda items, earliest: set())
+        generation._open_run(setup.medicine, MONDAY, timezone.now())
+    monkeypatch.setattr(selectors, "generated_days", lambda items, earliest: set())
 
     opened = run_on(MONDAY)
 

@@ -94,7 +94,7 @@ def test_a_team_member_cannot_make_or_change_plans(community_a: Community) -> No
     team = make_team(community_a)
     plan = make_plan(team, patient(community_a), starts_on=START)
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         do_create_plan(
             patient(community_a, "王二", "601").household,
             actor=team.doctor, reason="other", starts_on=START, **team.seats(),
