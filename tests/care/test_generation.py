@@ -14,7 +14,7 @@ from linli.care.models import CarePlan, ServiceItem, ServiceRun
 from linli.core.models import Community
 from linli.core.policy import SYSTEM
 from linli.ledger.models import Channel, Request
-from tests.care.care_factories import Team, add_item, make_plan, make_team, patient
+from tests.care.factories import Team, make_item, make_patient, make_plan, make_team
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -41,9 +41,9 @@ class Setup(NamedTuple):
 def setup(community_a: Community) -> Setup:
     team = make_team(community_a)
     with time_machine.travel(at(MONDAY.replace(day=6), 12), tick=False):  # the Sunday before
-        plan = make_plan(team, patient(community_a), starts_on=MONDAY)
-        medicine = add_item(team, plan, "每周一", "medicine", "social_worker")
-        escort = add_item(team, plan, "二四六 07:00", "dialysis", "property_staff")
+        plan = make_plan(team, make_patient(community_a), starts_on=MONDAY)
+        medicine = make_item(team, plan, "每周一", "medicine", "social_worker")
+        escort = make_item(team, plan, "二四六 07:00", "dialysis", "property_staff")
     return Setup(team, plan, medicine, escort)
 
 
@@ -117,8 +117,8 @@ def test_an_ended_plan_generates_nothing_after_its_end(setup: Setup) -> None:
 def test_planned_requests_are_triaged_like_any_other(community_a: Community) -> None:
     team = make_team(community_a)
     with time_machine.travel(at(date(2026, 12, 6), 12), tick=False):
-        plan = make_plan(team, patient(community_a), starts_on=MONDAY)
-        add_item(team, plan, "每周一", "other", "doctor", "看看老人是否胸口痛、喘不上气")
+        plan = make_plan(team, make_patient(community_a), starts_on=MONDAY)
+        make_item(team, plan, "每周一", "other", "doctor", "看看老人是否胸口痛、喘不上气")
 
     run_on(MONDAY)
 
