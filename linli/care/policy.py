@@ -64,10 +64,6 @@ class PlanPolicy(ObjectPolicy[CarePlan]):
     refusal = _("you may not do this to this care plan")
     create_refusal = _("you cannot make plans for this community")
 
-    def may_plan(self, user: User, community: Community) -> bool:
-        """Makes plans for a community of their area."""
-        return user.is_active and plans_for(user, community)
-
     def user_may_create(self, user: User, place: Community | Street) -> bool:
         return isinstance(place, Community) and plans_for(user, place)
 
