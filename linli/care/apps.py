@@ -1,4 +1,5 @@
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from django.utils import timezone
@@ -62,8 +63,9 @@ class CareConfig(LinliAppConfig):
 
     def periodic_jobs(self) -> Sequence[PeriodicJob]:
         from linli.care.actions import do_generate_services
+        from linli.core.policy import SYSTEM
 
-        return (PeriodicJob("care services", do_generate_services),)
+        return (PeriodicJob("care services", partial(do_generate_services, actor=SYSTEM)),)
 
     def ready(self) -> None:
         from linli.care.models import team_relations

@@ -1,6 +1,8 @@
+from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +10,7 @@ from linli.care.models import SEATS, CarePlan, Contact
 from linli.core.models import User
 from linli.core.widgets import DateInput
 from linli.ledger.models import Category
+from linli.lib.params import Unreadable, read_date
 
 
 def _person(user: User) -> str:
@@ -80,3 +83,28 @@ class ContactForm(forms.Form):
     outcome = forms.ChoiceField(choices=Contact.Outcome.choices)
     need = forms.CharField(label=_("What is needed"), max_length=500, required=False)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class ReasonForm(forms.Form):
+    """Pausing a plan: why (`do_pause_plan` judges it)."""
+
+    reason = forms.CharField(label=_("Reason"), max_length=100, required=False)
+
+
+class EndForm(ReasonForm):
+    """Ending a plan: why, and on which day (today when left out)."""
+
+    on = forms.CharField(label=_("On"), required=False)
+
+    def clean_on(self) -> date | None:
+        try:
+            return read_date(self.cleaned_data["on"])
+        except Unreadable:
+            raise ValidationError(_("not a date (YYYY-MM-DD)")) from None
+
+
+class ReferForm(forms.Form):
+    """A referral: for whom of the household (a number, read by the view), about what."""
+
+    resident = forms.CharField(label=_("Who"), required=False)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)

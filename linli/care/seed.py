@@ -20,6 +20,7 @@ from linli.care.models import (
 )
 from linli.core.models import Community, User
 from linli.core.plugins import SeedRun
+from linli.core.policy import SYSTEM
 from linli.core.roles import Role
 from linli.core.seeding import delete_all
 from linli.people.models import Resident
@@ -59,7 +60,7 @@ class CareSeed:
             if worker is None or None in seats.values():
                 continue
             self._plans(community, worker, seats, today)
-        actions.do_generate_services(today)
+        actions.do_generate_services(actor=SYSTEM, today=today)
         self.run.counts.update(care_plans=CarePlan.objects.count())
 
     def _plans(

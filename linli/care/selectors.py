@@ -14,6 +14,7 @@ from linli.care.models import (
     ContactRule,
     OnCall,
     ServiceItem,
+    ServiceRun,
     Trip,
     Vehicle,
 )
@@ -50,6 +51,10 @@ NEEDS_A_PLAN: tuple[tuple[CarePlan.Reason, Callable[[date, list[int]], Q]], ...]
     (CarePlan.Reason.ALONE_80, lambda day, ids: aged_at_least(80, day) & lives_alone()),
 )
 OPEN = (CarePlan.Status.ACTIVE, CarePlan.Status.PAUSED)
+
+
+# The ledger's categories of escorts, which take a vehicle.
+ESCORT_CATEGORIES = ("dialysis", "medical_visit", "prenatal", "emergency")
 
 
 def plans_for(user: User) -> QuerySet[CarePlan]:
@@ -520,8 +525,6 @@ def vehicle_days(community: Community, day: date) -> list[VehicleDay]:
 
 def escorts_without_vehicle(user: User, community: Community, day: date) -> list[Request]:
     """Open escort requests due from `day` to the day after that have no vehicle yet."""
-    from linli.care.actions import ESCORT_CATEGORIES
-
     return list(
         scoped(user, Request.objects.filter(community=community))
         .filter(
@@ -534,3 +537,43 @@ def escorts_without_vehicle(user: User, community: Community, day: date) -> list
         .select_related("category", "household__room__unit__building__compound")
         .order_by("deadline", "pk")[:100]
     )
+
+
+# What the actions read before they write ----------------------------------------------------
+
+
+def generated_days(items: list[ServiceItem], earliest: date) -> set[tuple[int, date]]:
+    """(item, day) of `items` already turned into requests since `earliest`."""
+    runs = ServiceRun.objects.filter(item__in=[item.pk for item in items], day__gte=earliest)
+    return set(runs.values_list("item_id", "day"))
+
+
+def users_by_pk(ids: set[int]) -> dict[int, User]:
+    """The users of `ids` (the seats' holders of a chunk of items), with their roles."""
+    return User.objects.prefetch_related("groups").in_bulk(ids)
+
+
+def contacted(resident: Resident, day: date) -> bool:
+    """Whether anyone tried to reach `resident` on `day`."""
+    return Contact.objects.filter(resident=resident, day=day).exists()
+
+
+def unreachable_all_day(resident: Resident, day: date) -> bool:
+    """Whether `resident` was tried on `day` and never reached."""
+    tries = list(
+        Contact.objects.filter(resident=resident, day=day).values_list("outcome", flat=True)
+    )
+    return bool(tries) and all(t == Contact.Outcome.UNREACHABLE for t in tries)
+
+
+def plate_listed(community: Community, plate: str) -> bool:
+    return Vehicle.objects.filter(community=community, plate=plate).exists()
+
+
+def has_trip(request: Request) -> bool:
+    return Trip.objects.filter(request=request).exists()
+
+
+def trip_near(vehicle: Vehicle, at: datetime, gap: timedelta) -> bool:
+    """Whether `vehicle` has another trip within `gap` of `at`."""
+    return Trip.objects.filter(vehicle=vehicle, at__gt=at - gap, at__lt=at + gap).exists()

@@ -1,27 +1,31 @@
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.care import actions, selectors
-from linli.care.forms import ContactForm, ItemForm, PlanForm
+from linli.care.forms import ContactForm, EndForm, ItemForm, PlanForm, ReasonForm, ReferForm
 from linli.care.models import CarePlan, ContactRule, Vehicle
-from linli.care.policy import PLANS
+from linli.care.policy import PLANS, VEHICLES, plans_care
 from linli.core.access import PUBLIC, access, needs
 from linli.core.actions import do_record_export, do_record_pii_access
 from linli.core.decorators import capability_required
+from linli.core.dispatch import Handler, error_messages, run_action
 from linli.core.forms import add_action_errors, labelled_errors
 from linli.core.http import AuthedRequest
-from linli.core.models import Community, Compound
+from linli.core.models import Community, Compound, User
+from linli.core.policy import sees_full_numbers
 from linli.core.roles import Cap
 from linli.core.scoping import get_for_user
 from linli.ledger.models import Category, Request
 from linli.lib.masking import mask_phone
 from linli.lib.numbers import whole_number
-from linli.lib.params import QueryParams, posted_date, posted_datetime, posted_time
+from linli.lib.params import QueryParams, posted_datetime, posted_time
 from linli.lib.xlsx import Sheet
 from linli.people.models import Household, Resident
 
@@ -34,7 +38,10 @@ def plan_list(request: AuthedRequest) -> HttpResponse:
     status = "all" if request.GET.get("status") == "all" else "open"
     page = selectors.plan_list(request.user, params.page(), status)
     return render(
-        request, "care/plans.html", {"page": page, "status": status}, status=params.status
+        request,
+        "care/plans.html",
+        {"page": page, "status": status, "plans_care": plans_care(request.user)},
+        status=params.status,
     )
 
 
@@ -116,46 +123,44 @@ def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return _detail(request, selectors.get_plan(request.user, pk))
 
 
+def _refer(user: User, plan: CarePlan, data: dict[str, Any]) -> object:
+    resident = get_object_or_404(
+        selectors.plan_members(plan), pk=whole_number(data["resident"]) or 0
+    )
+    return actions.do_refer_psychological(plan, actor=user, resident=resident, note=data["note"])
+
+
+# The actions of a plan's page: each a form and a call (`run_action` checks `PLANS` first).
+PLAN_ACTIONS: dict[str, Handler[CarePlan]] = {
+    "pause": Handler(
+        lambda user, plan, data: actions.do_pause_plan(plan, actor=user, reason=data["reason"]),
+        ReasonForm,
+    ),
+    "resume": Handler(lambda user, plan, data: actions.do_resume_plan(plan, actor=user)),
+    "end": Handler(
+        lambda user, plan, data: actions.do_end_plan(
+            plan, actor=user, reason=data["reason"], on=data["on"]
+        ),
+        EndForm,
+    ),
+    "add_item": Handler(
+        lambda user, plan, data: actions.do_add_service_item(plan, actor=user, **data), ItemForm
+    ),
+    "refer": Handler(_refer, ReferForm),
+}
+
+
 @works_care
 @require_POST
 def plan_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     plan = selectors.get_plan(request.user, pk)
-    if action not in ("pause", "resume", "end", "add_item", "refer"):
-        raise Http404
-    PLANS.check(request.user, plan, action)
-    data = request.POST
-    item_form = None
-    try:
-        if action == "pause":
-            actions.do_pause_plan(plan, actor=request.user, reason=data.get("reason", ""))
-        elif action == "resume":
-            actions.do_resume_plan(plan, actor=request.user)
-        elif action == "end":
-            actions.do_end_plan(
-                plan,
-                actor=request.user,
-                reason=data.get("reason", ""),
-                on=posted_date(data, "on"),
-            )
-        elif action == "add_item":
-            item_form = ItemForm(data)
-            if not item_form.is_valid():
-                return _detail(request, plan, item_form, status=400)
-            actions.do_add_service_item(plan, actor=request.user, **item_form.cleaned_data)
-        else:
-            resident = get_object_or_404(
-                selectors.plan_members(plan), pk=whole_number(data.get("resident", "")) or 0
-            )
-            actions.do_refer_psychological(
-                plan, actor=request.user, resident=resident, note=data.get("note", "")
-            )
-    except ValidationError as exc:
-        if item_form is not None:
-            add_action_errors(item_form, exc)
-            return _detail(request, plan, item_form, status=400)
-        messages.error(request, " ".join(exc.messages))
-    else:
+    ran = run_action(request, plan, action, PLAN_ACTIONS, PLANS)
+    if ran.ok:
         messages.success(request, _("Done."))
+    elif isinstance(ran.form, ItemForm):
+        return _detail(request, plan, ran.form, status=400)
+    else:
+        error_messages(request, ran.form)
     return redirect("care:plan-detail", plan.pk)
 
 
@@ -267,7 +272,7 @@ def key_patient_export(request: AuthedRequest) -> FileResponse:
     user = request.user
     today = timezone.localdate()
     rows = selectors.key_patients(user, today)
-    full = user.can(Cap.VIEW_PII)
+    full = sees_full_numbers(user)
     labels = [
         _("No."), _("Group"), _("Name"), _("Sex"), _("Age"), _("Address"), _("Contact phone"),
         _("Hospital"), _("Schedule"), _("Due date"), _("Next visit"),
@@ -383,7 +388,7 @@ def vehicles(request: AuthedRequest) -> HttpResponse:
             "day": day,
             "fleet": selectors.vehicle_days(community, day),
             "waiting": selectors.escorts_without_vehicle(request.user, community, day),
-            "may_add": request.user.can(Cap.PLAN_CARE),
+            "may_add": VEHICLES.may_create(request.user, community),
             "errors": errors,
             "data": request.POST,
         },

@@ -16,7 +16,7 @@ from linli.care.selectors import compliance, contact_list, covered
 from linli.core.models import Community
 from linli.ledger.models import Request, Urgency
 from linli.people.models import Vulnerability
-from tests.care.care_factories import make_plan, make_team, patient
+from tests.care.factories import make_patient, make_plan, make_team
 from tests.factories import make_resident
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -30,8 +30,8 @@ def at(day: date, hour: int = 10) -> datetime:
 
 def test_a_team_member_s_list_holds_their_households_only(community_a: Community) -> None:
     mine, other = make_team(community_a), make_team(community_a)
-    ours = make_plan(mine, patient(community_a, "李透析", "502"), starts_on=DAY)
-    make_plan(other, patient(community_a, "王化疗", "601"), starts_on=DAY)
+    ours = make_plan(mine, make_patient(community_a, "李透析", "502"), starts_on=DAY)
+    make_plan(other, make_patient(community_a, "王化疗", "601"), starts_on=DAY)
 
     names = [line.resident.name for line in contact_list(mine.social_worker, DAY)]
 
@@ -42,7 +42,7 @@ def test_a_team_member_s_list_holds_their_households_only(community_a: Community
 
 def test_a_need_opens_a_request_with_the_plan_as_its_source(community_a: Community) -> None:
     team = make_team(community_a)
-    resident = patient(community_a)
+    resident = make_patient(community_a)
     plan = make_plan(team, resident, starts_on=DAY)
 
     contact = do_record_contact(
@@ -58,7 +58,7 @@ def test_a_need_opens_a_request_with_the_plan_as_its_source(community_a: Communi
 
 def test_two_unreachable_days_open_one_urgent_door_visit(community_a: Community) -> None:
     team = make_team(community_a)
-    resident = patient(community_a)
+    resident = make_patient(community_a)
     make_plan(team, resident, starts_on=DAY)
 
     first = do_record_contact(resident, actor=team.doctor, outcome="unreachable", now=at(DAY))
@@ -78,7 +78,7 @@ def test_two_unreachable_days_open_one_urgent_door_visit(community_a: Community)
 
 def test_reached_in_between_means_no_door_visit(community_a: Community) -> None:
     team = make_team(community_a)
-    resident = patient(community_a)
+    resident = make_patient(community_a)
     make_plan(team, resident, starts_on=DAY)
 
     do_record_contact(resident, actor=team.doctor, outcome="unreachable", now=at(DAY, 9))
@@ -94,15 +94,18 @@ def test_a_contact_for_someone_not_on_the_list_is_refused_and_nothing_written(
     community_a: Community,
 ) -> None:
     mine, other = make_team(community_a), make_team(community_a)
-    make_plan(mine, patient(community_a, "李透析", "502"), starts_on=DAY)
-    stranger = patient(community_a, "王化疗", "601")
+    make_plan(mine, make_patient(community_a, "李透析", "502"), starts_on=DAY)
+    stranger = make_patient(community_a, "王化疗", "601")
     make_plan(other, stranger, starts_on=DAY)
 
     with pytest.raises(ValidationError) as refused:
         do_record_contact(stranger, actor=mine.doctor, outcome="well", now=at(DAY))
     with pytest.raises(ValidationError) as no_need:
         do_record_contact(
-            patient(community_a, "张三", "701"), actor=mine.planner, outcome="well", now=at(DAY)
+            make_patient(community_a, "张三", "701"),
+            actor=mine.planner,
+            outcome="well",
+            now=at(DAY),
         )
 
     assert "not on your contact list" in refused.value.message_dict["resident"][0]
@@ -112,7 +115,7 @@ def test_a_contact_for_someone_not_on_the_list_is_refused_and_nothing_written(
 
 def test_a_need_without_words_is_refused_naming_the_field(community_a: Community) -> None:
     team = make_team(community_a)
-    resident = patient(community_a)
+    resident = make_patient(community_a)
     make_plan(team, resident, starts_on=DAY)
 
     with pytest.raises(ValidationError) as refused:
@@ -126,7 +129,7 @@ def test_the_rule_adds_groups_and_the_figure_counts_who_was_reached(
     community_a: Community,
 ) -> None:
     team = make_team(community_a)
-    make_plan(team, patient(community_a, "李透析", "502"), starts_on=DAY)
+    make_plan(team, make_patient(community_a, "李透析", "502"), starts_on=DAY)
     elder = make_resident(community_a, "王老太", id_number="", born=date(1938, 1, 2), room="801")
     pregnant = make_resident(community_a, "赵孕", id_number="", born=date(1995, 1, 2), room="802")
     Vulnerability.objects.create(
@@ -152,9 +155,9 @@ def test_the_today_page_records_an_outcome_and_hides_other_households(
 ) -> None:
     mine, other = make_team(community_a), make_team(community_a)
     today = timezone.localdate()
-    ours = patient(community_a, "李透析", "502")
+    ours = make_patient(community_a, "李透析", "502")
     make_plan(mine, ours, starts_on=today)
-    theirs = patient(community_a, "王化疗", "601")
+    theirs = make_patient(community_a, "王化疗", "601")
     make_plan(other, theirs, starts_on=today)
     client.force_login(mine.property_staff)
 
@@ -173,7 +176,7 @@ def test_the_today_page_records_an_outcome_and_hides_other_households(
 
 def test_a_plan_not_started_yet_or_ended_puts_nobody_on_the_list(community_a: Community) -> None:
     team = make_team(community_a)
-    make_plan(team, patient(community_a), starts_on=DAY, ends_on=DAY + timedelta(days=2))
+    make_plan(team, make_patient(community_a), starts_on=DAY, ends_on=DAY + timedelta(days=2))
 
     on = [covered(team.doctor, DAY + timedelta(days=n)).count() for n in (-1, 0, 2, 3)]
 

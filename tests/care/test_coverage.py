@@ -10,7 +10,7 @@ from django.urls import reverse
 from linli.care.selectors import coverage
 from linli.core.models import Community
 from linli.people.models import Resident, Vulnerability
-from tests.care.care_factories import make_plan, make_team, patient
+from tests.care.factories import make_patient, make_plan, make_team
 from tests.factories import make_area, make_resident
 from tests.people.list_factories import in_english
 
@@ -32,19 +32,19 @@ def test_households_that_need_a_plan_and_lack_one_or_a_seat_are_listed(
     couple = make_resident(community_a, "张老伯", id_number="", born=date(1930, 1, 2), room="802")
     partner = make_resident(community_a, "张老伴", id_number="", born=date(1932, 1, 2), room="802")
     Resident.objects.filter(pk=partner.pk).update(household=couple.household)
-    dialysis = patient(community_a, "李透析", "901")
+    dialysis = make_patient(community_a, "李透析", "901")
     tag(dialysis, "dialysis")
-    planned = patient(community_a, "赵化疗", "902")
+    planned = make_patient(community_a, "赵化疗", "902")
     tag(planned, "chemo")
     make_plan(team, planned, starts_on=TODAY, reason="chemo")
-    short = patient(community_a, "钱透析", "903")
+    short = make_patient(community_a, "钱透析", "903")
     tag(short, "dialysis")
     make_plan(team, short, starts_on=TODAY)
     team.property_staff.is_active = False
     team.property_staff.save()
-    elsewhere = patient(make_area("别处居民区"), "孙透析", "904")
+    elsewhere = make_patient(make_area("别处居民区"), "孙透析", "904")
     tag(elsewhere, "dialysis")
-    near = patient(community_a, "周孕", "905")
+    near = make_patient(community_a, "周孕", "905")
     Vulnerability.objects.create(
         community=community_a,
         resident=near,
@@ -52,7 +52,7 @@ def test_households_that_need_a_plan_and_lack_one_or_a_seat_are_listed(
         since=TODAY,
         details={"due": "2027-01-10"},
     )
-    far = patient(community_a, "吴孕", "906")
+    far = make_patient(community_a, "吴孕", "906")
     Vulnerability.objects.create(
         community=community_a,
         resident=far,
@@ -77,7 +77,7 @@ def test_the_coverage_page_links_to_a_new_plan_for_the_household(
     client: Client, community_a: Community
 ) -> None:
     team = make_team(community_a)
-    dialysis = patient(community_a, "李透析", "901")
+    dialysis = make_patient(community_a, "李透析", "901")
     tag(dialysis, "dialysis")
     client.force_login(team.planner)
     in_english(client)

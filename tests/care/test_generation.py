@@ -12,8 +12,9 @@ from django.utils import timezone
 from linli.care.actions import do_generate_services, do_pause_plan, do_resume_plan
 from linli.care.models import CarePlan, ServiceItem, ServiceRun
 from linli.core.models import Community
+from linli.core.policy import SYSTEM
 from linli.ledger.models import Channel, Request
-from tests.care.care_factories import Team, add_item, make_plan, make_team, patient
+from tests.care.factories import Team, make_item, make_patient, make_plan, make_team
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -26,7 +27,7 @@ def at(day: date, hour: int = 0, minute: int = 5) -> datetime:
 
 def run_on(day: date, hour: int = 0) -> int:
     with time_machine.travel(at(day, hour), tick=False):
-        return do_generate_services().opened
+        return do_generate_services(actor=SYSTEM).opened
 
 
 class Setup(NamedTuple):
@@ -40,9 +41,9 @@ class Setup(NamedTuple):
 def setup(community_a: Community) -> Setup:
     team = make_team(community_a)
     with time_machine.travel(at(MONDAY.replace(day=6), 12), tick=False):  # the Sunday before
-        plan = make_plan(team, patient(community_a), starts_on=MONDAY)
-        medicine = add_item(team, plan, "每周一", "medicine", "social_worker")
-        escort = add_item(team, plan, "二四六 07:00", "dialysis", "property_staff")
+        plan = make_plan(team, make_patient(community_a), starts_on=MONDAY)
+        medicine = make_item(team, plan, "每周一", "medicine", "social_worker")
+        escort = make_item(team, plan, "二四六 07:00", "dialysis", "property_staff")
     return Setup(team, plan, medicine, escort)
 
 
@@ -116,8 +117,8 @@ def test_an_ended_plan_generates_nothing_after_its_end(setup: Setup) -> None:
 def test_planned_requests_are_triaged_like_any_other(community_a: Community) -> None:
     team = make_team(community_a)
     with time_machine.travel(at(date(2026, 12, 6), 12), tick=False):
-        plan = make_plan(team, patient(community_a), starts_on=MONDAY)
-        add_item(team, plan, "每周一", "other", "doctor", "看看老人是否胸口痛、喘不上气")
+        plan = make_plan(team, make_patient(community_a), starts_on=MONDAY)
+        make_item(team, plan, "每周一", "other", "doctor", "看看老人是否胸口痛、喘不上气")
 
     run_on(MONDAY)
 
@@ -129,12 +130,13 @@ def test_planned_requests_are_triaged_like_any_other(community_a: Community) -> 
 def test_another_worker_generating_the_same_day_leaves_one_request_a_day(
     setup: Setup, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from linli.care import actions
+    from linli.care import selectors
+    from linli.care.actions import generation
 
     # The other worker wrote Monday's medicine after this one read which days were done.
     with time_machine.travel(at(MONDAY), tick=False):
-        actions._open_run(setup.medicine, MONDAY, timezone.now())
-    monkeypatch.setattr(actions, "generated_days", lambda items, earliest: set())
+        generation._open_run(setup.medicine, MONDAY, timezone.now())
+    monkeypatch.setattr(selectors, "generated_days", lambda items, earliest: set())
 
     opened = run_on(MONDAY)
 

@@ -16,7 +16,7 @@ from linli.core.roles import Role
 from linli.ledger.actions import do_open_request
 from linli.ledger.models import Channel
 from linli.people.models import Vulnerability
-from tests.care.care_factories import patient
+from tests.care.factories import make_patient
 from tests.factories import make_area, make_user
 from tests.ledger.factories import make_category
 from tests.people.list_factories import in_english
@@ -35,12 +35,12 @@ def test_key_patients_show_schedule_next_visit_and_escorts_still_needed(
     community_a: Community,
 ) -> None:
     doctor = make_user(Role.DOCTOR, community_a)
-    dialysis = patient(community_a, "李透析", "502")
+    dialysis = make_patient(community_a, "李透析", "502")
     tag(dialysis, "dialysis", weekdays=["Tue", "Thu", "Sat"], time="07:00", hospital="华山医院")
-    pregnant = patient(community_a, "赵孕", "601")
+    pregnant = make_patient(community_a, "赵孕", "601")
     tag(pregnant, "pregnant", due="2027-01-20", hospital="国妇婴", next="2026-12-10")
-    tag(patient(community_a, "钱化疗", "701"), "chemo", hospital="肿瘤医院")
-    tag(patient(make_area("别处居民区"), "孙透析", "801"), "dialysis", schedule="二四六")
+    tag(make_patient(community_a, "钱化疗", "701"), "chemo", hospital="肿瘤医院")
+    tag(make_patient(make_area("别处居民区"), "孙透析", "801"), "dialysis", schedule="二四六")
     do_open_request(
         community_a, actor=SYSTEM, channel=Channel.PLANNED, category=make_category("dialysis"),
         description="血透接送", resident=dialysis,
@@ -60,7 +60,7 @@ def test_key_patients_show_schedule_next_visit_and_escorts_still_needed(
 def test_the_export_has_the_customary_columns_masks_for_the_role_and_is_logged(
     client: Client, community_a: Community
 ) -> None:
-    tag(patient(community_a, "李透析", "502"), "dialysis", schedule="二四六 07:00")
+    tag(make_patient(community_a, "李透析", "502"), "dialysis", schedule="二四六 07:00")
     doctor = make_user(Role.DOCTOR, community_a)
     client.force_login(doctor)
     in_english(client)
@@ -78,12 +78,12 @@ def test_the_export_has_the_customary_columns_masks_for_the_role_and_is_logged(
 
 
 def test_escorts_a_care_plan_makes_count_as_arranged(community_a: Community) -> None:
-    from tests.care.care_factories import add_item, make_plan, make_team
+    from tests.care.factories import make_item, make_plan, make_team
 
     team = make_team(community_a)
-    resident = patient(community_a, "李透析", "502")
+    resident = make_patient(community_a, "李透析", "502")
     tag(resident, "dialysis", schedule="二四六 07:00")
-    add_item(team, make_plan(team, resident, starts_on=MONDAY), "二四六 07:00", "dialysis")
+    make_item(team, make_plan(team, resident, starts_on=MONDAY), "二四六 07:00", "dialysis")
 
     (row,) = key_patients(team.doctor, MONDAY)
 

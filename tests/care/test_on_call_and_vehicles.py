@@ -14,7 +14,7 @@ from linli.care.selectors import vehicle_days
 from linli.core.models import Community
 from linli.ledger.actions import do_open_request
 from linli.ledger.models import Channel
-from tests.care.care_factories import make_team, patient
+from tests.care.factories import make_patient, make_team
 from tests.factories import make_area
 from tests.ledger.factories import make_category
 
@@ -82,7 +82,7 @@ def test_an_escort_gets_a_vehicle_and_a_time_and_the_vehicle_s_day_shows_it(
     escort = do_open_request(
         community_a, actor=team.planner, channel=Channel.PLANNED,
         category=make_category("dialysis"),
-        description="血透接送", resident=patient(community_a),
+        description="血透接送", resident=make_patient(community_a),
     ).request  # fmt: skip
     groceries = do_open_request(
         community_a, actor=team.planner, channel=Channel.HOTLINE,
@@ -102,7 +102,7 @@ def test_an_escort_gets_a_vehicle_and_a_time_and_the_vehicle_s_day_shows_it(
     second = do_open_request(
         community_a, actor=team.planner, channel=Channel.PLANNED,
         category=make_category("dialysis"),
-        description="血透接送", resident=patient(community_a, "王透析", "601"),
+        description="血透接送", resident=make_patient(community_a, "王透析", "601"),
     ).request  # fmt: skip
     with pytest.raises(ValidationError) as clash:
         do_book_trip(second, actor=team.planner, vehicle=van, at=at(7, 30))

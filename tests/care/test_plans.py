@@ -11,7 +11,7 @@ from linli.care.models import CarePlan
 from linli.care.schedule import ScheduleError, parse_schedule
 from linli.core.models import Community
 from linli.core.roles import Role
-from tests.care.care_factories import add_item, make_plan, make_team, patient
+from tests.care.factories import make_item, make_patient, make_plan, make_team
 from tests.factories import make_area, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -22,7 +22,7 @@ def test_a_plan_is_made_with_its_three_seats_and_keeps_its_history(
     community_a: Community,
 ) -> None:
     team = make_team(community_a)
-    plan = make_plan(team, patient(community_a), starts_on=START, diets=["soft", "halal"])
+    plan = make_plan(team, make_patient(community_a), starts_on=START, diets=["soft", "halal"])
 
     do_change_plan(plan, actor=team.planner, why="review", goals="dialysis escorted")
 
@@ -52,7 +52,7 @@ def test_a_bad_plan_is_refused_naming_the_field_and_nothing_is_written(
     community_a: Community, values: dict[str, Any], field: str, words: str
 ) -> None:
     team = make_team(community_a)
-    resident = patient(community_a)
+    resident = make_patient(community_a)
 
     with pytest.raises(ValidationError) as refused:
         make_plan(team, resident, **{"starts_on": START, **values})
@@ -71,14 +71,14 @@ def test_a_seat_is_for_someone_of_the_community_who_works_care_plans(
     for wrong in (elsewhere, operator):
         with pytest.raises(ValidationError) as refused:
             make_plan(
-                team, patient(community_a, room=f"{wrong.pk}01"), starts_on=START, doctor=wrong
+                team, make_patient(community_a, room=f"{wrong.pk}01"), starts_on=START, doctor=wrong
             )
         assert "cannot hold a seat" in refused.value.message_dict["doctor"][0]
 
 
 def test_one_open_plan_per_household(community_a: Community) -> None:
     team = make_team(community_a)
-    resident = patient(community_a)
+    resident = make_patient(community_a)
     plan = make_plan(team, resident, starts_on=START)
 
     with pytest.raises(ValidationError) as refused:
@@ -92,11 +92,11 @@ def test_one_open_plan_per_household(community_a: Community) -> None:
 
 def test_a_team_member_cannot_make_or_change_plans(community_a: Community) -> None:
     team = make_team(community_a)
-    plan = make_plan(team, patient(community_a), starts_on=START)
+    plan = make_plan(team, make_patient(community_a), starts_on=START)
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         do_create_plan(
-            patient(community_a, "王二", "601").household,
+            make_patient(community_a, "王二", "601").household,
             actor=team.doctor, reason="other", starts_on=START, **team.seats(),
         )  # fmt: skip
     with pytest.raises(PermissionDenied):
@@ -139,12 +139,12 @@ def test_a_schedule_that_does_not_parse_is_refused_naming_the_field(
     community_a: Community, text: str
 ) -> None:
     team = make_team(community_a)
-    plan = make_plan(team, patient(community_a), starts_on=START)
+    plan = make_plan(team, make_patient(community_a), starts_on=START)
 
     with pytest.raises(ScheduleError):
         parse_schedule(text)
     with pytest.raises(ValidationError) as refused:
-        add_item(team, plan, text)
+        make_item(team, plan, text)
 
     assert list(refused.value.message_dict) == ["schedule"]
     assert not plan.items.exists()

@@ -13,7 +13,7 @@ from linli.care.models import CarePlan, OnCall, Trip, Vehicle
 from linli.core.models import Community
 from linli.ledger.actions import do_open_request
 from linli.ledger.models import Channel
-from tests.care.care_factories import Team, make_plan, make_team, patient
+from tests.care.factories import Team, make_patient, make_plan, make_team
 from tests.ledger.factories import make_category
 from tests.people.list_factories import in_english
 
@@ -66,7 +66,7 @@ def test_an_unreadable_page_number_is_told_and_the_first_page_shown(
 def test_an_unreadable_end_of_a_plan_is_told_and_the_plan_goes_on(
     planner: Client, team: Team, community_a: Community
 ) -> None:
-    plan = make_plan(team, patient(community_a), starts_on=date(2026, 1, 5))
+    plan = make_plan(team, make_patient(community_a), starts_on=date(2026, 1, 5))
     url = reverse("care:plan-action", args=[plan.pk, "end"])
 
     response = planner.post(url, {"reason": "搬走了", "on": "2026-02-30"}, follow=True)
@@ -79,7 +79,7 @@ def test_an_unreadable_end_of_a_plan_is_told_and_the_plan_goes_on(
 def test_an_unreadable_referral_is_refused_without_a_500(
     planner: Client, team: Team, community_a: Community
 ) -> None:
-    plan = make_plan(team, patient(community_a), starts_on=date(2026, 1, 5))
+    plan = make_plan(team, make_patient(community_a), starts_on=date(2026, 1, 5))
     url = reverse("care:plan-action", args=[plan.pk, "refer"])
 
     response = planner.post(url, {"resident": "abc", "note": "情绪低落"})
@@ -134,7 +134,7 @@ def test_an_unreadable_pick_up_time_is_refused_naming_the_field(
     escort = do_open_request(
         community_a, actor=team.planner, channel=Channel.PLANNED,
         category=make_category("dialysis"),
-        description="血透接送", resident=patient(community_a),
+        description="血透接送", resident=make_patient(community_a),
     ).request  # fmt: skip
 
     response = planner.post(

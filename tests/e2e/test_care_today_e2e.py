@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 from linli.care.models import Contact
 from linli.core.models import PiiAccess
 from linli.ledger.models import Request
-from tests.care.care_factories import make_plan, make_team, patient
+from tests.care.factories import make_patient, make_plan, make_team
 from tests.e2e.test_login_e2e import log_in
 from tests.factories import PASSWORD, make_area
 
@@ -20,8 +20,8 @@ def test_a_doctor_works_through_today_s_contacts_on_a_phone(page: Page) -> None:
     community = make_area()
     team = make_team(community)
     today = timezone.localdate()
-    first = patient(community, "李透析", "502")
-    second = patient(community, "王化疗", "601")
+    first = make_patient(community, "李透析", "502")
+    second = make_patient(community, "王化疗", "601")
     make_plan(team, first, starts_on=today)
     plan = make_plan(team, second, starts_on=today, reason="chemo")
     log_in(page, team.doctor.username, PASSWORD)

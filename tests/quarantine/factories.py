@@ -12,8 +12,8 @@ from linli.core.models import Community, Team
 from linli.core.roles import Role
 from linli.quarantine.actions import do_add_traveller, do_save_settings
 from linli.quarantine.models import Traveller
-from tests.care.care_factories import Team as CareTeam
-from tests.care.care_factories import make_team
+from tests.care.factories import Team as CareTeam
+from tests.care.factories import make_team
 from tests.factories import make_area, make_resident, make_user
 
 

@@ -17,7 +17,7 @@ from linli.people.models import Resident
 from linli.quarantine import actions
 from linli.quarantine.models import EndChange, HealthCheck, HomeQuarantine, Reception, Traveller
 from linli.quarantine.selectors import arrivals, overdue_checks, released_by_code
-from tests.care.care_factories import make_plan
+from tests.care.factories import make_plan
 from tests.factories import make_area, make_resident, make_user
 from tests.quarantine.factories import at, make_gates, traveller
 

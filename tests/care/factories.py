@@ -53,7 +53,7 @@ def make_plan(
     )
 
 
-def add_item(
+def make_item(
     team: Team,
     plan: CarePlan,
     schedule: str,
@@ -71,7 +71,7 @@ def add_item(
     )
 
 
-def patient(community: Community, name: str = "李透析", room: str = "502") -> Resident:
+def make_patient(community: Community, name: str = "李透析", room: str = "502") -> Resident:
     return make_resident(
         community, name, phone=f"1381234{room.zfill(4)}", id_number="", born=date(1950, 3, 4),
         room=room,
