@@ -5,10 +5,11 @@ row), and nothing is written."""
 import unicodedata
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,15 +18,18 @@ from linli.care import actions as care
 from linli.care.models import CarePlan, Contact
 from linli.care.policy import may_hold_seat
 from linli.core.models import Community, Street, User
-from linli.core.policy import SYSTEM
+from linli.core.policy import SYSTEM, Actor, as_user
 from linli.core.roles import Cap
+from linli.core.writes import clean_phone, raise_errors, save_with_history
 from linli.ledger import actions as ledger
 from linli.ledger.models import Channel, Request, Urgency
 from linli.ledger.policy import REQUESTS
 from linli.ledger.taxonomy import category_by_code
-from linli.lib.validation import Invalid, normalize_phone, validate_prc_id
+from linli.lib.sql import copy_rows, copy_values, reserve_pks
+from linli.lib.validation import Invalid, validate_prc_id
 from linli.people.actions.register import do_add_resident
 from linli.people.models import Household, Resident, Vulnerability
+from linli.quarantine.city_list import CityListOutcome, read_city_list
 from linli.quarantine.models import (
     CHECKLIST,
     EndChange,
@@ -39,7 +43,15 @@ from linli.quarantine.models import (
     Stay,
     Traveller,
 )
-from linli.quarantine.policy import GATES, HOTELS
+from linli.quarantine.policy import (
+    CITY_LIST,
+    HOTELS,
+    QUARANTINES,
+    RECEPTIONS,
+    SETTINGS,
+    STAYS,
+    TRAVELLERS,
+)
 
 # How long before an arrival its reception becomes a request in the ledger: the night team
 # sees tonight's arrivals, not next month's (a city list may run weeks ahead).
@@ -56,22 +68,6 @@ HOME_SERVICES = (
     ("other", "环境消毒", "每周一 10:00", "property_staff"),
 )
 SEAT_FIELDS = ("doctor", "social_worker", "property_staff")
-
-
-def _raise(errors: dict[str, str]) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
-def _phone(raw: str, errors: dict[str, str], field: str = "phone") -> str:
-    raw = str(raw or "").strip()
-    if not raw:
-        return ""
-    try:
-        return normalize_phone(raw)
-    except Invalid as exc:
-        errors[field] = str(exc)
-        return ""
 
 
 def _text(value: Any, field: str, limit: int, errors: dict[str, str]) -> str:
@@ -92,12 +88,6 @@ def policy_days(community: Community) -> int:
     return days or Settings._meta.get_field("days").default
 
 
-def _save(obj: Any, *, actor: User | None, reason: str, **kwargs: Any) -> None:
-    obj._history_user = actor
-    obj._change_reason = reason[:100]
-    obj.save(**kwargs)
-
-
 # Settings ----------------------------------------------------------------------------------
 
 
@@ -105,9 +95,8 @@ def _save(obj: Any, *, actor: User | None, reason: str, **kwargs: Any) -> None:
 def do_save_settings(community: Community, *, actor: User, **values: Any) -> Settings:
     """Shifts, teams, default seats and the hour checks are due by (not the policy's days:
     `do_set_policy_days`)."""
-    if not GATES.may_manage(actor, community):
-        raise ValidationError({"community": _("you cannot change this community's settings")})
     settings = settings_of(community)
+    SETTINGS.check(actor, settings, "edit")
     errors: dict[str, str] = {}
     for name in ("day_team", "night_team"):
         team = values.get(name)
@@ -128,7 +117,7 @@ def do_save_settings(community: Community, *, actor: User, **values: Any) -> Set
         errors["night_shift_from"] = _("the night shift starts after the day shift")
     if values.get("checks_due_by") is None:
         errors["checks_due_by"] = _("say by when the daily check is due")
-    _raise(errors)
+    raise_errors(errors)
     for name in (
         "day_team",
         "night_team",
@@ -138,7 +127,7 @@ def do_save_settings(community: Community, *, actor: User, **values: Any) -> Set
         "checks_due_by",
     ):
         setattr(settings, name, values.get(name))
-    _save(settings, actor=actor, reason="changed")
+    save_with_history(settings, actor=actor, reason="changed")
     return settings
 
 
@@ -154,13 +143,12 @@ def do_set_policy_days(
     """The policy's days of home quarantine, for the quarantines that start from now on; with
     `apply_to_running`, the running ones too (each end change kept with the policy as reason).
     The number of running quarantines changed."""
-    if not GATES.may_manage(actor, community):
-        raise ValidationError({"community": _("you cannot change this community's policy")})
+    settings = settings_of(community)
+    SETTINGS.check(actor, settings, "edit")
     if not isinstance(days, int) or not 1 <= days <= 60:
         raise ValidationError({"days": _("a whole number of days from 1 to 60")})
-    settings = settings_of(community)
     settings.days = days
-    _save(settings, actor=actor, reason=reason or f"policy {days} days")
+    save_with_history(settings, actor=actor, reason=reason or f"policy {days} days")
     if not apply_to_running:
         return 0
     why = (reason.strip() or _("the policy changed to %(n)s days") % {"n": days})[:200]
@@ -229,7 +217,7 @@ def clean_traveller(
             "write the nationality as a two-letter country code (CN, JP, US …)"
         )
     clean["nationality"] = nationality
-    clean["phone"] = _phone(values.get("phone", ""), errors)
+    clean["phone"] = clean_phone(values.get("phone", ""), "phone", errors)
     arrives = values.get("arrives_at")
     if not isinstance(arrives, datetime):
         errors["arrives_at"] = _("say when the traveller arrives (date and time)")
@@ -246,7 +234,7 @@ def clean_traveller(
     if household is not None and household.community_id != community.pk:
         errors["household"] = _("belongs to another community")
     clean["household"] = household
-    _raise(errors)
+    raise_errors(errors)
     return clean
 
 
@@ -267,18 +255,17 @@ def _as_time(value: Any) -> time:
 def do_add_traveller(
     community: Community,
     *,
-    actor: User | None,
+    actor: Actor,
     source: str = Traveller.Source.WORKER,
     now: datetime | None = None,
     **values: Any,
 ) -> Traveller:
     """A traveller before arrival, and their reception by the team of the arrival's shift."""
-    if actor is not None and not GATES.may_manage(actor, community):
-        raise ValidationError({"community": _("you cannot enter travellers for this community")})
+    TRAVELLERS.check_create(actor, community)
     now = now or timezone.now()
     clean = clean_traveller(community, values, now=now)
-    traveller = Traveller(community=community, source=source, created_by=actor, **clean)
-    _save(traveller, actor=actor, reason="added")
+    traveller = Traveller(community=community, source=source, created_by=as_user(actor), **clean)
+    save_with_history(traveller, actor=actor, reason="added")
     settings = settings_of(community)
     shift, team = _shift_of(settings, traveller.arrives_at)
     reception = Reception.objects.create(
@@ -359,25 +346,23 @@ def do_open_due_receptions(now: datetime | None = None) -> int:
 @transaction.atomic
 def do_set_destination(traveller: Traveller, *, actor: User, household: Household) -> Traveller:
     """The household a flagged traveller goes to, once found."""
-    if not GATES.may_manage(actor, traveller.community):
-        raise ValidationError({"household": _("you cannot change this traveller")})
+    TRAVELLERS.check(actor, traveller, "destination")
     if household.community_id != traveller.community_id:
         raise ValidationError({"household": _("belongs to another community")})
     traveller.household = household
-    _save(traveller, actor=actor, reason="destination")
+    save_with_history(traveller, actor=actor, reason="destination")
     return traveller
 
 
 @transaction.atomic
 def do_cancel_traveller(traveller: Traveller, *, actor: User, reason: str) -> Traveller:
-    if not GATES.may_manage(actor, traveller.community):
-        raise ValidationError({"traveller": _("you cannot change this traveller")})
+    TRAVELLERS.check(actor, traveller, "cancel")
     if traveller.status != Traveller.Status.EXPECTED:
         raise ValidationError({"status": _("only an expected traveller can be called off")})
     if not reason.strip():
         raise ValidationError({"reason": _("say why the traveller is not coming")})
     traveller.status = Traveller.Status.CANCELLED
-    _save(traveller, actor=actor, reason=reason.strip())
+    save_with_history(traveller, actor=actor, reason=reason.strip())
     request = Reception.objects.get(traveller=traveller).request
     if request is not None and request.is_open:
         ledger.do_cancel(request, actor=actor, reason=reason.strip())
@@ -392,14 +377,13 @@ def do_tick(
     reception: Reception, *, actor: User, step: str, now: datetime | None = None
 ) -> Reception:
     """Tick a step of the checklist (again is once)."""
-    if not GATES.may_receive(actor, reception):
-        raise ValidationError({"step": _("you are not on this reception's team")})
+    RECEPTIONS.check(actor, reception, "tick")
     fields = dict((name, field) for field, name in CHECKLIST)
     if step not in fields:
         raise ValidationError({"step": _("not a step of the checklist")})
     if getattr(reception, fields[step]) is None:
         setattr(reception, fields[step], now or timezone.now())
-        _save(reception, actor=actor, reason=step)
+        save_with_history(reception, actor=actor, reason=step)
     return reception
 
 
@@ -481,8 +465,7 @@ def do_decide(
 ) -> HomeQuarantine | Stay:
     """Home quarantine or hotel: the traveller joins their household in the register, then
     starts the quarantine (with its care plan) or checks in. The reception's request is done."""
-    if not GATES.may_manage(actor, reception.community):
-        raise ValidationError({"decision": _("you cannot decide on this arrival")})
+    RECEPTIONS.check(actor, reception, "decide")
     reception = Reception.objects.select_for_update().get(pk=reception.pk)
     traveller = reception.traveller
     if reception.decision:
@@ -512,9 +495,9 @@ def do_decide(
         assert room is not None  # noqa: S101 - refused above
         result = do_check_in(resident, actor=actor, room=room, traveller=traveller, now=now)
         traveller.status = Traveller.Status.HOTEL
-    _save(traveller, actor=actor, reason=decision)
+    save_with_history(traveller, actor=actor, reason=decision)
     reception.decision, reception.decided_at, reception.decided_by = decision, now, actor
-    _save(reception, actor=actor, reason=decision)
+    save_with_history(reception, actor=actor, reason=decision)
     _close_reception_request(reception, actor)
     return result
 
@@ -549,8 +532,7 @@ def do_start_home_quarantine(
     quarantine, its team and services; the household's open plan, if it has one, gets the
     services instead). The seats default to the community's settings."""
     community = resident.community
-    if not GATES.may_manage(actor, community):
-        raise ValidationError({"resident": _("you cannot start a quarantine in this community")})
+    QUARANTINES.check_create(actor, community)
     if HomeQuarantine.objects.filter(resident=resident, status="active").exists():
         raise ValidationError(
             {"resident": _("%(name)s is already in home quarantine") % {"name": resident.name}}
@@ -589,7 +571,7 @@ def do_start_home_quarantine(
         days=settings.days,
         planned_end=planned_end,
     )
-    _save(quarantine, actor=actor, reason="started")
+    save_with_history(quarantine, actor=actor, reason="started")
     return quarantine
 
 
@@ -602,7 +584,7 @@ def _change_end(quarantine: HomeQuarantine, *, actor: User, new_end: date, reaso
         by=actor,
     )
     quarantine.planned_end = new_end
-    _save(quarantine, actor=actor, reason=reason)
+    save_with_history(quarantine, actor=actor, reason=reason)
     plan = quarantine.plan
     if plan is not None and plan.reason == CarePlan.Reason.QUARANTINE:
         care.do_set_review(plan, actor=actor, on=new_end, reason=reason)
@@ -613,8 +595,7 @@ def do_change_end(
     quarantine: HomeQuarantine, *, actor: User, new_end: date | None, reason: str
 ) -> HomeQuarantine:
     """Extend or shorten a quarantine; the previous end and the reason are kept."""
-    if not GATES.may_manage(actor, quarantine.community):
-        raise ValidationError({"planned_end": _("you cannot change this quarantine")})
+    QUARANTINES.check(actor, quarantine, "end")
     errors: dict[str, str] = {}
     if quarantine.status != HomeQuarantine.Status.ACTIVE:
         errors["planned_end"] = _("this quarantine has ended")
@@ -628,7 +609,7 @@ def do_change_end(
         errors["planned_end"] = _("that is the planned end already")
     if not reason.strip():
         errors["reason"] = _("say why the end changes")
-    _raise(errors)
+    raise_errors(errors)
     assert new_end is not None  # noqa: S101 - checked
     _change_end(quarantine, actor=actor, new_end=new_end, reason=reason.strip())
     return quarantine
@@ -652,7 +633,7 @@ def _temperature(raw: Any, errors: dict[str, str]) -> Decimal:
 def do_record_check(
     quarantine: HomeQuarantine,
     *,
-    actor: User | None,
+    actor: Actor,
     temperature: Any,
     symptoms: list[str],
     note: str = "",
@@ -661,8 +642,7 @@ def do_record_check(
     """A daily check by the doctor (`actor`) or the resident on their link (`actor` None). A
     fever (37.3 °C or more) or any symptom opens an urgent request, handed to the plan's
     doctor."""
-    if actor is not None and not GATES.may_check(actor, quarantine):
-        raise ValidationError({"temperature": _("you cannot record checks for this quarantine")})
+    QUARANTINES.check(actor, quarantine, "check")
     now = now or timezone.now()
     errors: dict[str, str] = {}
     if quarantine.status != HomeQuarantine.Status.ACTIVE:
@@ -672,7 +652,7 @@ def do_record_check(
     if unknown:
         errors["symptoms"] = _("unknown symptom: %(s)s") % {"s": ", ".join(unknown)}
     note = _text(note, "note", 300, errors)
-    _raise(errors)
+    raise_errors(errors)
     day = timezone.localtime(now, ZoneInfo(quarantine.community.time_zone)).date()
     abnormal = value >= FEVER or bool(symptoms)
     check = HealthCheck.objects.create(
@@ -683,7 +663,7 @@ def do_record_check(
         temperature=value,
         symptoms=sorted(set(symptoms)),
         note=note,
-        by=actor,
+        by=as_user(actor),
         abnormal=abnormal,
     )
     HomeQuarantine.objects.filter(pk=quarantine.pk).update(last_check_on=day)
@@ -717,8 +697,7 @@ def do_release(
 ) -> HomeQuarantine:
     """Release: on or after the planned end, or before it with a reason. The care plan made for
     the quarantine ends; the notice's code can then be verified by anyone."""
-    if not GATES.may_manage(actor, quarantine.community):
-        raise ValidationError({"quarantine": _("you cannot release this quarantine")})
+    QUARANTINES.check(actor, quarantine, "release")
     on = on or timezone.localdate()
     errors: dict[str, str] = {}
     if quarantine.status != HomeQuarantine.Status.ACTIVE:
@@ -729,10 +708,10 @@ def do_release(
         errors["reason"] = _("the planned end is %(end)s: say why the release comes before it") % {
             "end": quarantine.planned_end
         }
-    _raise(errors)
+    raise_errors(errors)
     quarantine.status, quarantine.released_on = HomeQuarantine.Status.RELEASED, on
     quarantine.release_reason, quarantine.released_by = reason.strip()[:200], actor
-    _save(quarantine, actor=actor, reason=reason.strip() or "released")
+    save_with_history(quarantine, actor=actor, reason=reason.strip() or "released")
     plan = quarantine.plan
     others = HomeQuarantine.objects.filter(plan=plan, status="active").exclude(pk=quarantine.pk)
     if (
@@ -767,8 +746,7 @@ def do_add_hotel(
     phone: str = "",
     staff: list[User] | None = None,
 ) -> Hotel:
-    if not HOTELS.may_set_up(actor, street):
-        raise ValidationError({"street": _("you cannot open hotels for this street")})
+    HOTELS.check_create(actor, street)
     errors: dict[str, str] = {}
     name = _text(name, "name", 100, errors)
     if not name:
@@ -776,9 +754,9 @@ def do_add_hotel(
     elif Hotel.objects.filter(street=street, name=name).exists():
         errors["name"] = _("this street has a hotel of that name")
     address = _text(address, "address", 200, errors)
-    number = _phone(phone, errors)
+    number = clean_phone(phone, "phone", errors)
     _check_staff(street, staff or [], errors)
-    _raise(errors)
+    raise_errors(errors)
     hotel = Hotel.objects.create(street=street, name=name, address=address, phone=number)
     hotel.staff.set(staff or [])
     return hotel
@@ -794,18 +772,12 @@ def _check_staff(street: Street, staff: list[User], errors: dict[str, str]) -> N
 
 @transaction.atomic
 def do_set_hotel_staff(hotel: Hotel, *, actor: User, staff: list[User]) -> Hotel:
-    if not HOTELS.may_set_up(actor, hotel.street):
-        raise ValidationError({"staff": _("you cannot change this hotel")})
+    HOTELS.check(actor, hotel, "set_up")
     errors: dict[str, str] = {}
     _check_staff(hotel.street, staff, errors)
-    _raise(errors)
+    raise_errors(errors)
     hotel.staff.set(staff)
     return hotel
-
-
-def _check_runs(actor: User, hotel: Hotel) -> None:
-    if not HOTELS.may_run(actor, hotel):
-        raise ValidationError({"hotel": _("you do not work at %(hotel)s") % {"hotel": hotel.name}})
 
 
 def _room_numbers(numbers: str) -> list[str]:
@@ -838,14 +810,13 @@ def do_add_rooms(
     accessible: bool = False,
 ) -> list[HotelRoom]:
     """Rooms of a floor: "301-320" or "301, 302, 305"."""
-    if not HOTELS.may_set_up(actor, hotel.street):
-        raise ValidationError({"numbers": _("you cannot change this hotel")})
+    HOTELS.check(actor, hotel, "set_up")
     errors: dict[str, str] = {}
     if floor is None:
         errors["floor"] = _("say the floor")
     if not isinstance(beds, int) or not 1 <= beds <= 6:
         errors["beds"] = _("a room has 1 to 6 beds")
-    _raise(errors)
+    raise_errors(errors)
     wanted = _room_numbers(numbers)
     if not wanted or any(len(n) > 20 for n in wanted):
         raise ValidationError({"numbers": _("write the rooms, e.g. 301-320")})
@@ -885,10 +856,20 @@ def special_groups(resident: Resident, today: date) -> dict[str, Any]:
     }
 
 
-def _room_taken(room: HotelRoom, locked: bool = True) -> int:
-    if locked:  # the room's row, so that two check-ins to its last bed give it to one
-        HotelRoom.objects.select_for_update().filter(pk=room.pk).first()
-    return Stay.objects.filter(room=room, checked_out_at__isnull=True).count()
+def _claim_bed(room: HotelRoom) -> None:
+    """A ValidationError on `room` when its beds are all taken. Locks the room's row first, so
+    that two check-ins (or moves) to its last bed give it to one."""
+    HotelRoom.objects.select_for_update().filter(pk=room.pk).first()
+    taken = Stay.objects.filter(room=room, checked_out_at__isnull=True).count()
+    if taken >= room.beds:
+        raise ValidationError(
+            {
+                "room": _(
+                    "room %(room)s has %(beds)s bed(s) and %(taken)s guest(s): choose another room"
+                )
+                % {"room": room.number, "beds": room.beds, "taken": taken}
+            }
+        )
 
 
 @transaction.atomic
@@ -912,28 +893,17 @@ def do_check_in(
         errors["hotel"] = _("%(hotel)s is not an open hotel of this resident's street") % {
             "hotel": hotel.name
         }
-    elif not (
-        HOTELS.may_send(actor, hotel) and GATES.may_manage(actor, resident.community)
-    ) and not HOTELS.may_run(actor, hotel):
-        errors["hotel"] = _("you cannot check guests in to %(hotel)s") % {"hotel": hotel.name}
+    elif not HOTELS.may_check_in(actor, hotel, resident.community):
+        raise PermissionDenied(_("you cannot check guests in to %(hotel)s") % {"hotel": hotel.name})
     if diet and diet not in CarePlan.Diet.values:
         errors["diet"] = _("unknown diet: %(value)s") % {"value": diet}
     notes = _text(notes, "notes", 300, errors)
-    _raise(errors)
+    raise_errors(errors)
     if Stay.objects.filter(resident=resident, checked_out_at__isnull=True).exists():
         raise ValidationError(
             {"resident": _("%(name)s is already staying in a hotel") % {"name": resident.name}}
         )
-    taken = _room_taken(room)
-    if taken >= room.beds:
-        raise ValidationError(
-            {
-                "room": _(
-                    "room %(room)s has %(beds)s bed(s) and %(taken)s guest(s): choose another room"
-                )
-                % {"room": room.number, "beds": room.beds, "taken": taken}
-            }
-        )
+    _claim_bed(room)
     today = timezone.localtime(now, ZoneInfo(resident.community.time_zone)).date()
     groups = special_groups(resident, today)
     if diet:
@@ -949,14 +919,14 @@ def do_check_in(
         notes=notes,
         **groups,
     )
-    _save(stay, actor=actor, reason="checked in")
+    save_with_history(stay, actor=actor, reason="checked in")
     return stay
 
 
 @transaction.atomic
 def do_move_guest(stay: Stay, *, actor: User, room: HotelRoom, reason: str = "") -> Stay:
     """Another room of the same hotel."""
-    _check_runs(actor, stay.hotel) if not GATES.may_manage(actor, stay.community) else None
+    STAYS.check(actor, stay, "move")
     errors: dict[str, str] = {}
     if stay.checked_out_at is not None:
         errors["stay"] = _("this guest has left")
@@ -964,27 +934,17 @@ def do_move_guest(stay: Stay, *, actor: User, room: HotelRoom, reason: str = "")
         errors["room"] = _("not a room of %(hotel)s") % {"hotel": stay.hotel.name}
     elif room.pk == stay.room_id:
         errors["room"] = _("the guest is in this room already")
-    _raise(errors)
-    taken = _room_taken(room)
-    if taken >= room.beds:
-        raise ValidationError(
-            {
-                "room": _(
-                    "room %(room)s has %(beds)s bed(s) and %(taken)s guest(s): choose another room"
-                )
-                % {"room": room.number, "beds": room.beds, "taken": taken}
-            }
-        )
+    raise_errors(errors)
+    _claim_bed(room)
     stay.room = room
-    _save(stay, actor=actor, reason=reason.strip() or "moved")
+    save_with_history(stay, actor=actor, reason=reason.strip() or "moved")
     return stay
 
 
 @transaction.atomic
 def do_check_out(stay: Stay, *, actor: User, reason: str = "", now: datetime | None = None) -> Stay:
     """Release from the hotel: on or after the planned end, or before it with a reason."""
-    if not HOTELS.may_run(actor, stay.hotel) and not GATES.may_manage(actor, stay.community):
-        raise ValidationError({"stay": _("you cannot release this guest")})
+    STAYS.check(actor, stay, "out")
     now = now or timezone.now()
     today = timezone.localtime(now, ZoneInfo(stay.community.time_zone)).date()
     if stay.checked_out_at is not None:
@@ -997,7 +957,7 @@ def do_check_out(stay: Stay, *, actor: User, reason: str = "", now: datetime | N
             }
         )
     stay.checked_out_at = now
-    _save(stay, actor=actor, reason=reason.strip() or "released")
+    save_with_history(stay, actor=actor, reason=reason.strip() or "released")
     if stay.traveller_id is not None:
         Traveller.objects.filter(pk=stay.traveller_id).update(status=Traveller.Status.RELEASED)
     return stay
@@ -1015,7 +975,7 @@ def do_record_guest_call(
 ) -> GuestCall:
     """The daily call to a guest; a need goes to the green line (a request of the guest's own
     community)."""
-    _check_runs(actor, stay.hotel)
+    STAYS.check(actor, stay, "call")
     now = now or timezone.now()
     errors: dict[str, str] = {}
     if stay.checked_out_at is not None:
@@ -1026,7 +986,7 @@ def do_record_guest_call(
     if outcome == Contact.Outcome.NEED and not need:
         errors["need"] = _("say what is needed")
     note = _text(note, "note", 300, errors)
-    _raise(errors)
+    raise_errors(errors)
     day = timezone.localtime(now, ZoneInfo(stay.community.time_zone)).date()
     call = GuestCall.objects.create(
         stay=stay, day=day, at=now, by=actor, outcome=outcome, note=note
@@ -1042,7 +1002,7 @@ def do_green_line(
     stay: Stay, *, actor: User, category: str, description: str, now: datetime | None = None
 ) -> Request:
     """The hotel's green line: a request for the guest's own community, in the ledger."""
-    _check_runs(actor, stay.hotel)
+    STAYS.check(actor, stay, "green")
     found = category_by_code(category)
     if found is None or not found.active:
         raise ValidationError({"category": _("choose a category of the ledger")})
@@ -1058,3 +1018,49 @@ def do_green_line(
         at=now,
         source=stay,
     ).request
+
+
+# The city's list ------------------------------------------------------------------------------
+
+
+def do_import_city_list(
+    community: Community, source: Path | IO[bytes], *, actor: Actor, now: datetime | None = None
+) -> CityListOutcome:
+    """All or nothing: with one error, nothing is written and every error is reported. A clean
+    list is written in one transaction, a few statements for all its rows (COPY on
+    PostgreSQL): the travellers with their first history line, and their receptions. The
+    receptions due within a day become requests in the ledger at the worker's next round
+    (`receptions due`, every minute), as every reception does when its arrival nears."""
+    CITY_LIST.check_create(actor, community)
+    now = now or timezone.now()
+    outcome, travellers = read_city_list(community, source, now=now)
+    if outcome.error_count:
+        return outcome
+    settings = settings_of(community)
+    with transaction.atomic():
+        for pk, traveller in zip(reserve_pks(Traveller, len(travellers)), travellers, strict=True):
+            traveller.pk, traveller.created_by, traveller.created_at = pk, as_user(actor), now
+        copy_rows(travellers)
+        names = [f.attname for f in Traveller._meta.concrete_fields]
+        user = as_user(actor)
+        first_line = (now, "+", user.pk if user else None, "city list")
+        copy_values(
+            Traveller.history.model,
+            [*names, "history_date", "history_type", "history_user_id", "history_change_reason"],
+            ([*(getattr(t, name) for name in names), *first_line] for t in travellers),
+        )
+        teams = {}
+        for shift in Reception.Shift.values:
+            team = settings.day_team if shift == Reception.Shift.DAY else settings.night_team
+            teams[shift] = team.pk if team else None
+        copy_values(
+            Reception,
+            ["community_id", "traveller_id", "shift", "team_id", "decision"],
+            (
+                (community.pk, t.pk, shift, teams[shift], "")
+                for t in travellers
+                for shift in [_shift_of(settings, t.arrives_at)[0]]
+            ),
+        )
+    outcome.created, outcome.committed = len(travellers), True
+    return outcome

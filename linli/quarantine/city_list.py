@@ -13,17 +13,15 @@ from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.core.models import Community, User
-from linli.lib.sql import copy_rows, copy_values, reserve_pks
+from linli.core.models import Community
 from linli.lib.uploads import Limits, Refused, xlsx_rows_fast
 from linli.lib.validation import excerpt
 from linli.people.importer import HEADERS, ID_TYPES, NORMALISE, ROOM_WITH_FLOOR, RowError
 from linli.people.models import Household
-from linli.quarantine.models import Reception, Traveller
+from linli.quarantine.models import Traveller
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "name": HEADERS["name"] + ("旅客姓名", "入境人员姓名"),
@@ -331,46 +329,3 @@ def read_city_list(
     if outcome.rows == 0:
         raise ValidationError({"file": _("the list holds no traveller")})
     return outcome, travellers
-
-
-def import_city_list(
-    community: Community, source: Path | IO[bytes], *, actor: User, now: datetime | None = None
-) -> CityListOutcome:
-    """All or nothing: with one error, nothing is written and every error is reported. A clean
-    list is written in one transaction, a few statements for all its rows (COPY on
-    PostgreSQL): the travellers with their first history line, and their receptions. The
-    receptions due within a day become requests in the ledger at the worker's next round
-    (`receptions due`, every minute), as every reception does when its arrival nears."""
-    from linli.quarantine.actions import _shift_of, settings_of
-
-    now = now or timezone.now()
-    outcome, travellers = read_city_list(community, source, now=now)
-    if outcome.error_count:
-        return outcome
-    settings = settings_of(community)
-    with transaction.atomic():
-        for pk, traveller in zip(reserve_pks(Traveller, len(travellers)), travellers, strict=True):
-            traveller.pk, traveller.created_by, traveller.created_at = pk, actor, now
-        copy_rows(travellers)
-        names = [f.attname for f in Traveller._meta.concrete_fields]
-        first_line = (now, "+", actor.pk, "city list")
-        copy_values(
-            Traveller.history.model,
-            [*names, "history_date", "history_type", "history_user_id", "history_change_reason"],
-            ([*(getattr(t, name) for name in names), *first_line] for t in travellers),
-        )
-        teams = {}
-        for shift in Reception.Shift.values:
-            team = settings.day_team if shift == Reception.Shift.DAY else settings.night_team
-            teams[shift] = team.pk if team else None
-        copy_values(
-            Reception,
-            ["community_id", "traveller_id", "shift", "team_id", "decision"],
-            (
-                (community.pk, t.pk, shift, teams[shift], "")
-                for t in travellers
-                for shift in [_shift_of(settings, t.arrives_at)[0]]
-            ),
-        )
-    outcome.created, outcome.committed = len(travellers), True
-    return outcome

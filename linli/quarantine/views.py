@@ -17,7 +17,9 @@ from linli.core.access import PUBLIC, access, needs
 from linli.core.forms import labelled_errors
 from linli.core.http import AuthedRequest
 from linli.core.models import Community, Team, User
+from linli.core.policy import VISITOR, sees_full_numbers
 from linli.core.roles import Cap
+from linli.core.selectors import holders
 from linli.ledger.models import Category
 from linli.lib import ratelimit
 from linli.lib.masking import mask_phone
@@ -32,10 +34,10 @@ from linli.lib.params import (
 from linli.people.models import Household
 from linli.people.selectors import residents_for
 from linli.quarantine import actions, selectors
+from linli.quarantine.actions import do_import_city_list
 from linli.quarantine.apps import AT_THE_GATES, AT_THE_HOTELS, IN_QUARANTINE
-from linli.quarantine.city_list import import_city_list
 from linli.quarantine.models import CHECKLIST, HealthCheck, HotelRoom, Reception, Traveller
-from linli.quarantine.policy import GATES, HOTELS
+from linli.quarantine.policy import HOTELS, QUARANTINES, RECEPTIONS, TRAVELLERS
 
 at_the_gates = access(needs(*AT_THE_GATES))
 in_quarantine = access(needs(*IN_QUARANTINE))
@@ -79,7 +81,8 @@ def arrivals(request: AuthedRequest) -> HttpResponse:
             "page": selectors.arrivals(request.user, day, params.page(), flagged_only=flagged),
             "counts": selectors.arrival_counts(request.user, day),
             "flagged": flagged,
-            "may_add": request.user.can(Cap.PLAN_CARE) and request.user.community_id is not None,
+            "may_add": request.user.community is not None
+            and TRAVELLERS.may_create(request.user, request.user.community),
         },
         status=params.status,
     )
@@ -175,7 +178,7 @@ def city_list(request: AuthedRequest) -> HttpResponse:
             errors = {"": [_("choose the city's list (.xlsx)")]}
         else:
             try:
-                outcome = import_city_list(community, upload, actor=request.user)
+                outcome = do_import_city_list(community, upload, actor=request.user)
             except ValidationError as exc:
                 errors = _errors(exc)
             else:
@@ -200,7 +203,8 @@ def _traveller_page(
 ) -> HttpResponse:
     reception: Reception = traveller.reception
     user = request.user
-    manage = GATES.may_manage(user, traveller.community)
+    reception_allowed = RECEPTIONS.allowed(user, reception)
+    manage = reception_allowed["decide"]
     today = timezone.localdate()
     settings = selectors.settings_for(traveller.community)
     steps = [
@@ -223,15 +227,16 @@ def _traveller_page(
             "t": traveller,
             "reception": reception,
             "steps": steps,
-            "manage": manage,
-            "receive": GATES.may_receive(user, reception),
+            "reception_allowed": reception_allowed,
+            "traveller_allowed": TRAVELLERS.allowed(user, traveller),
             "hints": actions.suitability(traveller.household, today) if manage else [],
             "seats": seat_candidates(traveller.community) if manage else [],
             "defaults": settings,
             "rooms": selectors.rooms_to_choose(user) if manage else [],
             "errors": errors or {},
             "compounds": traveller.community.compounds.order_by("name"),
-            "phone": traveller.phone if user.can(Cap.VIEW_PII) else mask_phone(traveller.phone),
+            "sees_numbers": sees_full_numbers(user),
+            "phone": traveller.phone if sees_full_numbers(user) else mask_phone(traveller.phone),
         },
         status=status,
     )
@@ -361,7 +366,9 @@ def home_list(request: AuthedRequest) -> HttpResponse:
     status = "released" if request.GET.get("status") == "released" else "active"
     query = request.GET.get("q", "").strip()
     found: QuerySet[Any] | list[Any] = []
-    if query and request.user.can(Cap.PLAN_CARE) and request.user.community_id:
+    community = request.user.community
+    may_start = community is not None and QUARANTINES.may_create(request.user, community)
+    if query and may_start:
         found = (
             residents_for(request.user)
             .filter(name__startswith=query)
@@ -375,6 +382,7 @@ def home_list(request: AuthedRequest) -> HttpResponse:
             "status": status,
             "query": query,
             "found": found,
+            "may_start": may_start,
             "figures": selectors.figures(request.user, timezone.now()),
         },
         status=params.status,
@@ -455,8 +463,7 @@ def _quarantine_page(
             "plan_opens": q.plan is not None and opens_plan(request.user, q.plan),
             "checks": selectors.checks_of(q)[:30],
             "changes": selectors.end_changes(q),
-            "manage": GATES.may_manage(request.user, q.community),
-            "may_check": GATES.may_check(request.user, q),
+            "allowed": QUARANTINES.allowed(request.user, q),
             "symptoms": HealthCheck.Symptom.choices,
             "errors": errors or {},
             "today": timezone.localdate(),
@@ -536,7 +543,7 @@ def hotels(request: AuthedRequest) -> HttpResponse:
     street = user.street if user.community_id is None else None
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        if street is None or not HOTELS.may_set_up(user, street):
+        if street is None or not HOTELS.may_create(user, street):
             raise Http404
         try:
             actions.do_add_hotel(
@@ -562,10 +569,8 @@ def hotels(request: AuthedRequest) -> HttpResponse:
             "hotels": found,
             "counts": selectors.hotel_counts([h.pk for h in found]),
             "errors": errors,
-            "may_set_up": street is not None and HOTELS.may_set_up(user, street),
-            "staff": User.objects.filter(street=street, groups__name="hotel_staff")
-            if street
-            else [],
+            "may_set_up": street is not None and HOTELS.may_create(user, street),
+            "staff": holders(Cap.RUN_HOTEL).filter(street=street) if street else [],
         },
         status=400 if errors else 200,
     )
@@ -605,8 +610,7 @@ def hotel(request: AuthedRequest, pk: int) -> HttpResponse:
             "floor": on_floor,
             "board": selectors.board(user, found, on_floor),
             "guests": selectors.guests(user, found, day),
-            "runs": HOTELS.may_run(user, found),
-            "may_set_up": HOTELS.may_set_up(user, found.street),
+            "allowed": HOTELS.allowed(user, found),
             "rooms": selectors.free_rooms(found),
             "errors": errors,
             "diets": dict(CarePlan.Diet.choices),
@@ -706,7 +710,7 @@ def public_report(request: AuthedRequest, community_code: str) -> HttpResponse:
             try:
                 actions.do_add_traveller(
                     community,
-                    actor=None,
+                    actor=VISITOR,
                     source=Traveller.Source.FAMILY,
                     arrives_at=posted_datetime(data, "arrives_at"),
                     **given,
@@ -740,7 +744,7 @@ def public_check(request: AuthedRequest, code: str) -> HttpResponse:
         try:
             done = actions.do_record_check(
                 q,
-                actor=None,
+                actor=VISITOR,
                 temperature=request.POST.get("temperature", ""),
                 symptoms=request.POST.getlist("symptoms"),
                 note=request.POST.get("note", ""),

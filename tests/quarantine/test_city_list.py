@@ -12,8 +12,7 @@ from django.test import Client
 from openpyxl import Workbook
 
 from linli.lib.idcard import make_id_number
-from linli.quarantine.actions import do_open_due_receptions
-from linli.quarantine.city_list import import_city_list
+from linli.quarantine.actions import do_import_city_list, do_open_due_receptions
 from linli.quarantine.models import Reception, Traveller
 from tests.factories import make_resident
 from tests.quarantine.factories import Gates, at, make_gates
@@ -100,7 +99,7 @@ def test_a_city_list_with_a_title_row_and_its_own_headers_goes_in_whole(tmp_path
         ],
         tmp_path / "list.xlsx",
     )
-    outcome = import_city_list(gates.community, path, actor=gates.worker)
+    outcome = do_import_city_list(gates.community, path, actor=gates.worker)
     assert outcome.committed and (outcome.rows, outcome.created, outcome.error_count) == (3, 3, 0)
     people = {t.name: t for t in Traveller.objects.select_related("household__room")}
     assert people["John Smith"].household.room.number == "501"  # type: ignore[union-attr]
@@ -142,7 +141,7 @@ def test_a_list_with_an_unknown_household_is_refused_whole_naming_the_row(tmp_pa
         ],
         tmp_path / "list.xlsx",
     )
-    outcome = import_city_list(gates.community, path, actor=gates.worker)
+    outcome = do_import_city_list(gates.community, path, actor=gates.worker)
     assert not outcome.committed and outcome.created == 0
     by_row = {(e.row, e.column): e.reason for e in outcome.errors}
     assert set(by_row) == {(3, "房号"), (4, "预计到达时间"), (5, "预计到达时间"), (6, "性别")}
@@ -155,12 +154,12 @@ def test_a_list_with_an_unknown_household_is_refused_whole_naming_the_row(tmp_pa
 def test_a_file_that_is_no_list_is_refused_with_a_message(tmp_path: Path) -> None:
     gates = make_gates()
     with pytest.raises(ValidationError) as refused:
-        import_city_list(
+        do_import_city_list(
             gates.community, workbook([["A", "B"], [1, 2]], tmp_path / "x.xlsx"), actor=gates.worker
         )
     assert "file" in refused.value.message_dict
     with pytest.raises(ValidationError):
-        import_city_list(gates.community, BytesIO(b"not a workbook"), actor=gates.worker)
+        do_import_city_list(gates.community, BytesIO(b"not a workbook"), actor=gates.worker)
 
 
 def test_the_import_page_lists_every_error_and_writes_nothing(tmp_path: Path) -> None:

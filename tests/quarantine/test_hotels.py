@@ -8,7 +8,7 @@ from collections import Counter
 from datetime import date, timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, connections
 from django.test import Client
 from django.utils import timezone
@@ -128,7 +128,7 @@ def test_the_daily_call_and_the_green_line_open_requests_for_the_guests_own_comm
     green = actions.do_green_line(stay, actor=staff, category="medicine", description="胰岛素")
     assert green.category.code == "medicine" and green.community == neighbour
     stranger = make_user(Role.HOTEL, street=community.street)
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         actions.do_record_guest_call(stay, actor=stranger, outcome="well")
     assert GuestCall.objects.count() == 1
 
