@@ -270,8 +270,12 @@ def copy_baseline(path: Path) -> float:
     return elapsed
 
 
-def compare(against: str, residents: int, runs: int, base: dict[str, str]) -> None:
-    """The import by the code of `against` and by the working tree, side by side on SQLite."""
+def compare(
+    against: str, residents: int, runs: int, base: dict[str, str], *, postgres: bool = False
+) -> None:
+    """The import by the code of `against` and by the working tree, side by side on SQLite (or on
+    PostgreSQL, a fresh database for each import)."""
+    db = f"linli_compare_{os.getpid()}"
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         tree = work / "before"
@@ -290,6 +294,10 @@ def compare(against: str, residents: int, runs: int, base: dict[str, str]) -> No
                         var = work / f"var-{label}-{fmt}-{run}"
                         var.mkdir()
                         env = {**base, "LINLI_VAR_DIR": str(var), "PYTHONPATH": str(root)}
+                        if postgres:
+                            for sql in (f"DROP DATABASE IF EXISTS {db}", f"CREATE DATABASE {db}"):
+                                subprocess.run(["psql", f"{PG}/postgres", "-qc", sql], check=True)
+                            env["DATABASE_URL"] = f"{PG}/{db}"
                         setup_register(env)
                         child = [sys.executable, str(root / "bench" / "import_bench.py")]
                         out = subprocess.run(
@@ -307,7 +315,10 @@ def compare(against: str, residents: int, runs: int, base: dict[str, str]) -> No
             subprocess.run(
                 ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=True
             )
-    print(f"\n{residents} rows on SQLite, {against} (before) against the working tree (after)")
+            if postgres:
+                subprocess.run(["psql", f"{PG}/postgres", "-qc", f"DROP DATABASE IF EXISTS {db}"])
+    backend = "PostgreSQL" if postgres else "SQLite"
+    print(f"\n{residents} rows on {backend}, {against} (before) against the working tree (after)")
     print(f"{'file':<6} {'run':>3} {'before s':>9} {'after s':>8} {'after/before':>13}")
     ratios = []
     for fmt in paths:
@@ -328,6 +339,7 @@ def main() -> None:
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--searches", type=int, default=600)
     parser.add_argument("--against", help="a commit to compare the import with (SQLite)")
+    parser.add_argument("--postgres", action="store_true", help="--against on PostgreSQL")
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--child-import")
     parser.add_argument("--child-parse")
@@ -346,7 +358,7 @@ def main() -> None:
     base = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     base.update(DJANGO_SETTINGS_MODULE="linli.settings", PYTHONPATH=str(ROOT))
     if args.against:
-        return compare(args.against, args.residents, args.runs, base)
+        return compare(args.against, args.residents, args.runs, base, postgres=args.postgres)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         csv_path, xlsx_path = work / "roster.csv", work / "roster.xlsx"

@@ -58,7 +58,7 @@ from pathlib import Path
 from django.db import transaction
 from linli.core.models import Community, User
 from linli.people.importer import Importer
-import linli.people.importer as importer
+import linli.people.importer.write as importer
 importer.SQLITE_PAUSE = 0
 started = time.monotonic()
 try:

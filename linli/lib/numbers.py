@@ -17,3 +17,16 @@ def whole_number(raw: str) -> int | None:
         return None
     digits = raw.lstrip("0") or "0"
     return int(digits) if len(digits) <= len(str(MAX_ID)) and int(digits) <= MAX_ID else None
+
+
+def address_number(value: object, suffixes: tuple[str, ...]) -> str:
+    """A building, unit or room number as a sheet gives it, without the word after it and as
+    text: '3号楼' → '3', 502.0 (a cell Excel stored as a number) → '502'."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    for suffix in suffixes:
+        text = text.removesuffix(suffix)
+    return text.strip()

@@ -173,6 +173,8 @@ def copy_values(
     # Made before the COPY starts: a query while it runs (a lazy row reading a relation) would
     # wait on the COPY for ever.
     rows = list(rows)
+    if not rows:
+        return
     by_name = {f.attname: f for f in model._meta.concrete_fields}
     fields = [by_name[name] for name in names]
     qn = connection.ops.quote_name

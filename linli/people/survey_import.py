@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core.models import Room, User
+from linli.lib.numbers import address_number
 from linli.lib.uploads import Refused, xlsx_rows
 from linli.people.importer import ErrorReport
 from linli.people.models import Household, SurveyRound, SurveyVisit
@@ -203,7 +204,7 @@ class SurveyImporter:
         return _Row(households, result, visited_at or self.now, notes)
 
     def _households(self, values: list[object], fail: Fail) -> list[int]:
-        building = _number(self._cell(values, "building"), ("号楼", "号", "幢", "栋"))
+        building = address_number(self._cell(values, "building"), ("号楼", "号", "幢", "栋"))
         if building and building != self.building_number:
             fail(
                 "building",
@@ -211,11 +212,11 @@ class SurveyImporter:
                 % {"number": building, "round": self.building_number},
             )
             return []
-        room = _number(self._cell(values, "room"), ("室", "号"))
+        room = address_number(self._cell(values, "room"), ("室", "号"))
         if not room:
             fail("room", _("the room is empty"))
             return []
-        unit = _number(self._cell(values, "unit"), ("单元", "门洞"))
+        unit = address_number(self._cell(values, "unit"), ("单元", "门洞"))
         if not unit:
             if len(self.units) > 1:
                 fail(
@@ -292,18 +293,6 @@ def _read_rows(source: Path | IO[bytes]) -> Generator[list[object], None, None]:
         yield from xlsx_rows(source)
     except Refused as exc:
         raise _Stop(str(exc)) from None
-
-
-def _number(value: object, suffixes: tuple[str, ...]) -> str:
-    """'3号楼' → '3', 502.0 → '502'."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    for suffix in suffixes:
-        text = text.removesuffix(suffix)
-    return text.strip()
 
 
 def _parse_date(value: object) -> date | datetime | None:

@@ -232,7 +232,7 @@ def test_a_large_import_refreshes_the_planner_statistics(
 ) -> None:
     from django.db import connection
 
-    from linli.people import importer
+    from linli.people.importer import write as importer
 
     make_compound(community_a)
     monkeypatch.setattr(importer, "ANALYZE_AFTER", 2)

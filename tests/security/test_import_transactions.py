@@ -17,13 +17,13 @@ from django.db import connection
 from django.utils import timezone
 
 from linli.core.models import Community, User
-from linli.people import importer as importer_module
 from linli.people import phones
 from linli.people.actions.imports import (
     do_clear_crashed_imports,
     do_give_up_stalled_imports,
 )
 from linli.people.importer import Importer
+from linli.people.importer import write as importer_module
 from linli.people.models import Household, ImportChange, Resident, ResidentImport, Vulnerability
 from linli.people.selectors import community_table, groups_of, vulnerability_counts
 from tests.people.rosters import GOOD, make_compound, write_xlsx
