@@ -34,9 +34,13 @@ lint: install-test
 	$(BIN)/mypy linli tests
 	$(BIN)/linli manage makemigrations --check --dry-run -v1
 
-# The whole suite: quality gates, then every test, browser tests included.
+# The whole suite: quality gates, then every test, browser tests included, on $(TEST_WORKERS)
+# cores (pytest-xdist; a module's tests on one worker, the browser tests all on one:
+# tests/conftest.py). TEST_WORKERS=0 runs them in this one process. tests/conftest.py fails the
+# run if fewer tests report than were collected.
+TEST_WORKERS ?= 2
 test: install-test system-deps lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 messages: install-test
 	cd linli && ../$(BIN)/django-admin makemessages -l zh_Hans -l en --no-location --no-obsolete --settings=linli.settings

@@ -61,8 +61,17 @@ def _secret_key() -> str:
         return given
     path = VAR_DIR / "secret_key"
     if not path.exists():
-        path.touch(mode=0o600)
-        path.write_text(secrets.token_urlsafe(50))
+        # Written aside, then linked into place: two processes starting at once (the test
+        # suite's workers, a server's) never read a half-written key, and the first one wins.
+        draft = VAR_DIR / f"secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        draft.touch(mode=0o600)
+        draft.write_text(secrets.token_urlsafe(50))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return path.read_text().strip()
 
 

@@ -34,7 +34,21 @@ def fuzz_log(pytestconfig: pytest.Config) -> FuzzLog:
     return pytestconfig.stash.setdefault(FUZZ_LOG, FuzzLog())
 
 
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """On an xdist worker, hand this worker's log to the controller, which writes the summary
+    (tests/conftest.py, pytest_testnodedown)."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    log = session.config.stash.get(FUZZ_LOG, None)
+    if workeroutput is not None and log is not None:
+        workeroutput["fuzz_log"] = {
+            "examples": dict(log.examples),
+            "statuses": dict(log.statuses),
+        }
+
+
+def write_fuzz_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Called by tests/conftest.py, which the controller of an xdist run loads (this file it
+    does not: the controller collects nothing)."""
     log = terminalreporter.config.stash.get(FUZZ_LOG, None)
     if log is None or not log.examples:
         return
