@@ -269,10 +269,13 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Import progress is written outside the import's transaction (where the database cannot show it
 # to the page that polls), so it lives in a cache the web server and the worker share.
+# A test worker of pytest-xdist keeps its own cache: one worker's cache.clear() between tests
+# must not wipe the rate-limit counters a test of another worker is counting.
+_TEST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(VAR_DIR / "cache"),
+        "LOCATION": str(VAR_DIR / (f"cache-{_TEST_WORKER}" if _TEST_WORKER else "cache")),
     }
 }
 IMPORT_DIR = VAR_DIR / "imports"
